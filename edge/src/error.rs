@@ -1,0 +1,243 @@
+//! The edge's one error type, and the one place that decides which HTTP
+//! status and `application/problem+json` body (RFC 9457) each error gets.
+
+use embudo_shared::FieldError;
+use serde::Serialize;
+use worker::Response;
+
+/// Everything that can stop a request, each with what the client needs to
+/// know to fix it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// No route has this path.
+    #[error("nothing is served at {path}")]
+    NotFound {
+        /// The path asked for.
+        path: String,
+    },
+    /// The path exists but not for this method.
+    #[error("{method} is not allowed here; use {allowed}")]
+    MethodNotAllowed {
+        /// The method the client used.
+        method: String,
+        /// The methods the path accepts, for the `Allow` header.
+        allowed: &'static str,
+    },
+    /// The body is not declared as JSON.
+    #[error("the body must be application/json, not {found}")]
+    UnsupportedMediaType {
+        /// The `Content-Type` the client sent.
+        found: String,
+    },
+    /// The body is larger than the edge reads.
+    #[error("the body is larger than {limit} bytes")]
+    PayloadTooLarge {
+        /// The largest body accepted, in bytes.
+        limit: usize,
+    },
+    /// The body is not JSON of the expected shape.
+    #[error("the body is not a valid submission: {reason}")]
+    MalformedJson {
+        /// The parser's account of what is wrong and where.
+        reason: String,
+    },
+    /// A query parameter has a value the route cannot use.
+    #[error("the query parameter {name} is invalid: {reason}")]
+    BadQuery {
+        /// The parameter's name.
+        name: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The submission breaks the form's rules; every field is listed.
+    #[error("{} field(s) are invalid", fields.len())]
+    Invalid {
+        /// Each invalid field with code and localized message.
+        fields: Vec<FieldError>,
+    },
+    /// No form has this id.
+    #[error("there is no form {form}")]
+    UnknownForm {
+        /// The form id from the path.
+        form: String,
+    },
+    /// The request lacks the right bearer token.
+    #[error("a valid bearer token is required")]
+    Unauthorized,
+    /// A secret or binding the route needs is not configured on this Worker.
+    #[error("this Worker is missing its {what} configuration")]
+    NotConfigured {
+        /// The missing secret or binding.
+        what: &'static str,
+    },
+    /// D1 or the runtime failed; the client is told only that it did.
+    #[error("storage failed: {reason}")]
+    Storage {
+        /// The runtime's message, logged but never sent to the client.
+        reason: String,
+    },
+}
+
+/// `Result` with the edge's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<worker::Error> for Error {
+    fn from(error: worker::Error) -> Self {
+        Self::Storage {
+            reason: error.to_string(),
+        }
+    }
+}
+
+impl From<embudo_shared::Error> for Error {
+    fn from(error: embudo_shared::Error) -> Self {
+        match error {
+            embudo_shared::Error::Invalid { fields } => Self::Invalid { fields },
+        }
+    }
+}
+
+/// The body of an `application/problem+json` answer.
+#[derive(Debug, Serialize)]
+pub struct Problem<'a> {
+    /// A stable URI naming the kind of problem; clients may switch on it.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A short summary of the kind of problem.
+    pub title: &'static str,
+    /// The HTTP status, repeated for clients that only see the body.
+    pub status: u16,
+    /// What went wrong with this request.
+    pub detail: String,
+    /// The invalid fields, for a 422.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub errors: &'a [FieldError],
+}
+
+impl Error {
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::MalformedJson { .. } | Self::BadQuery { .. } => 400,
+            Self::Unauthorized => 401,
+            Self::NotFound { .. } | Self::UnknownForm { .. } => 404,
+            Self::MethodNotAllowed { .. } => 405,
+            Self::PayloadTooLarge { .. } => 413,
+            Self::UnsupportedMediaType { .. } => 415,
+            Self::Invalid { .. } => 422,
+            Self::Storage { .. } => 500,
+            Self::NotConfigured { .. } => 503,
+        }
+    }
+
+    /// The stable slug and title of this kind of problem.
+    fn kind(&self) -> (&'static str, &'static str) {
+        match self {
+            Self::NotFound { .. } => ("not-found", "Not found"),
+            Self::MethodNotAllowed { .. } => ("method-not-allowed", "Method not allowed"),
+            Self::UnsupportedMediaType { .. } => {
+                ("unsupported-media-type", "Unsupported media type")
+            }
+            Self::PayloadTooLarge { .. } => ("payload-too-large", "Payload too large"),
+            Self::MalformedJson { .. } => ("malformed-json", "Malformed JSON"),
+            Self::BadQuery { .. } => ("bad-query", "Invalid query parameter"),
+            Self::Invalid { .. } => ("invalid-fields", "Some fields are invalid"),
+            Self::UnknownForm { .. } => ("unknown-form", "Unknown form"),
+            Self::Unauthorized => ("unauthorized", "Unauthorized"),
+            Self::NotConfigured { .. } => ("not-configured", "Not configured"),
+            Self::Storage { .. } => ("storage", "Internal error"),
+        }
+    }
+
+    /// The problem document for this error. Internal details stay out of it.
+    pub fn problem(&self) -> Problem<'_> {
+        let (slug, title) = self.kind();
+        let detail = match self {
+            Self::Storage { .. } => "The lead could not be stored. Please try again.".to_owned(),
+            other => other.to_string(),
+        };
+        let errors = match self {
+            Self::Invalid { fields } => fields.as_slice(),
+            _ => &[],
+        };
+        Problem {
+            kind: format!("urn:embudo:problem:{slug}"),
+            title,
+            status: self.status(),
+            detail,
+            errors,
+        }
+    }
+
+    /// The full HTTP answer: status, problem body and the headers it needs.
+    pub fn into_response(self) -> worker::Result<Response> {
+        if let Self::Storage { reason } = &self {
+            worker::console_error!("storage failed: {reason}");
+        }
+        let body = serde_json::to_string(&self.problem())?;
+        let mut response = Response::ok(body)?.with_status(self.status());
+        let headers = response.headers_mut();
+        headers.set("Content-Type", "application/problem+json")?;
+        match &self {
+            Self::MethodNotAllowed { allowed, .. } => headers.set("Allow", allowed)?,
+            Self::Unauthorized => headers.set("WWW-Authenticate", "Bearer")?,
+            _ => {}
+        }
+        Ok(response)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use embudo_shared::{Locale, Submission};
+
+    #[test]
+    fn each_client_mistake_gets_its_own_4xx() {
+        let cases = [
+            (Error::MalformedJson { reason: "x".into() }, 400),
+            (Error::Unauthorized, 401),
+            (Error::UnknownForm { form: "f".into() }, 404),
+            (Error::PayloadTooLarge { limit: 1 }, 413),
+            (
+                Error::UnsupportedMediaType {
+                    found: "text/plain".into(),
+                },
+                415,
+            ),
+            (Error::Invalid { fields: vec![] }, 422),
+        ];
+        for (error, status) in cases {
+            assert_eq!(error.status(), status, "{error}");
+            assert_eq!(error.problem().status, status);
+        }
+    }
+
+    #[test]
+    fn storage_failures_do_not_leak_their_cause() {
+        let error = Error::Storage {
+            reason: "SQLITE_CONSTRAINT on leads.secret_column".into(),
+        };
+        let problem = serde_json::to_string(&error.problem()).expect("serializes");
+        assert!(!problem.contains("secret_column"), "{problem}");
+        assert!(problem.contains("urn:embudo:problem:storage"));
+    }
+
+    #[test]
+    fn invalid_fields_are_listed_in_the_problem() {
+        let submission = Submission {
+            email: "nope".into(),
+            locale: Locale::En,
+            ..Default::default()
+        };
+        let error = Error::from(submission.validate().expect_err("invalid"));
+        let problem = serde_json::to_value(error.problem()).expect("serializes");
+        let fields: Vec<&str> = problem["errors"]
+            .as_array()
+            .expect("errors listed")
+            .iter()
+            .filter_map(|e| e["field"].as_str())
+            .collect();
+        assert_eq!(fields, ["email", "consent"]);
+    }
+}

@@ -1,0 +1,78 @@
+//! Embudo's edge: the Cloudflare Worker that takes in submissions and serves
+//! the leads API. Static pages (the demo site, the widget's files) are served
+//! by Workers static assets before this code runs; only `/v1/*` reaches it.
+//!
+//! The checks themselves live in `embudo-shared`; this crate is the adapter
+//! between HTTP, D1 and that core.
+
+pub mod auth;
+pub mod body;
+pub mod error;
+pub mod forms;
+pub mod leads;
+pub mod submissions;
+
+use worker::{event, Context, Env, Method, Request, Response};
+
+pub use error::{Error, Result};
+
+/// The name of the D1 binding in `wrangler.toml`.
+pub const DB_BINDING: &str = "DB";
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    match route(req, &env).await {
+        Ok(response) => Ok(response),
+        Err(error) => error.into_response(),
+    }
+}
+
+/// Sends each request to its handler by method and path.
+async fn route(req: Request, env: &Env) -> Result<Response> {
+    let url = req.url()?;
+    let path = url.path().to_owned();
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match (segments.as_slice(), req.method()) {
+        (["v1", "forms", form, "submissions"], Method::Post) => {
+            let form = decode(form)?;
+            submissions::create(req, env, &form).await
+        }
+        (["v1", "forms", _, "submissions"], method) => Err(not_allowed(method, "POST")),
+        (["v1", "leads"], Method::Get) => {
+            auth::require_token(&req, env)?;
+            let limit = url
+                .query_pairs()
+                .find(|(key, _)| key == "limit")
+                .map(|(_, value)| value.into_owned());
+            let limit = leads::page_size(limit.as_deref())?;
+            let db = env.d1(DB_BINDING)?;
+            Ok(Response::from_json(
+                &serde_json::json!({ "leads": leads::newest(&db, limit).await? }),
+            )?)
+        }
+        (["v1", "leads"], method) => Err(not_allowed(method, "GET")),
+        _ => Err(Error::NotFound { path }),
+    }
+}
+
+fn not_allowed(method: Method, allowed: &'static str) -> Error {
+    Error::MethodNotAllowed {
+        method: method.to_string(),
+        allowed,
+    }
+}
+
+/// Undoes percent-encoding in a path segment (form ids are plain, but a
+/// client may still encode them).
+fn decode(segment: &str) -> Result<String> {
+    worker::Url::parse(&format!("http://x/?v={segment}"))
+        .ok()
+        .and_then(|url| {
+            url.query_pairs()
+                .next()
+                .map(|(_, value)| value.into_owned())
+        })
+        .ok_or_else(|| Error::NotFound {
+            path: segment.to_owned(),
+        })
+}
