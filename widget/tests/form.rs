@@ -12,16 +12,27 @@ use web_sys::{Element, HtmlFormElement, HtmlInputElement, ShadowRoot};
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn document() -> web_sys::Document {
-    web_sys::window().and_then(|w| w.document()).expect("a document")
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document")
 }
 
 /// Mounts a form with an API address nothing listens on: these tests must
 /// never reach a server.
 fn mounted(locale: &str) -> ShadowRoot {
     let host = document().create_element("div").expect("div");
-    document().body().expect("body").append_child(&host).expect("append");
-    mount(host.clone(), "demo-ebook".into(), "http://127.0.0.1:9".into(), locale.into())
-        .expect("mounts");
+    document()
+        .body()
+        .expect("body")
+        .append_child(&host)
+        .expect("append");
+    mount(
+        host.clone(),
+        "demo-ebook".into(),
+        "http://127.0.0.1:9".into(),
+        locale.into(),
+    )
+    .expect("mounts");
     host.shadow_root().expect("an open shadow root")
 }
 
@@ -37,7 +48,9 @@ fn input(root: &ShadowRoot, selector: &str) -> HtmlInputElement {
 }
 
 fn label_of(root: &ShadowRoot, id: &str) -> String {
-    find(root, &format!("label[for={id}]")).text_content().unwrap_or_default()
+    find(root, &format!("label[for={id}]"))
+        .text_content()
+        .unwrap_or_default()
 }
 
 /// Submits the form the way a click on the button does, then lets the
@@ -60,15 +73,24 @@ fn renders_labelled_fields_and_an_unticked_consent_in_spanish() {
     assert!(label_of(&root, "embudo-consent").starts_with("Acepto"));
     let email = input(&root, "#embudo-email");
     assert_eq!(email.type_(), "email");
-    assert_eq!(email.get_attribute("autocomplete").as_deref(), Some("email"));
-    assert!(!input(&root, "#embudo-consent").checked(), "consent is never pre-ticked");
+    assert_eq!(
+        email.get_attribute("autocomplete").as_deref(),
+        Some("email")
+    );
+    assert!(
+        !input(&root, "#embudo-consent").checked(),
+        "consent is never pre-ticked"
+    );
 }
 
 #[wasm_bindgen_test]
 fn speaks_english_when_the_page_does() {
     let root = mounted("en-GB");
     assert_eq!(label_of(&root, "embudo-email"), "E-mail");
-    assert_eq!(find(&root, "form").get_attribute("lang").as_deref(), Some("en"));
+    assert_eq!(
+        find(&root, "form").get_attribute("lang").as_deref(),
+        Some("en")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -80,15 +102,26 @@ async fn a_bad_email_is_flagged_on_its_field_without_a_request() {
 
     let email = input(&root, "#embudo-email");
     assert_eq!(email.get_attribute("aria-invalid").as_deref(), Some("true"));
-    let error = find(&root, "#embudo-email-error").text_content().unwrap_or_default();
+    let error = find(&root, "#embudo-email-error")
+        .text_content()
+        .unwrap_or_default();
     assert!(error.contains("name@company.com"), "{error}");
-    assert_eq!(email.get_attribute("aria-describedby").as_deref(), Some("embudo-email-error"));
-    assert_eq!(root.active_element(), Some(email.unchecked_into()), "focus moves to the field");
+    assert_eq!(
+        email.get_attribute("aria-describedby").as_deref(),
+        Some("embudo-email-error")
+    );
+    assert_eq!(
+        root.active_element(),
+        Some(email.unchecked_into()),
+        "focus moves to the field"
+    );
     assert_eq!(
         find(&root, "[role=status]").text_content().as_deref(),
         Some("Please check the marked fields.")
     );
-    assert!(input(&root, "#embudo-consent").get_attribute("aria-invalid").is_none());
+    assert!(input(&root, "#embudo-consent")
+        .get_attribute("aria-invalid")
+        .is_none());
 }
 
 #[wasm_bindgen_test]
@@ -96,15 +129,24 @@ async fn missing_consent_is_asked_for_in_the_visitors_language() {
     let root = mounted("es");
     input(&root, "#embudo-email").set_value("ana@example.com");
     submit(&root).await;
-    let error = find(&root, "#embudo-consent-error").text_content().unwrap_or_default();
-    assert_eq!(error, "Necesitamos tu consentimiento para enviarte el contenido.");
+    let error = find(&root, "#embudo-consent-error")
+        .text_content()
+        .unwrap_or_default();
+    assert_eq!(
+        error,
+        "Necesitamos tu consentimiento para enviarte el contenido."
+    );
 }
 
 #[wasm_bindgen_test]
 fn the_host_pages_css_does_not_reach_the_form() {
     let style = document().create_element("style").expect("style");
     style.set_text_content(Some("input { display: none !important; }"));
-    document().head().expect("head").append_child(&style).expect("append");
+    document()
+        .head()
+        .expect("head")
+        .append_child(&style)
+        .expect("append");
     let root = mounted("es");
     let email = find(&root, "#embudo-email");
     let shown = web_sys::window()

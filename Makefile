@@ -1,0 +1,28 @@
+# The two commands a newcomer needs: `make dev` and `make test`. Each runs the
+# idempotent bootstrap first, so a fresh machine needs nothing else.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+PORT ?= 8787
+
+.PHONY: dev test bootstrap build widget edge
+.DEFAULT_GOAL := dev
+
+## Build everything and serve the product locally (wrangler dev + local D1).
+dev: bootstrap
+	PORT=$(PORT) scripts/dev.sh
+
+## Run every check and test; exits non-zero on any failure.
+test: bootstrap
+	scripts/test.sh
+
+## Install what is missing: wasm32 toolchain, wasm-bindgen, worker-build, npm tools, Chromium.
+bootstrap:
+	scripts/bootstrap.sh
+
+build: widget edge
+
+widget: bootstrap
+	scripts/build-widget.sh
+
+edge: bootstrap
+	scripts/build-edge.sh

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `make dev`: builds everything, prepares the local D1 database and serves the
+# product with wrangler dev on 127.0.0.1:$PORT until interrupted.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+PORT="${PORT:-8787}"
+
+"$ROOT/scripts/build-widget.sh"
+"$ROOT/scripts/build-edge.sh"
+"$ROOT/scripts/local-d1.sh"
+
+# The API token for local use only, kept out of git; production sets it with
+# `wrangler secret put ADMIN_TOKEN`.
+vars="$ROOT/edge/.dev.vars"
+if ! grep -q '^ADMIN_TOKEN=' "$vars" 2>/dev/null; then
+  printf 'ADMIN_TOKEN=%s\n' "$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')" >>"$vars"
+fi
+token=$(sed -n 's/^ADMIN_TOKEN=//p' "$vars")
+
+base="http://127.0.0.1:$PORT"
+cat <<MSG
+
+  Embudo is starting on $base
+    Demo site with the embedded form:  $base/
+    Submissions API:                   POST $base/v1/forms/demo-ebook/submissions
+    Leads API:                         curl -H 'Authorization: Bearer $token' $base/v1/leads
+  Local D1 state: edge/.wrangler/state (run 'make dev' again after a change)
+
+MSG
+cd "$ROOT/edge"
+exec wrangler dev --ip 127.0.0.1 --port "$PORT" --log-level "${LOG_LEVEL:-info}"

@@ -1,0 +1,112 @@
+// The real product for a test file: wrangler dev (workerd) serving the built
+// Worker and static site, on a free loopback port, with a fresh local D1
+// database in a temporary directory. Build first (scripts/test.sh does).
+//
+// The server is stopped by stop(), and also when the test process exits for
+// any reason, so a failing test never leaves it running.
+import { spawn, execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { randomBytes } from "node:crypto";
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, "..", "..");
+const EDGE = join(ROOT, "edge");
+const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
+const ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" };
+
+/** A port nothing listens on right now, chosen by the kernel. */
+async function freePort() {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+  });
+}
+
+async function waitUntilServing(url, child, output, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`wrangler dev exited with ${child.exitCode}:\n${output.join("")}`);
+    }
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((later) => setTimeout(later, 250));
+  }
+  throw new Error(`wrangler dev did not serve ${url} in ${timeoutMs} ms:\n${output.join("")}`);
+}
+
+/**
+ * Starts the stack. Returns its base URL, the API token, `d1(sql)` to read
+ * the database behind it, and `stop()`.
+ */
+export async function startStack() {
+  const state = await mkdtemp(join(tmpdir(), "embudo-d1-"));
+  const token = randomBytes(24).toString("hex");
+  const envFile = join(state, "test.vars");
+  await writeFile(envFile, `ADMIN_TOKEN=${token}\n`);
+  await run(join(ROOT, "scripts", "local-d1.sh"), [state], { env: ENV });
+
+  const port = await freePort();
+  const child = spawn(
+    WRANGLER,
+    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state,
+     "--env-file", envFile, "--log-level", "warn", "--show-interactive-dev-session=false"],
+    { cwd: EDGE, env: ENV, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  const output = [];
+  child.stdout.on("data", (chunk) => output.push(chunk.toString()));
+  child.stderr.on("data", (chunk) => output.push(chunk.toString()));
+
+  // Kill the whole process group (wrangler and its workerd) however we exit.
+  const kill = () => {
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  };
+  process.once("exit", kill);
+
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilServing(`${url}/`, child, output);
+  } catch (error) {
+    kill();
+    throw error;
+  }
+
+  return {
+    url,
+    token,
+    /** Runs read-only SQL against the local D1 database; returns the rows. */
+    async d1(sql) {
+      const { stdout } = await run(
+        WRANGLER,
+        ["d1", "execute", "embudo", "--local", "--persist-to", state, "--json", "--command", sql],
+        { cwd: EDGE, env: ENV },
+      );
+      return JSON.parse(stdout)[0].results;
+    },
+    async stop() {
+      kill();
+      await new Promise((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        child.once("exit", done);
+        setTimeout(done, 5_000);
+      });
+      await rm(state, { recursive: true, force: true });
+    },
+  };
+}

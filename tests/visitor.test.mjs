@@ -1,0 +1,85 @@
+// A visitor on the demo company's page, in headless Chromium, against the
+// real Worker and D1: the embedded form appears, is filled and sent as a
+// person would, and the lead is then in D1 and in the leads API.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { startStack } from "./support/stack.mjs";
+import { launchBrowser } from "./support/browser.mjs";
+
+const SCREENSHOTS = resolve(import.meta.dirname, "..", "test-results");
+
+let stack;
+let browser;
+before(async () => {
+  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+  await mkdir(SCREENSHOTS, { recursive: true });
+});
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function openDemo() {
+  const page = await browser.newPage({ locale: "es-ES" });
+  const problems = [];
+  page.on("pageerror", (error) => problems.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(message.text());
+  });
+  page.on("response", (response) => {
+    if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+  });
+  await page.goto(`${stack.url}/`);
+  return { page, problems };
+}
+
+test("a visitor gets the e-book and becomes a lead", async () => {
+  const { page, problems } = await openDemo();
+  // Playwright's locators see into the widget's open shadow root.
+  const email = page.getByLabel("Correo electrónico", { exact: true });
+  await email.waitFor();
+  assert.equal(
+    await page.locator("script[data-form]").getAttribute("data-form"),
+    "demo-ebook",
+    "the snippet names the demo form",
+  );
+
+  await page.getByLabel("Nombre", { exact: true }).fill("Lucía Pérez");
+  await email.fill("lucia.perez@empresa.example");
+  await page.getByLabel(/^Acepto/).check();
+  await page.getByRole("button", { name: "Enviar" }).click();
+
+  await page.getByRole("status").filter({ hasText: "¡Listo!" }).waitFor();
+  await page.screenshot({ path: join(SCREENSHOTS, "visitor-success.png"), fullPage: true });
+
+  const rows = await stack.d1(
+    "SELECT name, consent, locale FROM leads WHERE email = 'lucia.perez@empresa.example'",
+  );
+  assert.deepEqual(rows, [{ name: "Lucía Pérez", consent: 1, locale: "es" }]);
+
+  const listed = await fetch(`${stack.url}/v1/leads`, {
+    headers: { Authorization: `Bearer ${stack.token}` },
+  });
+  const { leads } = await listed.json();
+  assert.ok(leads.some((lead) => lead.email === "lucia.perez@empresa.example"));
+  assert.deepEqual(problems, [], "no errors in the page");
+});
+
+test("a visitor who forgets consent is told on the field and nothing is stored", async () => {
+  const { page } = await openDemo();
+  await page.getByLabel("Correo electrónico", { exact: true }).fill("sin.consentimiento@empresa.example");
+  await page.getByRole("button", { name: "Enviar" }).click();
+
+  const consent = page.getByLabel(/^Acepto/);
+  await page.getByText("Necesitamos tu consentimiento para enviarte el contenido.").waitFor();
+  assert.equal(await consent.getAttribute("aria-invalid"), "true");
+  assert.ok(await consent.evaluate((el) => el === el.getRootNode().activeElement), "focus is on consent");
+  await page.screenshot({ path: join(SCREENSHOTS, "visitor-missing-consent.png"), fullPage: true });
+
+  const rows = await stack.d1(
+    "SELECT count(*) AS n FROM leads WHERE email = 'sin.consentimiento@empresa.example'",
+  );
+  assert.equal(rows[0].n, 0);
+});
