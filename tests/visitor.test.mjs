@@ -83,3 +83,25 @@ test("a visitor who forgets consent is told on the field and nothing is stored",
   );
   assert.equal(rows[0].n, 0);
 });
+
+test("a snippet naming a form the edge does not know shows a clear error", async () => {
+  const { page, problems } = await openDemo();
+  await page.getByLabel("Correo electrónico", { exact: true }).waitFor();
+  // A second snippet, as a site owner with a typo in data-form would paste it.
+  await page.evaluate(() => {
+    const script = document.createElement("script");
+    script.src = "/embed.js";
+    script.dataset.form = "no-such-form";
+    script.dataset.locale = "en";
+    document.querySelector("footer").append(script);
+  });
+  const form = page.locator("footer");
+  await form.getByLabel("E-mail", { exact: true }).fill("typo@empresa.example");
+  await form.getByLabel(/^I agree/).check();
+  await form.getByRole("button", { name: "Send" }).click();
+  await form.getByRole("status").filter({ hasText: "Something went wrong on our side" }).waitFor();
+  assert.ok(problems.some((p) => p.startsWith("404 ") && p.includes("/v1/forms/no-such-form/")));
+
+  const rows = await stack.d1("SELECT count(*) AS n FROM leads WHERE email = 'typo@empresa.example'");
+  assert.equal(rows[0].n, 0);
+});

@@ -2,9 +2,10 @@
 
 use embudo_shared::ValidSubmission;
 use serde::{Deserialize, Serialize};
-use worker::{query, D1Database};
+use worker::{query, D1Database, Env, Request, Response};
 
 use crate::error::{Error, Result};
+use crate::{auth, DB_BINDING};
 
 /// How many leads one page of the list holds unless the client asks otherwise.
 pub const DEFAULT_PAGE: u32 = 50;
@@ -86,6 +87,26 @@ pub async fn newest(db: &D1Database, limit: u32) -> Result<Vec<Lead>> {
     .await?;
     let rows: Vec<Row> = result.results()?;
     Ok(rows.into_iter().map(Lead::from).collect())
+}
+
+/// `GET /v1/leads?limit=N`: the newest leads, for whoever holds the API token.
+pub async fn list(req: &Request, env: &Env) -> Result<Response> {
+    auth::require_token(req, env)?;
+    let url = req.url()?;
+    let limit = url
+        .query_pairs()
+        .find(|(key, _)| key == "limit")
+        .map(|(_, value)| value.into_owned());
+    let limit = page_size(limit.as_deref())?;
+    let db = env.d1(DB_BINDING)?;
+    let leads = newest(&db, limit).await?;
+    Ok(Response::from_json(&Listed { leads })?)
+}
+
+/// The body of the list answer.
+#[derive(Serialize)]
+struct Listed {
+    leads: Vec<Lead>,
 }
 
 /// Reads the `limit` query parameter: a whole number from 1 to [`MAX_PAGE`].

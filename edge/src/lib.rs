@@ -38,18 +38,7 @@ async fn route(req: Request, env: &Env) -> Result<Response> {
             submissions::create(req, env, &form).await
         }
         (["v1", "forms", _, "submissions"], method) => Err(not_allowed(method, "POST")),
-        (["v1", "leads"], Method::Get) => {
-            auth::require_token(&req, env)?;
-            let limit = url
-                .query_pairs()
-                .find(|(key, _)| key == "limit")
-                .map(|(_, value)| value.into_owned());
-            let limit = leads::page_size(limit.as_deref())?;
-            let db = env.d1(DB_BINDING)?;
-            Ok(Response::from_json(
-                &serde_json::json!({ "leads": leads::newest(&db, limit).await? }),
-            )?)
-        }
+        (["v1", "leads"], Method::Get) => leads::list(&req, env).await,
         (["v1", "leads"], method) => Err(not_allowed(method, "GET")),
         _ => Err(Error::NotFound { path }),
     }
@@ -62,17 +51,13 @@ fn not_allowed(method: Method, allowed: &'static str) -> Error {
     }
 }
 
-/// Undoes percent-encoding in a path segment (form ids are plain, but a
-/// client may still encode them).
+/// Undoes percent-encoding in a path segment: form ids are plain, but a
+/// client may still encode them.
 fn decode(segment: &str) -> Result<String> {
-    worker::Url::parse(&format!("http://x/?v={segment}"))
-        .ok()
-        .and_then(|url| {
-            url.query_pairs()
-                .next()
-                .map(|(_, value)| value.into_owned())
-        })
-        .ok_or_else(|| Error::NotFound {
+    percent_encoding::percent_decode_str(segment)
+        .decode_utf8()
+        .map(|text| text.into_owned())
+        .map_err(|_| Error::NotFound {
             path: segment.to_owned(),
         })
 }

@@ -2,12 +2,13 @@
 // Worker and static site, on a free loopback port, with a fresh local D1
 // database in a temporary directory. Build first (scripts/test.sh does).
 //
-// The server is stopped by stop(), and also when the test process exits for
-// any reason, so a failing test never leaves it running.
+// The server is stopped by stop(), when the test process exits or is
+// interrupted, and, should the test process be killed outright, by a
+// watchdog that outlives it: a failing test never leaves a server running.
 import { spawn, execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { constants, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { randomBytes } from "node:crypto";
@@ -78,6 +79,17 @@ export async function startStack() {
     }
   };
   process.once("exit", kill);
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+    process.once(signal, () => {
+      kill();
+      process.exit(128 + constants.signals[signal]);
+    });
+  }
+  spawn(
+    "sh",
+    ["-c", `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -TERM -${child.pid} 2>/dev/null`],
+    { detached: true, stdio: "ignore" },
+  ).unref();
 
   const url = `http://127.0.0.1:${port}`;
   try {

@@ -57,12 +57,20 @@ pub async fn send(api: &str, form: &str, submission: &Submission) -> Result<Verd
             let json = JsFuture::from(response.json().map_err(|_| Error::Answer)?)
                 .await
                 .map_err(|_| Error::Answer)?;
-            let problem: Problem =
-                serde_wasm_bindgen::from_value(json).map_err(|_| Error::Answer)?;
-            Ok(Verdict::Refused(problem.errors))
+            refused(json)
         }
         status => Err(Error::Server { status }),
     }
+}
+
+/// Reads the field errors from a 422 problem document. One that names no
+/// field cannot be shown on the form, so it counts as an unreadable answer.
+pub fn refused(problem: JsValue) -> Result<Verdict> {
+    let problem: Problem = serde_wasm_bindgen::from_value(problem).map_err(|_| Error::Answer)?;
+    if problem.errors.is_empty() {
+        return Err(Error::Answer);
+    }
+    Ok(Verdict::Refused(problem.errors))
 }
 
 /// Percent-encodes a form id for a URL path segment.

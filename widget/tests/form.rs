@@ -158,3 +158,24 @@ fn the_host_pages_css_does_not_reach_the_form() {
     style.remove();
     assert_eq!(shown.as_deref(), Some("block"));
 }
+
+#[wasm_bindgen_test]
+fn the_edges_field_errors_are_read_from_its_problem_document() {
+    use embudo_shared::error::FieldErrorCode;
+    use embudo_widget::submit::{refused, Verdict};
+
+    let body = r#"{"type":"urn:embudo:problem:invalid-fields","title":"Some fields are invalid",
+        "status":422,"detail":"1 field(s) are invalid",
+        "errors":[{"field":"email","code":"invalid","message":"Revisa tu correo."}]}"#;
+    let Ok(Verdict::Refused(fields)) = refused(js_sys::JSON::parse(body).expect("json")) else {
+        panic!("a 422 with errors is a refusal");
+    };
+    assert_eq!(fields.len(), 1);
+    assert_eq!(
+        (fields[0].field.as_str(), fields[0].code),
+        ("email", FieldErrorCode::Invalid)
+    );
+
+    let no_fields = js_sys::JSON::parse(r#"{"status":422,"errors":[]}"#).expect("json");
+    assert_eq!(refused(no_fields), Err(embudo_widget::Error::Answer));
+}
