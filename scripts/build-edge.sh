@@ -6,3 +6,5 @@ set -euo pipefail
 cd "$ROOT/edge"
 worker-build --release >/dev/null
 printf 'edge: %s bytes of wasm\n' "$(wc -c <build/index_bg.wasm)"
+# The form-spec loader make dev and the tests use to fill D1.
+cargo build -q -p embudo-shared --bin embudo-spec

@@ -38,27 +38,80 @@ async function expectProblem(response, status, type) {
   return problem;
 }
 
+/** A submission body: answers by field id, ticked consents, locale. */
+function body(fields, consents = ["content"], locale = "es") {
+  return JSON.stringify({
+    fields,
+    consents: Object.fromEntries(consents.map((id) => [id, true])),
+    locale,
+  });
+}
+
 describe("a valid submission", () => {
-  test("is stored in D1 and listed by the leads API", async () => {
+  test("is validated, qualified and stored in D1, and the leads API shows why", async () => {
     const response = await post(
       SUBMISSIONS,
-      JSON.stringify({ name: " Ana García ", email: "Ana@Example.COM", consent: true, locale: "es" }),
+      body(
+        {
+          email: "Ana@Acme.Example",
+          first_name: " Ana García ",
+          job_role: "Directora de Marketing",
+          company_size: "250-999",
+          country: "mx",
+        },
+        ["content", "sales"],
+      ),
     );
     assert.equal(response.status, 201);
     const { lead_id: id } = await response.json();
     assert.ok(Number.isInteger(id));
 
-    const rows = await stack.d1(`SELECT name, email, consent, form_id FROM leads WHERE id = ${id}`);
-    assert.deepEqual(rows, [
-      { name: "Ana García", email: "Ana@example.com", consent: 1, form_id: "demo-ebook" },
-    ]);
+    const [row] = await stack.d1(`SELECT email, stage, score, fields FROM leads WHERE id = ${id}`);
+    assert.equal(row.email, "Ana@acme.example");
+    assert.equal(row.stage, "mql");
+    assert.equal(row.score, 70);
+    assert.deepEqual(JSON.parse(row.fields), {
+      first_name: "Ana García",
+      job_role: "Directora de Marketing",
+      company_size: "250-999",
+      country: "MX",
+    });
 
     const listed = await listLeads();
     assert.equal(listed.status, 200);
     const { leads } = await listed.json();
     const lead = leads.find((l) => l.id === id);
-    assert.equal(lead.email, "Ana@example.com");
-    assert.equal(lead.consent, true);
+    assert.equal(lead.stage, "mql");
+    assert.deepEqual(
+      lead.explanation.fired.map((f) => [f.rule, f.points]),
+      [["work-email", 15], ["marketing-leader", 20], ["company-size-fit", 15], ["served-country", 5], ["wants-sales-contact", 15]],
+    );
+    assert.deepEqual(lead.consents.map((c) => [c.id, c.purpose]), [["content", "content_delivery"], ["sales", "sales_contact"]]);
+    assert.match(lead.consents[0].version, /^sha256:[0-9a-f]{64}$/);
+  });
+
+  test("from a competitor is stored as disqualified", async () => {
+    const response = await post(SUBMISSIONS, body({ email: "spy@rivalgrowth.example", first_name: "Eve" }));
+    assert.equal(response.status, 201);
+    const { lead_id: id } = await response.json();
+    const [row] = await stack.d1(`SELECT stage FROM leads WHERE id = ${id}`);
+    assert.equal(row.stage, "disqualified");
+  });
+});
+
+describe("the form's spec", () => {
+  test("is served to the widget without the qualification rules", async () => {
+    const response = await fetch(`${stack.url}/v1/forms/demo-ebook`);
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get("cache-control"), /max-age/);
+    const spec = await response.json();
+    assert.equal(spec.id, "demo-ebook");
+    assert.ok(spec.fields.some((f) => f.id === "email" && f.type === "email"));
+    assert.equal(spec.qualification, undefined, "the company's rules stay at the edge");
+  });
+
+  test("of an unknown form is a 404 problem", async () => {
+    await expectProblem(await fetch(`${stack.url}/v1/forms/no-such-form`), 404, "unknown-form");
   });
 });
 
@@ -66,33 +119,46 @@ describe("a refused submission gets a clear 4xx and stores nothing", () => {
   const cases = [
     {
       name: "invalid fields (422, each field named, in the visitor's language)",
-      send: () => post(SUBMISSIONS, JSON.stringify({ email: "ana@", locale: "en" })),
+      send: () => post(SUBMISSIONS, body({ email: "ana@" }, [], "en")),
       status: 422,
       type: "invalid-fields",
       check(problem) {
         assert.deepEqual(
           problem.errors.map((e) => [e.field, e.code]),
-          [["email", "invalid"], ["consent", "required"]],
+          [["email", "invalid_email"], ["first_name", "required"], ["content", "consent_required"]],
         );
         assert.match(problem.errors[0].message, /name@company\.com/);
       },
     },
     {
-      name: "a missing e-mail (422 required)",
-      send: () => post(SUBMISSIONS, JSON.stringify({ name: "Ana", consent: true })),
+      name: "a missing e-mail (422 required, in Spanish)",
+      send: () => post(SUBMISSIONS, body({ first_name: "Ana" })),
       status: 422,
       type: "invalid-fields",
-      check: (problem) => assert.equal(problem.errors[0].message, "Escribe tu correo electrónico."),
+      check: (problem) => assert.equal(problem.errors[0].message, "Este campo es obligatorio."),
+    },
+    {
+      name: "a field the form does not have (422)",
+      send: () => post(SUBMISSIONS, body({ email: "ana@acme.example", first_name: "Ana", stage: "sql" })),
+      status: 422,
+      type: "invalid-fields",
+      check: (problem) => assert.deepEqual(problem.errors.map((e) => [e.field, e.code]), [["stage", "unknown_field"]]),
     },
     {
       name: "bad JSON (400)",
-      send: () => post(SUBMISSIONS, '{"email": "ana@example.com",'),
+      send: () => post(SUBMISSIONS, '{"fields": {"email": "ana@example.com"},'),
       status: 400,
       type: "malformed-json",
     },
     {
-      name: "unknown keys (400)",
-      send: () => post(SUBMISSIONS, JSON.stringify({ email: "ana@example.com", consent: true, stage: "SQL" })),
+      name: "unknown top-level keys (400)",
+      send: () => post(SUBMISSIONS, JSON.stringify({ fields: { email: "ana@example.com" }, score: 100 })),
+      status: 400,
+      type: "malformed-json",
+    },
+    {
+      name: "an unsupported locale (400)",
+      send: () => post(SUBMISSIONS, body({ email: "ana@example.com", first_name: "Ana" }, ["content"], "fr")),
       status: 400,
       type: "malformed-json",
     },
@@ -104,14 +170,13 @@ describe("a refused submission gets a clear 4xx and stores nothing", () => {
     },
     {
       name: "an oversize body (413)",
-      send: () =>
-        post(SUBMISSIONS, JSON.stringify({ email: "ana@example.com", consent: true, name: "x".repeat(17_000) })),
+      send: () => post(SUBMISSIONS, body({ email: "ana@example.com", first_name: "x".repeat(17_000) })),
       status: 413,
       type: "payload-too-large",
     },
     {
       name: "an unknown form (404)",
-      send: () => post("/v1/forms/no-such-form/submissions", JSON.stringify({ email: "ana@example.com", consent: true })),
+      send: () => post("/v1/forms/no-such-form/submissions", body({ email: "ana@example.com" })),
       status: 404,
       type: "unknown-form",
     },

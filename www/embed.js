@@ -23,7 +23,7 @@
       await widget.default({
         module_or_path: new URL("widget/embudo_widget_bg.wasm", base),
       });
-      widget.mount(host, script.dataset.form, base.origin, locale);
+      await widget.mount(host, script.dataset.form, base.origin, locale);
     })
     .catch((error) => console.error("[embudo] the form could not load:", error));
 })();

@@ -55,6 +55,18 @@ pub enum Error {
         /// Each invalid field with code and localized message.
         fields: Vec<FieldError>,
     },
+    /// A form spec has mistakes; the detail lists each with where it is.
+    #[error("the form spec has mistakes: {problems}")]
+    InvalidSpec {
+        /// The mistakes, as `path: message` lines joined.
+        problems: String,
+    },
+    /// A stage move that is not allowed.
+    #[error("{reason}")]
+    StageMove {
+        /// Why it is refused.
+        reason: String,
+    },
     /// No form has this id.
     #[error("there is no form {form}")]
     UnknownForm {
@@ -93,6 +105,12 @@ impl From<embudo_shared::Error> for Error {
     fn from(error: embudo_shared::Error) -> Self {
         match error {
             embudo_shared::Error::Invalid { fields } => Self::Invalid { fields },
+            spec @ embudo_shared::Error::Spec { .. } => Self::InvalidSpec {
+                problems: spec.to_string(),
+            },
+            moving @ embudo_shared::Error::Move { .. } => Self::StageMove {
+                reason: moving.to_string(),
+            },
         }
     }
 }
@@ -124,7 +142,8 @@ impl Error {
             Self::MethodNotAllowed { .. } => 405,
             Self::PayloadTooLarge { .. } => 413,
             Self::UnsupportedMediaType { .. } => 415,
-            Self::Invalid { .. } => 422,
+            Self::StageMove { .. } => 409,
+            Self::Invalid { .. } | Self::InvalidSpec { .. } => 422,
             Self::Storage { .. } => 500,
             Self::NotConfigured { .. } => 503,
         }
@@ -143,6 +162,8 @@ impl Error {
             Self::BadQuery { .. } => ("bad-query", "Invalid query parameter"),
             Self::Invalid { .. } => ("invalid-fields", "Some fields are invalid"),
             Self::UnknownForm { .. } => ("unknown-form", "Unknown form"),
+            Self::InvalidSpec { .. } => ("invalid-spec", "The form spec has mistakes"),
+            Self::StageMove { .. } => ("stage-move", "Stage move not allowed"),
             Self::Unauthorized => ("unauthorized", "Unauthorized"),
             Self::NotConfigured { .. } => ("not-configured", "Not configured"),
             Self::Storage { .. } => ("storage", "Internal error"),
@@ -190,7 +211,7 @@ impl Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use embudo_shared::{Locale, Submission};
+    use embudo_shared::{FieldErrorCode, Locale};
 
     #[test]
     fn each_client_mistake_gets_its_own_4xx() {
@@ -225,12 +246,12 @@ mod tests {
 
     #[test]
     fn invalid_fields_are_listed_in_the_problem() {
-        let submission = Submission {
-            email: "nope".into(),
-            locale: Locale::En,
-            ..Default::default()
-        };
-        let error = Error::from(submission.validate().expect_err("invalid"));
+        let error = Error::from(embudo_shared::Error::Invalid {
+            fields: vec![
+                FieldError::new("email", FieldErrorCode::InvalidEmail, Locale::En),
+                FieldError::new("content", FieldErrorCode::ConsentRequired, Locale::En),
+            ],
+        });
         let problem = serde_json::to_value(error.problem()).expect("serializes");
         let fields: Vec<&str> = problem["errors"]
             .as_array()
@@ -238,6 +259,7 @@ mod tests {
             .iter()
             .filter_map(|e| e["field"].as_str())
             .collect();
-        assert_eq!(fields, ["email", "consent"]);
+        assert_eq!(fields, ["email", "content"]);
+        assert_eq!(problem["errors"][0]["code"], "invalid_email");
     }
 }

@@ -1,6 +1,10 @@
-//! Leads in D1: storing a validated submission and listing what was stored.
+//! Leads in D1: storing a qualified submission and listing what was stored.
 
-use embudo_shared::ValidSubmission;
+use embudo_shared::qualify::{Fired, GroupTotal};
+use embudo_shared::submission::ConsentChoice;
+use embudo_shared::{Outcome, Stage, ValidSubmission, Value};
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use worker::{query, D1Database, Env, Request, Response};
 
@@ -12,6 +16,15 @@ pub const DEFAULT_PAGE: u32 = 50;
 /// The most leads one page may hold.
 pub const MAX_PAGE: u32 = 200;
 
+/// Why a lead is at its stage: the rules that fired and the group totals.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Explanation {
+    /// Every rule that fired, with its points.
+    pub fired: Vec<Fired>,
+    /// Each group's points before and after its cap.
+    pub groups: Vec<GroupTotal>,
+}
+
 /// A stored lead as the API shows it.
 #[derive(Debug, Serialize)]
 pub struct Lead {
@@ -21,52 +34,87 @@ pub struct Lead {
     pub form_id: String,
     /// The e-mail address in normal form.
     pub email: String,
-    /// The name, when given.
-    pub name: Option<String>,
-    /// Whether consent to receive the offer was given (always, for now).
-    pub consent: bool,
+    /// Every other answered field, in normal form.
+    pub fields: BTreeMap<String, Value>,
+    /// The consents given, with the text versions the visitor read.
+    pub consents: Vec<ConsentChoice>,
     /// The visitor's language.
     pub locale: String,
+    /// The qualification score.
+    pub score: i64,
+    /// The funnel stage.
+    pub stage: Stage,
+    /// Why: the rules that fired.
+    pub explanation: Explanation,
     /// When it was stored (UTC, ISO 8601).
     pub created_at: String,
 }
 
-/// A row of `leads` as D1 hands it over (SQLite has no boolean).
+/// A row of `leads` as D1 hands it over (JSON columns still as text).
 #[derive(Deserialize)]
 struct Row {
     id: i64,
     form_id: String,
     email: String,
-    name: Option<String>,
-    consent: i64,
+    fields: String,
+    consents: String,
     locale: String,
+    score: i64,
+    stage: Stage,
+    explanation: String,
     created_at: String,
 }
 
-impl From<Row> for Lead {
-    fn from(row: Row) -> Self {
-        Self {
+impl TryFrom<Row> for Lead {
+    type Error = Error;
+
+    fn try_from(row: Row) -> Result<Self> {
+        let json = |what: &str, error: serde_json::Error| Error::Storage {
+            reason: format!("lead {} has unreadable {what}: {error}", row.id),
+        };
+        Ok(Self {
+            fields: serde_json::from_str(&row.fields).map_err(|e| json("fields", e))?,
+            consents: serde_json::from_str(&row.consents).map_err(|e| json("consents", e))?,
+            explanation: serde_json::from_str(&row.explanation)
+                .map_err(|e| json("explanation", e))?,
             id: row.id,
             form_id: row.form_id,
             email: row.email,
-            name: row.name,
-            consent: row.consent != 0,
             locale: row.locale,
+            score: row.score,
+            stage: row.stage,
             created_at: row.created_at,
-        }
+        })
     }
 }
 
-/// Stores `submission` for `form` and returns the new lead's id.
-pub async fn insert(db: &D1Database, form: &str, submission: &ValidSubmission) -> Result<i64> {
+/// Stores a validated, qualified submission and returns the new lead's id.
+pub async fn insert(
+    db: &D1Database,
+    submission: &ValidSubmission,
+    outcome: &Outcome,
+    stage: Stage,
+) -> Result<i64> {
+    let explanation = Explanation {
+        fired: outcome.fired.clone(),
+        groups: outcome.groups.clone(),
+    };
+    let fields = json(&submission.fields)?;
+    let consents = json(&submission.consents)?;
+    let explanation = json(&explanation)?;
     let id: Option<i64> = query!(
         db,
-        "INSERT INTO leads (form_id, email, name, consent, locale) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
-        form,
+        "INSERT INTO leads (form_id, email, email_key, fields, consents, locale, score, stage, explanation)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
+        submission.form,
         submission.email.as_str(),
-        submission.name,
-        i32::from(submission.consent),
+        submission.email.dedupe_key(),
+        fields,
+        consents,
         submission.locale.tag(),
+        outcome.score,
+        stage.name(),
+        explanation,
     )?
     .first(Some("id"))
     .await?;
@@ -75,18 +123,25 @@ pub async fn insert(db: &D1Database, form: &str, submission: &ValidSubmission) -
     })
 }
 
+/// A value as the text of a JSON column.
+fn json<T: Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|error| Error::Storage {
+        reason: error.to_string(),
+    })
+}
+
 /// The newest leads first, at most `limit` of them.
 pub async fn newest(db: &D1Database, limit: u32) -> Result<Vec<Lead>> {
     let result = query!(
         db,
-        "SELECT id, form_id, email, name, consent, locale, created_at
+        "SELECT id, form_id, email, fields, consents, locale, score, stage, explanation, created_at
            FROM leads ORDER BY id DESC LIMIT ?1",
         limit,
     )?
     .all()
     .await?;
     let rows: Vec<Row> = result.results()?;
-    Ok(rows.into_iter().map(Lead::from).collect())
+    rows.into_iter().map(Lead::try_from).collect()
 }
 
 /// `GET /v1/leads?limit=N`: the newest leads, for whoever holds the API token.

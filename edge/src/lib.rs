@@ -38,6 +38,8 @@ async fn route(req: Request, env: &Env) -> Result<Response> {
             submissions::create(req, env, &form).await
         }
         (["v1", "forms", _, "submissions"], method) => Err(not_allowed(method, "POST")),
+        (["v1", "forms", form], Method::Get) => forms::public(env, &decode(form)?).await,
+        (["v1", "forms", _], method) => Err(not_allowed(method, "GET")),
         (["v1", "leads"], Method::Get) => leads::list(&req, env).await,
         (["v1", "leads"], method) => Err(not_allowed(method, "GET")),
         _ => Err(Error::NotFound { path }),

@@ -1,6 +1,7 @@
 //! `POST /v1/forms/{form}/submissions`: the path every lead takes in.
 
-use embudo_shared::Submission;
+use embudo_shared::unicode::Tables;
+use embudo_shared::{qualify, History, Stage, Submission};
 use serde::Serialize;
 use worker::{Env, Request, Response};
 
@@ -13,14 +14,21 @@ struct Stored {
     lead_id: i64,
 }
 
-/// Checks the request and the submission, stores the lead, answers 201.
-/// Every check runs before the single write, so a refused post stores nothing.
+/// Checks the request and the submission against the form's spec, qualifies
+/// the lead with the form's rules, stores it and answers 201. Every check runs
+/// before the single write, so a refused post stores nothing.
 pub async fn create(mut req: Request, env: &Env, form: &str) -> Result<Response> {
     body::check_headers(&req)?;
     let db = env.d1(DB_BINDING)?;
-    forms::require(&db, form).await?;
+    let spec = forms::load(&db, form).await?;
     let submission: Submission = body::read_json(&mut req).await?;
-    let valid = submission.validate()?;
-    let lead_id = leads::insert(&db, form, &valid).await?;
+    let valid = submission.validate(&spec, &Tables)?;
+    let history = History {
+        submissions: vec![valid],
+        visits: 1,
+    };
+    let outcome = qualify(&spec.qualification, &history);
+    let stage = Stage::Lead.advance(outcome.stage);
+    let lead_id = leads::insert(&db, &history.submissions[0], &outcome, stage).await?;
     Ok(Response::from_json(&Stored { lead_id })?.with_status(201))
 }

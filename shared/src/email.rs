@@ -1,23 +1,25 @@
 //! The e-mail check both sides run.
 //!
 //! Accepts what the WHATWG HTML standard calls a "valid e-mail address" (what
-//! `<input type=email>` accepts), and additionally asks for a dotted domain and
-//! the SMTP length limits, because a lead whose address cannot receive mail is
-//! no lead.
+//! `<input type=email>` accepts), with internationalised domains converted to
+//! their ASCII (punycode) form first, and additionally asks for a dotted
+//! domain and the SMTP length limits, because a lead whose address cannot
+//! receive mail is no lead.
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{ascii_domain, is_dotted_domain};
+use crate::unicode::Unicode;
 
 /// The longest address SMTP can carry (RFC 5321 path limit less the brackets).
 pub const MAX_LEN: usize = 254;
 /// The longest local part (before `@`) SMTP allows.
 pub const MAX_LOCAL_LEN: usize = 64;
-/// The longest domain label DNS allows.
-const MAX_LABEL_LEN: usize = 63;
 
-/// A checked e-mail address: trimmed, with its domain in lower case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A checked e-mail address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct EmailAddress(String);
 
@@ -31,25 +33,39 @@ pub enum EmailProblem {
 }
 
 impl EmailAddress {
-    /// Checks `raw` and returns the address in its normal form.
-    pub fn parse(raw: &str) -> Result<Self, EmailProblem> {
+    /// Checks `raw` and returns the address in its normal form: trimmed, the
+    /// domain in lower-case ASCII (punycode for international domains).
+    pub fn parse(raw: &str, unicode: &dyn Unicode) -> Result<Self, EmailProblem> {
         let text = raw.trim();
         if text.is_empty() {
             return Err(EmailProblem::Empty);
         }
-        if text.len() > MAX_LEN {
+        let (local, domain) = text.rsplit_once('@').ok_or(EmailProblem::Malformed)?;
+        let domain = ascii_domain(domain, unicode).ok_or(EmailProblem::Malformed)?;
+        if !is_local_part(local) || !is_dotted_domain(&domain) {
             return Err(EmailProblem::Malformed);
         }
-        let (local, domain) = text.split_once('@').ok_or(EmailProblem::Malformed)?;
-        if !is_local_part(local) || !is_dotted_domain(domain) {
+        let address = format!("{local}@{domain}");
+        if address.len() > MAX_LEN {
             return Err(EmailProblem::Malformed);
         }
-        Ok(Self(format!("{local}@{}", domain.to_ascii_lowercase())))
+        Ok(Self(address))
     }
 
-    /// The address as text.
+    /// The address in normal form, for sending mail.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The domain, in lower-case ASCII.
+    pub fn domain(&self) -> &str {
+        self.0.rsplit_once('@').map(|(_, d)| d).unwrap_or_default()
+    }
+
+    /// The key that makes two addresses the same person: the normal form in
+    /// lower case (mail providers treat local parts case-insensitively).
+    pub fn dedupe_key(&self) -> String {
+        self.0.to_ascii_lowercase()
     }
 }
 
@@ -68,35 +84,14 @@ fn is_local_part(local: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || SPECIALS.contains(c))
 }
 
-fn is_dotted_domain(domain: &str) -> bool {
-    let mut labels = 0;
-    for label in domain.split('.') {
-        if !is_label(label) {
-            return false;
-        }
-        labels += 1;
-    }
-    labels >= 2
-}
-
-fn is_label(label: &str) -> bool {
-    let bytes = label.as_bytes();
-    match (bytes.first(), bytes.last()) {
-        (Some(first), Some(last)) => {
-            bytes.len() <= MAX_LABEL_LEN
-                && first.is_ascii_alphanumeric()
-                && last.is_ascii_alphanumeric()
-                && bytes
-                    .iter()
-                    .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
-        }
-        _ => false,
-    }
-}
-
-#[cfg(test)]
+#[cfg(all(test, feature = "unicode"))]
 mod tests {
     use super::*;
+    use crate::unicode::Tables;
+
+    fn parse(raw: &str) -> Result<EmailAddress, EmailProblem> {
+        EmailAddress::parse(raw, &Tables)
+    }
 
     #[test]
     fn accepts_ordinary_and_unusual_but_valid_addresses() {
@@ -107,8 +102,10 @@ mod tests {
             "x@a-b.example",
             "user!#$%&'*+/=?^_`{|}~-@example.com",
             "a@0.example",
+            ".ana@example.com",
+            "ana..garcia@example.com",
         ] {
-            assert!(EmailAddress::parse(ok).is_ok(), "{ok} should be accepted");
+            assert!(parse(ok).is_ok(), "{ok} should be accepted");
         }
     }
 
@@ -128,9 +125,11 @@ mod tests {
             "ana@example.com.",
             "\"ana\"@example.com",
             "ana@ex ample.com",
+            "ana@[192.0.2.1]",
+            "añа@example.com",
         ] {
             assert_eq!(
-                EmailAddress::parse(bad),
+                parse(bad),
                 Err(EmailProblem::Malformed),
                 "{bad} should be refused"
             );
@@ -139,26 +138,43 @@ mod tests {
 
     #[test]
     fn empty_is_told_apart_from_malformed() {
-        assert_eq!(EmailAddress::parse("   "), Err(EmailProblem::Empty));
+        assert_eq!(parse("   "), Err(EmailProblem::Empty));
     }
 
     #[test]
     fn enforces_smtp_length_limits() {
         let local = "a".repeat(MAX_LOCAL_LEN);
-        assert!(EmailAddress::parse(&format!("{local}@example.com")).is_ok());
-        assert!(EmailAddress::parse(&format!("a{local}@example.com")).is_err());
+        assert!(parse(&format!("{local}@example.com")).is_ok());
+        assert!(parse(&format!("a{local}@example.com")).is_err());
 
-        let label = "b".repeat(MAX_LABEL_LEN);
-        assert!(EmailAddress::parse(&format!("a@{label}.com")).is_ok());
-        assert!(EmailAddress::parse(&format!("a@b{label}.com")).is_err());
+        let label = "b".repeat(63);
+        assert!(parse(&format!("a@{label}.com")).is_ok());
+        assert!(parse(&format!("a@b{label}.com")).is_err());
 
-        let long_domain = vec!["c".repeat(60); 5].join(".");
-        assert!(EmailAddress::parse(&format!("a@{long_domain}")).is_err());
+        // A domain of 247 characters fits in 254 with a local part of 6, not 7.
+        let domain = vec!["c".repeat(60); 4].join(".") + ".com";
+        assert!(parse(&format!("{}@{domain}", "d".repeat(6))).is_ok());
+        assert!(parse(&format!("{}@{domain}", "d".repeat(7))).is_err());
+    }
+
+    #[test]
+    fn international_domains_are_kept_in_punycode() {
+        let email = parse("Ana@Bücher.Example").expect("valid IDN address");
+        assert_eq!(email.as_str(), "Ana@xn--bcher-kva.example");
+        assert_eq!(email.domain(), "xn--bcher-kva.example");
+        assert_eq!(
+            email.dedupe_key(),
+            parse("ana@xn--BCHER-kva.example")
+                .expect("valid")
+                .dedupe_key(),
+            "the Unicode and punycode spellings are one person"
+        );
     }
 
     #[test]
     fn normal_form_is_trimmed_with_a_lower_case_domain() {
-        let email = EmailAddress::parse("  Ana.Garcia@Example.COM \n").expect("valid");
+        let email = parse("  Ana.Garcia@Example.COM \n").expect("valid");
         assert_eq!(email.as_str(), "Ana.Garcia@example.com");
+        assert_eq!(email.dedupe_key(), "ana.garcia@example.com");
     }
 }

@@ -1,9 +1,12 @@
-//! The crate's one error type, so callers can match on every way a
-//! submission can be refused.
+//! The crate's one error type, so callers can match on every way `shared`
+//! refuses a submission or a form spec.
+
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use crate::locale::Locale;
+use crate::qualify::Stage;
 
 /// Why `shared` refused something.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -15,6 +18,22 @@ pub enum Error {
         /// Each invalid field with its stable code and localized message.
         fields: Vec<FieldError>,
     },
+    /// A form spec has mistakes; every one is listed with where it is.
+    #[error("the form spec has {} problem(s): {}", problems.len(), SpecProblems(problems))]
+    Spec {
+        /// Each mistake with its path in the spec.
+        problems: Vec<SpecProblem>,
+    },
+    /// A person asked for a stage move that is not allowed.
+    #[error("cannot move a lead from {from} to {to}: {why}")]
+    Move {
+        /// The lead's stage now.
+        from: Stage,
+        /// The stage asked for.
+        to: Stage,
+        /// Why the move is refused.
+        why: &'static str,
+    },
 }
 
 /// `Result` with this crate's [`Error`].
@@ -24,11 +43,11 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// the widget's inline messages use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
-    /// The field's id as the form names it (`email`, `name`, `consent`).
+    /// The field's id as the spec names it (`email`, `company`, a consent id).
     pub field: String,
-    /// A stable, machine-readable code (`required`, `invalid`, `too_long`).
+    /// A stable, machine-readable code.
     pub code: FieldErrorCode,
-    /// A message for the visitor, in the visitor's locale.
+    /// A message for the visitor, in the visitor's locale, saying what to fix.
     pub message: String,
 }
 
@@ -38,12 +57,52 @@ pub struct FieldError {
 pub enum FieldErrorCode {
     /// The field must be filled in.
     Required,
-    /// The value is not of the expected form (an e-mail address without `@`).
-    Invalid,
-    /// The value is longer than the form allows.
+    /// Not an e-mail address that can receive mail.
+    InvalidEmail,
+    /// Not a phone number.
+    InvalidPhone,
+    /// Not a web address.
+    InvalidUrl,
+    /// Not a whole number.
+    NotANumber,
+    /// A number outside the spec's range.
+    OutOfRange,
+    /// A choice the field does not offer.
+    UnknownChoice,
+    /// Several choices for a single-choice field.
+    TooManyChoices,
+    /// Shorter than the spec allows.
+    TooShort,
+    /// Longer than the spec allows.
     TooLong,
-    /// The value holds control characters, which no visible field may.
+    /// Holds control characters, which no visible field may.
     ControlCharacters,
+    /// A required consent was not given.
+    ConsentRequired,
+    /// The submission names a field the form does not have.
+    UnknownField,
+    /// A list where text was expected, or the other way round.
+    WrongType,
+}
+
+impl FieldErrorCode {
+    /// Every code, for exhaustive tests of the messages.
+    pub const ALL: [FieldErrorCode; 14] = [
+        Self::Required,
+        Self::InvalidEmail,
+        Self::InvalidPhone,
+        Self::InvalidUrl,
+        Self::NotANumber,
+        Self::OutOfRange,
+        Self::UnknownChoice,
+        Self::TooManyChoices,
+        Self::TooShort,
+        Self::TooLong,
+        Self::ControlCharacters,
+        Self::ConsentRequired,
+        Self::UnknownField,
+        Self::WrongType,
+    ];
 }
 
 impl FieldError {
@@ -52,7 +111,47 @@ impl FieldError {
         Self {
             field: field.to_owned(),
             code,
-            message: locale.field_message(field, code).to_owned(),
+            message: locale.field_message(code).to_owned(),
         }
+    }
+}
+
+/// One mistake in a form spec, with where it is (`fields[2].options`,
+/// `rules[4].when.field`), so its author can go straight to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpecProblem {
+    /// Where in the spec, as a path of keys and indexes.
+    pub path: String,
+    /// What is wrong there.
+    pub message: String,
+}
+
+impl SpecProblem {
+    /// A problem at `path`.
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for SpecProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+struct SpecProblems<'a>(&'a [SpecProblem]);
+
+impl fmt::Display for SpecProblems<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, problem) in self.0.iter().enumerate() {
+            if index > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{problem}")?;
+        }
+        Ok(())
     }
 }

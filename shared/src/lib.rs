@@ -3,12 +3,26 @@
 //! Pure Rust with no runtime dependency, so the same code runs in the visitor's
 //! browser (inside the widget's wasm) and at the edge (inside the Worker): a
 //! visitor gets the same verdict on a submission in both places.
+//!
+//! - [`spec`]: the form spec a company writes once, and its checks;
+//! - [`submission`]: what a visitor sends, validated against a spec;
+//! - [`qualify`]: scoring, stages and the explanation of both;
+//! - [`email`], [`phone`], [`website`]: the value checks validation uses.
 
+pub mod domain;
 pub mod email;
 pub mod error;
 pub mod locale;
+pub mod phone;
+pub mod qualify;
+pub mod spec;
 pub mod submission;
+pub mod unicode;
+pub mod website;
 
-pub use error::{Error, FieldError, Result};
-pub use locale::Locale;
-pub use submission::{Submission, ValidSubmission};
+pub use error::{Error, FieldError, FieldErrorCode, Result, SpecProblem};
+pub use locale::{Locale, Text};
+pub use qualify::{qualify, History, Outcome, Stage};
+pub use spec::FormSpec;
+pub use submission::{Answer, Submission, ValidSubmission, Value};
+pub use unicode::Unicode;

@@ -1,13 +1,18 @@
-//! The languages a visitor can be spoken to in, and the visitor-facing text
-//! `shared` owns (validation messages).
+//! The languages a visitor can be spoken to in, the localized text a form
+//! spec carries, and the messages `shared` itself owns (validation errors).
+
+use std::collections::BTreeMap;
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::FieldErrorCode;
 
-/// A language the widget and the edge's messages ship in.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase", from = "String")]
+/// A language Embudo ships every visible string in.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase", try_from = "String")]
 pub enum Locale {
     /// Spanish, the product's first language.
     #[default]
@@ -17,15 +22,25 @@ pub enum Locale {
 }
 
 impl Locale {
-    /// Picks the locale for a BCP 47 tag such as `en-GB` or `es`; anything
-    /// not supported falls back to Spanish, so a visitor always gets text.
-    pub fn from_tag(tag: &str) -> Self {
+    /// Every supported locale; a spec must give each visible string in all.
+    pub const ALL: [Locale; 2] = [Locale::Es, Locale::En];
+
+    /// The locale for a BCP 47 tag (`en-GB`, `es`), or `None` if unsupported.
+    pub fn parse(tag: &str) -> Option<Self> {
         let primary = tag.split(['-', '_']).next().unwrap_or_default();
-        if primary.eq_ignore_ascii_case("en") {
-            Self::En
+        if primary.eq_ignore_ascii_case("es") {
+            Some(Self::Es)
+        } else if primary.eq_ignore_ascii_case("en") {
+            Some(Self::En)
         } else {
-            Self::Es
+            None
         }
+    }
+
+    /// Picks the locale for a tag from the browser or the page; anything not
+    /// supported falls back to Spanish, so a visitor always gets text.
+    pub fn from_tag(tag: &str) -> Self {
+        Self::parse(tag).unwrap_or_default()
     }
 
     /// The tag for `lang` attributes and `Content-Language`.
@@ -37,38 +52,94 @@ impl Locale {
     }
 
     /// The visitor-facing message for a refused field.
-    pub fn field_message(self, field: &str, code: FieldErrorCode) -> &'static str {
+    pub fn field_message(self, code: FieldErrorCode) -> &'static str {
         use FieldErrorCode::*;
-        match (self, field, code) {
-            (Self::Es, "email", Required) => "Escribe tu correo electrónico.",
-            (Self::En, "email", Required) => "Enter your e-mail address.",
-            (Self::Es, "email", Invalid) => {
+        match (self, code) {
+            (Self::Es, Required) => "Este campo es obligatorio.",
+            (Self::En, Required) => "This field is required.",
+            (Self::Es, InvalidEmail) => {
                 "Revisa tu correo electrónico: debe tener la forma nombre@empresa.com."
             }
-            (Self::En, "email", Invalid) => {
+            (Self::En, InvalidEmail) => {
                 "Check your e-mail address: it should look like name@company.com."
             }
-            (Self::Es, "consent", Required) => {
+            (Self::Es, InvalidPhone) => {
+                "Escribe un teléfono de 7 a 15 cifras; puedes empezar con + y el prefijo del país."
+            }
+            (Self::En, InvalidPhone) => {
+                "Enter a phone number of 7 to 15 digits; you may start with + and the country code."
+            }
+            (Self::Es, InvalidUrl) => "Escribe una dirección web, como empresa.com.",
+            (Self::En, InvalidUrl) => "Enter a web address, such as company.com.",
+            (Self::Es, NotANumber) => "Escribe un número entero.",
+            (Self::En, NotANumber) => "Enter a whole number.",
+            (Self::Es, OutOfRange) => "Este número está fuera del rango permitido.",
+            (Self::En, OutOfRange) => "This number is outside the allowed range.",
+            (Self::Es, UnknownChoice) => "Elige una de las opciones de la lista.",
+            (Self::En, UnknownChoice) => "Choose one of the options in the list.",
+            (Self::Es, TooManyChoices) => "Elige una sola opción.",
+            (Self::En, TooManyChoices) => "Choose only one option.",
+            (Self::Es, TooShort) => "Este texto es demasiado corto.",
+            (Self::En, TooShort) => "This text is too short.",
+            (Self::Es, TooLong) => "Este texto es demasiado largo.",
+            (Self::En, TooLong) => "This text is too long.",
+            (Self::Es, ControlCharacters) => "Este texto contiene caracteres no permitidos.",
+            (Self::En, ControlCharacters) => "This text contains characters that are not allowed.",
+            (Self::Es, ConsentRequired) => {
                 "Necesitamos tu consentimiento para enviarte el contenido."
             }
-            (Self::En, "consent", Required) => "We need your consent to send you the content.",
-            (Self::Es, _, Required) => "Este campo es obligatorio.",
-            (Self::En, _, Required) => "This field is required.",
-            (Self::Es, _, Invalid) => "Este valor no es válido.",
-            (Self::En, _, Invalid) => "This value is not valid.",
-            (Self::Es, _, TooLong) => "Este texto es demasiado largo.",
-            (Self::En, _, TooLong) => "This text is too long.",
-            (Self::Es, _, ControlCharacters) => "Este texto contiene caracteres no permitidos.",
-            (Self::En, _, ControlCharacters) => {
-                "This text contains characters that are not allowed."
-            }
+            (Self::En, ConsentRequired) => "We need your consent to send you the content.",
+            (Self::Es, UnknownField) => "Este campo no forma parte del formulario.",
+            (Self::En, UnknownField) => "This field is not part of the form.",
+            (Self::Es, WrongType) => "Este valor no tiene el formato esperado.",
+            (Self::En, WrongType) => "This value does not have the expected format.",
         }
     }
 }
 
-impl From<String> for Locale {
-    fn from(tag: String) -> Self {
-        Self::from_tag(&tag)
+impl TryFrom<String> for Locale {
+    type Error = String;
+
+    fn try_from(tag: String) -> Result<Self, Self::Error> {
+        Self::parse(&tag).ok_or_else(|| format!("unsupported locale {tag:?}; use es or en"))
+    }
+}
+
+impl fmt::Display for Locale {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.tag())
+    }
+}
+
+/// A visible string in every locale a spec supports (`{ es = "…", en = "…" }`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Text(pub BTreeMap<Locale, String>);
+
+impl Text {
+    /// The string for `locale`, falling back to any other so a visitor never
+    /// sees a blank (a checked spec has every locale).
+    pub fn get(&self, locale: Locale) -> &str {
+        self.0
+            .get(&locale)
+            .or_else(|| self.0.values().next())
+            .map(String::as_str)
+            .unwrap_or_default()
+    }
+
+    /// The locales among `wanted` this text lacks or leaves blank.
+    pub fn missing(&self, wanted: &[Locale]) -> Vec<Locale> {
+        wanted
+            .iter()
+            .copied()
+            .filter(|locale| self.0.get(locale).is_none_or(|s| s.trim().is_empty()))
+            .collect()
+    }
+}
+
+impl<const N: usize> From<[(Locale, &str); N]> for Text {
+    fn from(pairs: [(Locale, &str); N]) -> Self {
+        Self(pairs.into_iter().map(|(l, s)| (l, s.to_owned())).collect())
     }
 }
 
@@ -83,19 +154,39 @@ mod tests {
         assert_eq!(Locale::from_tag("es-MX"), Locale::Es);
         assert_eq!(Locale::from_tag("fr"), Locale::Es);
         assert_eq!(Locale::from_tag(""), Locale::Es);
+        assert_eq!(Locale::parse("fr"), None);
     }
 
     #[test]
     fn every_message_differs_between_languages() {
-        use FieldErrorCode::*;
-        for field in ["email", "name", "consent"] {
-            for code in [Required, Invalid, TooLong, ControlCharacters] {
-                assert_ne!(
-                    Locale::Es.field_message(field, code),
-                    Locale::En.field_message(field, code),
-                    "{field} {code:?}"
-                );
-            }
+        for code in FieldErrorCode::ALL {
+            assert_ne!(
+                Locale::Es.field_message(code),
+                Locale::En.field_message(code),
+                "{code:?}"
+            );
         }
+    }
+
+    #[test]
+    fn text_reports_blank_and_missing_locales() {
+        let text = Text::from([(Locale::Es, "Hola"), (Locale::En, "  ")]);
+        assert_eq!(text.missing(&Locale::ALL), vec![Locale::En]);
+        assert_eq!(text.get(Locale::Es), "Hola");
+        let only_spanish = Text::from([(Locale::Es, "Hola")]);
+        assert_eq!(
+            only_spanish.get(Locale::En),
+            "Hola",
+            "falls back, never blank"
+        );
+    }
+
+    #[test]
+    fn unsupported_locales_are_refused_when_read() {
+        assert!(serde_json::from_str::<Locale>(r#""fr""#).is_err());
+        assert_eq!(
+            serde_json::from_str::<Locale>(r#""en-US""#).ok(),
+            Some(Locale::En)
+        );
     }
 }

@@ -1,177 +1,291 @@
-//! What a visitor sends when they ask for a content offer, and the one check
-//! both the widget and the edge run on it.
+//! What a visitor sends, and the one check both the widget and the edge run
+//! on it against the form's spec.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::email::{EmailAddress, EmailProblem};
 use crate::error::{Error, FieldError, FieldErrorCode, Result};
 use crate::locale::Locale;
+use crate::spec::consent::Purpose;
+use crate::spec::field::{Field, FieldKind};
+use crate::spec::FormSpec;
+use crate::unicode::Unicode;
+use crate::{phone, website};
 
-/// The longest name, in characters, a form accepts.
-pub const NAME_MAX_CHARS: usize = 100;
-
-/// A submission as the visitor typed it, before any check.
+/// A submission as the visitor's browser sends it, before any check.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Submission {
-    /// The visitor's name; optional.
+    /// Each field's answer, by field id.
     #[serde(default)]
-    pub name: String,
-    /// The visitor's e-mail address; required.
+    pub fields: BTreeMap<String, Answer>,
+    /// Each consent item's checkbox, by consent id.
     #[serde(default)]
-    pub email: String,
-    /// Whether the visitor ticked the consent box to receive the offer.
-    #[serde(default)]
-    pub consent: bool,
+    pub consents: BTreeMap<String, bool>,
     /// The language the visitor reads, for the messages they get back.
     #[serde(default)]
     pub locale: Locale,
 }
 
-/// A submission that passed [`Submission::validate`]: what the edge stores.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One field's raw answer: text, or a list for multiple choice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Answer {
+    /// A single value.
+    One(String),
+    /// Several values (multiple choice).
+    Many(Vec<String>),
+}
+
+/// A checked field value, in normal form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    /// A whole number (`number` fields).
+    Number(i64),
+    /// Text: trimmed, NFC, normal form for its kind.
+    Text(String),
+    /// The chosen options of a multiple-choice field, in the spec's order.
+    List(Vec<String>),
+}
+
+/// A consent given with a submission: what, for which purpose, and the
+/// exact text version the visitor read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentChoice {
+    /// The consent item's id.
+    pub id: String,
+    /// Its purpose.
+    pub purpose: Purpose,
+    /// The version (hash) of the text shown, in the visitor's locale.
+    pub version: String,
+    /// `true` when given; `false` records a withdrawal.
+    pub granted: bool,
+}
+
+/// A submission that passed [`Submission::validate`]: what the edge stores
+/// and qualification reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValidSubmission {
-    /// The trimmed name, or `None` when left empty.
-    pub name: Option<String>,
-    /// The checked address in its normal form.
+    /// The form it was sent through.
+    pub form: String,
+    /// The offer it asked for.
+    pub offer: String,
+    /// The checked address in normal form.
     pub email: EmailAddress,
-    /// Always `true`: without consent there is nothing to send.
-    pub consent: bool,
+    /// Every other answered field, in normal form.
+    pub fields: BTreeMap<String, Value>,
+    /// The text as typed, for fields whose normal form reads differently
+    /// (a phone without its spaces, a website with `https://` added).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub originals: BTreeMap<String, String>,
+    /// The consents given.
+    pub consents: Vec<ConsentChoice>,
     /// The visitor's language.
     pub locale: Locale,
 }
 
 impl Submission {
-    /// Checks every field and returns either the clean submission or all of
-    /// its field errors at once, with messages in the visitor's locale.
-    pub fn validate(&self) -> Result<ValidSubmission> {
+    /// Checks every field and consent against `spec` and returns either the
+    /// clean submission or every problem at once, each with the field id, a
+    /// stable code and a message in the visitor's locale.
+    pub fn validate(&self, spec: &FormSpec, unicode: &dyn Unicode) -> Result<ValidSubmission> {
         let locale = self.locale;
-        let mut fields = Vec::new();
+        let mut errors = Vec::new();
+        let mut fail = |field: &str, code| errors.push(FieldError::new(field, code, locale));
 
-        let name = self.name.trim();
-        if name.chars().count() > NAME_MAX_CHARS {
-            fields.push(FieldError::new("name", FieldErrorCode::TooLong, locale));
-        } else if name.chars().any(char::is_control) {
-            fields.push(FieldError::new(
-                "name",
-                FieldErrorCode::ControlCharacters,
-                locale,
-            ));
+        for id in self.fields.keys() {
+            if spec.field(id).is_none() {
+                fail(id, FieldErrorCode::UnknownField);
+            }
+        }
+        for id in self.consents.keys() {
+            if spec.consent(id).is_none() {
+                fail(id, FieldErrorCode::UnknownField);
+            }
         }
 
-        let email = match EmailAddress::parse(&self.email) {
-            Ok(email) => Some(email),
-            Err(problem) => {
-                let code = match problem {
-                    EmailProblem::Empty => FieldErrorCode::Required,
-                    EmailProblem::Malformed => FieldErrorCode::Invalid,
-                };
-                fields.push(FieldError::new("email", code, locale));
-                None
+        let mut email = None;
+        let mut fields = BTreeMap::new();
+        let mut originals = BTreeMap::new();
+        for field in &spec.fields {
+            let answer = self.fields.get(&field.id).filter(|a| !is_blank(a));
+            let Some(answer) = answer else {
+                if field.required || field.kind == FieldKind::Email {
+                    fail(&field.id, FieldErrorCode::Required);
+                }
+                continue;
+            };
+            match check(field, answer, unicode) {
+                Ok(Checked::Email(address)) => email = Some(address),
+                Ok(Checked::Value { value, original }) => {
+                    if let Some(original) = original {
+                        originals.insert(field.id.clone(), original);
+                    }
+                    fields.insert(field.id.clone(), value);
+                }
+                Err(code) => fail(&field.id, code),
             }
-        };
+        }
 
-        if !self.consent {
-            fields.push(FieldError::new("consent", FieldErrorCode::Required, locale));
+        let mut consents = Vec::new();
+        for item in &spec.consents {
+            if self.consents.get(&item.id).copied().unwrap_or(false) {
+                consents.push(ConsentChoice {
+                    id: item.id.clone(),
+                    purpose: item.purpose,
+                    version: item.version(locale),
+                    granted: true,
+                });
+            } else if item.required {
+                fail(&item.id, FieldErrorCode::ConsentRequired);
+            }
         }
 
         match email {
-            Some(email) if fields.is_empty() => Ok(ValidSubmission {
-                name: (!name.is_empty()).then(|| name.to_owned()),
+            Some(email) if errors.is_empty() => Ok(ValidSubmission {
+                form: spec.id.clone(),
+                offer: spec.offer.id.clone(),
                 email,
-                consent: true,
+                fields,
+                originals,
+                consents,
                 locale,
             }),
-            _ => Err(Error::Invalid { fields }),
+            _ => Err(Error::Invalid { fields: errors }),
         }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn submission(name: &str, email: &str, consent: bool) -> Submission {
-        Submission {
-            name: name.into(),
-            email: email.into(),
-            consent,
-            locale: Locale::En,
-        }
+fn is_blank(answer: &Answer) -> bool {
+    match answer {
+        Answer::One(text) => text.trim().is_empty(),
+        Answer::Many(items) => items.iter().all(|i| i.trim().is_empty()),
     }
+}
 
-    fn codes(result: Result<ValidSubmission>) -> Vec<(String, FieldErrorCode)> {
-        match result {
-            Ok(_) => Vec::new(),
-            Err(Error::Invalid { fields }) => {
-                fields.into_iter().map(|f| (f.field, f.code)).collect()
+/// A field's answer once checked.
+enum Checked {
+    Email(EmailAddress),
+    Value {
+        value: Value,
+        original: Option<String>,
+    },
+}
+
+fn check(field: &Field, answer: &Answer, unicode: &dyn Unicode) -> Result<Checked, FieldErrorCode> {
+    if field.kind.is_multiple() {
+        let items = match answer {
+            Answer::Many(items) => items.clone(),
+            Answer::One(item) => vec![item.clone()],
+        };
+        return choices(field, &items).map(|list| Checked::Value {
+            value: Value::List(list),
+            original: None,
+        });
+    }
+    let Answer::One(raw) = answer else {
+        return Err(FieldErrorCode::TooManyChoices);
+    };
+    let text = clean(raw, field, unicode)?;
+    let reformatted = |normal: String| Checked::Value {
+        original: (normal != text).then(|| text.clone()),
+        value: Value::Text(normal),
+    };
+    Ok(match field.kind {
+        FieldKind::Email => Checked::Email(EmailAddress::parse(&text, unicode).map_err(
+            |problem| match problem {
+                EmailProblem::Empty => FieldErrorCode::Required,
+                EmailProblem::Malformed => FieldErrorCode::InvalidEmail,
+            },
+        )?),
+        FieldKind::Phone => {
+            reformatted(phone::normalize(&text).ok_or(FieldErrorCode::InvalidPhone)?)
+        }
+        FieldKind::Website => {
+            reformatted(website::normalize(&text, unicode).ok_or(FieldErrorCode::InvalidUrl)?)
+        }
+        FieldKind::Number => {
+            let number: i64 = text.parse().map_err(|_| FieldErrorCode::NotANumber)?;
+            let low = field.min.is_none_or(|min| number >= min);
+            let high = field.max.is_none_or(|max| number <= max);
+            if !(low && high) {
+                return Err(FieldErrorCode::OutOfRange);
+            }
+            Checked::Value {
+                value: Value::Number(number),
+                original: None,
             }
         }
-    }
+        FieldKind::Country => {
+            let code = text.to_ascii_uppercase();
+            let shaped = code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase());
+            let offered = field.options.is_empty() || field.options.iter().any(|o| o.value == code);
+            if !(shaped && offered) {
+                return Err(FieldErrorCode::UnknownChoice);
+            }
+            reformatted(code)
+        }
+        kind if kind.has_options() => Checked::Value {
+            value: Value::Text(choices(field, std::slice::from_ref(&text))?.remove(0)),
+            original: None,
+        },
+        _ => Checked::Value {
+            value: Value::Text(text),
+            original: None,
+        },
+    })
+}
 
-    #[test]
-    fn a_complete_submission_comes_back_clean() {
-        let valid = submission("  Ana García ", " ana@Example.com", true)
-            .validate()
-            .expect("valid");
-        assert_eq!(valid.name.as_deref(), Some("Ana García"));
-        assert_eq!(valid.email.as_str(), "ana@example.com");
+/// Trims, NFC-normalises and checks characters and length of a text answer.
+fn clean(raw: &str, field: &Field, unicode: &dyn Unicode) -> Result<String, FieldErrorCode> {
+    let multiline = field.kind == FieldKind::LongText;
+    let text = unicode.nfc(raw.trim());
+    let text = if multiline {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    };
+    let allowed = |c: char| multiline && (c == '\n' || c == '\t');
+    if text.chars().any(|c| c.is_control() && !allowed(c)) {
+        return Err(FieldErrorCode::ControlCharacters);
     }
+    let length = text.chars().count();
+    if field.kind.is_text() && field.min_length.is_some_and(|min| length < min) {
+        return Err(FieldErrorCode::TooShort);
+    }
+    let max = field
+        .max_length
+        .unwrap_or_else(|| field.kind.default_max_length());
+    if length > max {
+        return Err(FieldErrorCode::TooLong);
+    }
+    Ok(text)
+}
 
-    #[test]
-    fn an_empty_name_is_allowed() {
-        let valid = submission("   ", "ana@example.com", true)
-            .validate()
-            .expect("valid");
-        assert_eq!(valid.name, None);
+/// The chosen options, each offered by the field, without repeats, in the
+/// spec's order.
+fn choices(field: &Field, items: &[String]) -> Result<Vec<String>, FieldErrorCode> {
+    let wanted: Vec<&str> = items
+        .iter()
+        .map(|i| i.trim())
+        .filter(|i| !i.is_empty())
+        .collect();
+    if wanted
+        .iter()
+        .any(|w| !field.options.iter().any(|o| o.value == *w))
+    {
+        return Err(FieldErrorCode::UnknownChoice);
     }
-
-    #[test]
-    fn every_broken_field_is_reported_at_once() {
-        let name = "x".repeat(NAME_MAX_CHARS + 1);
-        assert_eq!(
-            codes(submission(&name, "ana@", false).validate()),
-            vec![
-                ("name".into(), FieldErrorCode::TooLong),
-                ("email".into(), FieldErrorCode::Invalid),
-                ("consent".into(), FieldErrorCode::Required),
-            ]
-        );
+    if !field.kind.is_multiple() && wanted.len() > 1 {
+        return Err(FieldErrorCode::TooManyChoices);
     }
-
-    #[test]
-    fn a_missing_email_is_required_not_invalid() {
-        assert_eq!(
-            codes(submission("Ana", "", true).validate()),
-            vec![("email".into(), FieldErrorCode::Required)]
-        );
-    }
-
-    #[test]
-    fn control_characters_in_a_name_are_refused() {
-        assert_eq!(
-            codes(submission("Ana\u{0}", "ana@example.com", true).validate()),
-            vec![("name".into(), FieldErrorCode::ControlCharacters)]
-        );
-    }
-
-    #[test]
-    fn messages_come_in_the_visitors_language() {
-        let mut spanish = submission("", "", true);
-        spanish.locale = Locale::Es;
-        let Err(Error::Invalid { fields }) = spanish.validate() else {
-            panic!("an empty e-mail must be refused");
-        };
-        assert_eq!(fields[0].message, "Escribe tu correo electrónico.");
-    }
-
-    #[test]
-    fn reads_the_json_the_widget_sends_and_refuses_unknown_keys() {
-        let parsed: Submission = serde_json::from_str(
-            r#"{"name":"Ana","email":"ana@example.com","consent":true,"locale":"en-US"}"#,
-        )
-        .expect("valid json");
-        assert_eq!(parsed.locale, Locale::En);
-        assert!(serde_json::from_str::<Submission>(r#"{"email":"a@b.co","admin":true}"#).is_err());
-    }
+    Ok(field
+        .options
+        .iter()
+        .filter(|o| wanted.contains(&o.value.as_str()))
+        .map(|o| o.value.clone())
+        .collect())
 }

@@ -1,52 +1,40 @@
-//! The visible text of the form in each language. Later the form spec will
-//! carry the offer's own text; the chrome around it stays here.
+//! The widget's own text in each language: the chrome around a form. The
+//! form's own text (labels, consent, offer) comes from its spec.
 
 use embudo_shared::Locale;
 
-/// Every string the form shows, for one language.
+/// Every string the widget itself shows, for one language.
 pub struct Copy {
-    /// The form's heading.
-    pub heading: &'static str,
-    /// One line under the heading saying what the visitor gets.
-    pub intro: &'static str,
-    /// Label of the name field.
-    pub name: &'static str,
-    /// Label of the e-mail field.
-    pub email: &'static str,
-    /// The consent checkbox's text: exactly what the visitor agrees to.
-    pub consent: &'static str,
-    /// The submit button.
-    pub submit: &'static str,
+    /// The legend of the consent checkboxes.
+    pub consents: &'static str,
+    /// The empty first entry of a drop-down.
+    pub choose: &'static str,
     /// Shown while the submission is on its way.
     pub sending: &'static str,
-    /// Shown once the edge has stored the lead.
-    pub success: &'static str,
     /// Announced when the form has errors to fix.
     pub fix_errors: &'static str,
+    /// The link to a downloadable offer.
+    pub download: &'static str,
+    /// Shown in place of the form when it cannot be loaded.
+    pub unavailable: &'static str,
 }
 
 const ES: Copy = Copy {
-    heading: "Recibe el contenido gratis",
-    intro: "Déjanos tu correo y te lo enviamos ahora mismo.",
-    name: "Nombre",
-    email: "Correo electrónico",
-    consent: "Acepto que me enviéis este contenido por correo electrónico.",
-    submit: "Enviar",
+    consents: "Consentimiento",
+    choose: "Elige una opción",
     sending: "Enviando…",
-    success: "¡Listo! Revisa tu correo: el contenido va de camino.",
     fix_errors: "Revisa los campos marcados.",
+    download: "Descargar ahora",
+    unavailable: "No pudimos cargar el formulario. Inténtalo de nuevo más tarde.",
 };
 
 const EN: Copy = Copy {
-    heading: "Get the content for free",
-    intro: "Leave your e-mail and we will send it right away.",
-    name: "Name",
-    email: "E-mail",
-    consent: "I agree to receive this content by e-mail.",
-    submit: "Send",
+    consents: "Consent",
+    choose: "Choose an option",
     sending: "Sending…",
-    success: "Done! Check your inbox: the content is on its way.",
     fix_errors: "Please check the marked fields.",
+    download: "Download now",
+    unavailable: "We could not load the form. Please try again later.",
 };
 
 /// The text for `locale`.

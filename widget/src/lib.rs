@@ -1,45 +1,59 @@
 //! Embudo's embeddable lead-capture widget.
 //!
 //! The embed loader (`www/embed.js`) fetches this wasm and calls [`mount`]
-//! with the element the form goes into. Everything the visitor sees and every
-//! check on their input is here; the checks themselves come from
-//! `embudo-shared`, so the browser's verdict matches the edge's.
+//! with the element the form goes into. The widget fetches the form's spec
+//! from the edge, renders it, and checks the visitor's answers with
+//! `embudo-shared` before sending them, so the browser's verdict matches the
+//! edge's.
 
+pub mod browser;
 pub mod copy;
+pub mod edge;
 pub mod error;
-pub mod submit;
 pub mod view;
 
 use std::rc::Rc;
 
-use embudo_shared::{Error as Invalid, Locale};
+use embudo_shared::{Error as Invalid, FormSpec, Locale};
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, Event};
 
+use browser::Browser;
+use edge::Verdict;
 use error::OrDom;
 pub use error::{Error, Result};
-use submit::Verdict;
 use view::FormView;
 
-/// Renders the form for `form` into `host` and wires its submission to the
-/// edge at `api`. `locale` is a BCP 47 tag (`es`, `en-GB`); unknown ones get
-/// Spanish.
+/// Fetches the spec of `form` from the edge at `api` and renders it into
+/// `host`. `locale` is a BCP 47 tag (`es`, `en-GB`); unknown ones get Spanish.
+/// If the form cannot be loaded the visitor reads why, in place of the form.
 #[wasm_bindgen]
-pub fn mount(
+pub async fn mount(
     host: Element,
     form: String,
     api: String,
     locale: String,
 ) -> std::result::Result<(), JsValue> {
-    let view = Rc::new(FormView::render(&host, Locale::from_tag(&locale))?);
-    let target = Target { form, api };
+    let locale = Locale::from_tag(&locale);
+    match edge::fetch_spec(&api, &form).await {
+        Ok(spec) => start(&host, spec, api, locale).map_err(JsValue::from),
+        Err(error) => {
+            FormView::render_unavailable(&host, locale)?;
+            Err(error.into())
+        }
+    }
+}
+
+/// Renders `spec` into `host` and wires its submission to the edge at `api`.
+pub fn start(host: &Element, spec: FormSpec, api: String, locale: Locale) -> Result<()> {
+    let view = Rc::new(FormView::render(host, spec, locale)?);
     let on_submit = {
         let view = Rc::clone(&view);
         Closure::<dyn FnMut(Event)>::new(move |event: Event| {
             event.prevent_default();
             let view = Rc::clone(&view);
-            let target = target.clone();
-            wasm_bindgen_futures::spawn_local(async move { submit(&view, &target).await });
+            let api = api.clone();
+            wasm_bindgen_futures::spawn_local(async move { submit(&view, &api).await });
         })
     };
     view.form()
@@ -50,24 +64,19 @@ pub fn mount(
     Ok(())
 }
 
-/// Where a form's submissions go.
-#[derive(Clone)]
-struct Target {
-    form: String,
-    api: String,
-}
-
-async fn submit(view: &FormView, target: &Target) {
-    let submission = view.read();
-    if let Err(Invalid::Invalid { fields }) = submission.validate() {
-        report(view, view.show_field_errors(&fields));
-        return;
+async fn submit(view: &FormView, api: &str) {
+    let submission = match view.read() {
+        Ok(submission) => submission,
+        Err(error) => return report(view, Err(error)),
+    };
+    if let Err(Invalid::Invalid { fields }) = submission.validate(view.spec(), &Browser) {
+        return report(view, view.show_field_errors(&fields));
     }
     report(view, view.show_field_errors(&[]));
     view.set_busy(true);
     view.announce(copy::for_locale(view.locale()).sending);
-    let outcome = match submit::send(&target.api, &target.form, &submission).await {
-        Ok(Verdict::Stored) => view.show_success(),
+    let outcome = match edge::send(api, &view.spec().id, &submission).await {
+        Ok(Verdict::Stored) => view.show_success(api),
         Ok(Verdict::Refused(fields)) => view.show_field_errors(&fields),
         Err(error) => Err(error),
     };

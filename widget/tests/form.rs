@@ -1,13 +1,16 @@
 //! The widget's form in a real browser (headless Chromium through
-//! wasm-bindgen-test): what a visitor sees and what happens when they submit.
+//! wasm-bindgen-test), rendered from the demo form's spec: what a visitor sees
+//! and what happens when they submit.
 
 #![allow(missing_docs)]
 
-use embudo_widget::mount;
+use embudo_shared::{FieldErrorCode, FormSpec, Locale};
+use embudo_widget::edge::{refused, Verdict};
+use embudo_widget::start;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlFormElement, HtmlInputElement, ShadowRoot};
+use web_sys::{Element, HtmlFormElement, HtmlInputElement, HtmlSelectElement, ShadowRoot};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -17,22 +20,20 @@ fn document() -> web_sys::Document {
         .expect("a document")
 }
 
-/// Mounts a form with an API address nothing listens on: these tests must
-/// never reach a server.
-fn mounted(locale: &str) -> ShadowRoot {
+fn demo() -> FormSpec {
+    FormSpec::from_toml(include_str!("../../edge/forms/demo-ebook.toml")).expect("sound spec")
+}
+
+/// Renders the demo form with an API address nothing listens on: these tests
+/// must never reach a server.
+fn mounted(locale: Locale) -> ShadowRoot {
     let host = document().create_element("div").expect("div");
     document()
         .body()
         .expect("body")
         .append_child(&host)
         .expect("append");
-    mount(
-        host.clone(),
-        "demo-ebook".into(),
-        "http://127.0.0.1:9".into(),
-        locale.into(),
-    )
-    .expect("mounts");
+    start(&host, demo(), "http://127.0.0.1:9".into(), locale).expect("renders");
     host.shadow_root().expect("an open shadow root")
 }
 
@@ -53,6 +54,12 @@ fn label_of(root: &ShadowRoot, id: &str) -> String {
         .unwrap_or_default()
 }
 
+fn error_of(root: &ShadowRoot, id: &str) -> String {
+    find(root, &format!("#{id}-error"))
+        .text_content()
+        .unwrap_or_default()
+}
+
 /// Submits the form the way a click on the button does, then lets the
 /// widget's async handler run.
 async fn submit(root: &ShadowRoot) {
@@ -66,49 +73,76 @@ async fn submit(root: &ShadowRoot) {
 }
 
 #[wasm_bindgen_test]
-fn renders_labelled_fields_and_an_unticked_consent_in_spanish() {
-    let root = mounted("es-ES");
-    assert_eq!(label_of(&root, "embudo-name"), "Nombre");
-    assert_eq!(label_of(&root, "embudo-email"), "Correo electrónico");
-    assert!(label_of(&root, "embudo-consent").starts_with("Acepto"));
-    let email = input(&root, "#embudo-email");
+fn renders_the_first_fields_of_the_spec_labelled_in_spanish() {
+    let root = mounted(Locale::Es);
+    assert_eq!(
+        find(&root, "h2").text_content().as_deref(),
+        Some("Descarga la guía gratis")
+    );
+    assert_eq!(
+        label_of(&root, "embudo-f-email"),
+        "Correo electrónico de trabajo"
+    );
+    assert_eq!(label_of(&root, "embudo-f-first_name"), "Nombre");
+    assert_eq!(label_of(&root, "embudo-f-company"), "Empresa");
+    assert_eq!(label_of(&root, "embudo-f-job_role"), "Cargo");
+    assert!(
+        root.query_selector("#embudo-f-phone")
+            .ok()
+            .flatten()
+            .is_none(),
+        "later fields wait for a later visit"
+    );
+    let email = input(&root, "#embudo-f-email");
     assert_eq!(email.type_(), "email");
     assert_eq!(
         email.get_attribute("autocomplete").as_deref(),
         Some("email")
     );
-    assert!(
-        !input(&root, "#embudo-consent").checked(),
-        "consent is never pre-ticked"
+    assert!(email.has_attribute("required"));
+    assert_eq!(
+        input(&root, "#embudo-f-job_role")
+            .get_attribute("autocomplete")
+            .as_deref(),
+        Some("organization-title")
     );
 }
 
 #[wasm_bindgen_test]
-fn speaks_english_when_the_page_does() {
-    let root = mounted("en-GB");
-    assert_eq!(label_of(&root, "embudo-email"), "E-mail");
+fn consents_are_unticked_in_a_fieldset_with_a_legend_and_their_exact_text() {
+    let root = mounted(Locale::En);
     assert_eq!(
-        find(&root, "form").get_attribute("lang").as_deref(),
-        Some("en")
+        find(&root, "fieldset.consents legend")
+            .text_content()
+            .as_deref(),
+        Some("Consent")
     );
+    let spec = demo();
+    for item in &spec.consents {
+        let id = format!("embudo-c-{}", item.id);
+        assert!(
+            !input(&root, &format!("#{id}")).checked(),
+            "{} is never pre-ticked",
+            item.id
+        );
+        assert_eq!(label_of(&root, &id), item.text.get(Locale::En));
+    }
 }
 
 #[wasm_bindgen_test]
 async fn a_bad_email_is_flagged_on_its_field_without_a_request() {
-    let root = mounted("en");
-    input(&root, "#embudo-email").set_value("ana@");
-    input(&root, "#embudo-consent").set_checked(true);
+    let root = mounted(Locale::En);
+    input(&root, "#embudo-f-email").set_value("ana@");
+    input(&root, "#embudo-f-first_name").set_value("Ana");
+    input(&root, "#embudo-c-content").set_checked(true);
     submit(&root).await;
 
-    let email = input(&root, "#embudo-email");
+    let email = input(&root, "#embudo-f-email");
     assert_eq!(email.get_attribute("aria-invalid").as_deref(), Some("true"));
-    let error = find(&root, "#embudo-email-error")
-        .text_content()
-        .unwrap_or_default();
-    assert!(error.contains("name@company.com"), "{error}");
+    assert!(error_of(&root, "embudo-f-email").contains("name@company.com"));
     assert_eq!(
         email.get_attribute("aria-describedby").as_deref(),
-        Some("embudo-email-error")
+        Some("embudo-f-email-error")
     );
     assert_eq!(
         root.active_element(),
@@ -119,23 +153,56 @@ async fn a_bad_email_is_flagged_on_its_field_without_a_request() {
         find(&root, "[role=status]").text_content().as_deref(),
         Some("Please check the marked fields.")
     );
-    assert!(input(&root, "#embudo-consent")
+    assert!(input(&root, "#embudo-c-content")
         .get_attribute("aria-invalid")
         .is_none());
 }
 
 #[wasm_bindgen_test]
-async fn missing_consent_is_asked_for_in_the_visitors_language() {
-    let root = mounted("es");
-    input(&root, "#embudo-email").set_value("ana@example.com");
+async fn every_problem_is_shown_at_once_in_the_visitors_language() {
+    let root = mounted(Locale::Es);
     submit(&root).await;
-    let error = find(&root, "#embudo-consent-error")
-        .text_content()
-        .unwrap_or_default();
     assert_eq!(
-        error,
+        error_of(&root, "embudo-f-email"),
+        "Este campo es obligatorio."
+    );
+    assert_eq!(
+        error_of(&root, "embudo-f-first_name"),
+        "Este campo es obligatorio."
+    );
+    assert_eq!(
+        error_of(&root, "embudo-c-content"),
         "Necesitamos tu consentimiento para enviarte el contenido."
     );
+    assert_eq!(
+        error_of(&root, "embudo-c-newsletter"),
+        "",
+        "optional consents stay quiet"
+    );
+    assert_eq!(
+        error_of(&root, "embudo-f-company"),
+        "",
+        "optional fields stay quiet"
+    );
+}
+
+#[wasm_bindgen_test]
+fn choice_fields_offer_the_specs_options() {
+    let host = document().create_element("div").expect("div");
+    document()
+        .body()
+        .expect("body")
+        .append_child(&host)
+        .expect("append");
+    let mut spec = demo();
+    spec.fields
+        .iter_mut()
+        .for_each(|f| f.priority = if f.id == "company_size" { 0 } else { 9 });
+    start(&host, spec, "http://127.0.0.1:9".into(), Locale::En).expect("renders");
+    let root = host.shadow_root().expect("shadow root");
+    let select: HtmlSelectElement = find(&root, "select#embudo-f-company_size").unchecked_into();
+    assert_eq!(select.length(), 6, "an empty choice and five sizes");
+    assert_eq!(select.value(), "", "nothing is chosen for the visitor");
 }
 
 #[wasm_bindgen_test]
@@ -147,8 +214,8 @@ fn the_host_pages_css_does_not_reach_the_form() {
         .expect("head")
         .append_child(&style)
         .expect("append");
-    let root = mounted("es");
-    let email = find(&root, "#embudo-email");
+    let root = mounted(Locale::Es);
+    let email = find(&root, "#embudo-f-email");
     let shown = web_sys::window()
         .expect("window")
         .get_computed_style(&email)
@@ -161,19 +228,16 @@ fn the_host_pages_css_does_not_reach_the_form() {
 
 #[wasm_bindgen_test]
 fn the_edges_field_errors_are_read_from_its_problem_document() {
-    use embudo_shared::error::FieldErrorCode;
-    use embudo_widget::submit::{refused, Verdict};
-
     let body = r#"{"type":"urn:embudo:problem:invalid-fields","title":"Some fields are invalid",
         "status":422,"detail":"1 field(s) are invalid",
-        "errors":[{"field":"email","code":"invalid","message":"Revisa tu correo."}]}"#;
+        "errors":[{"field":"email","code":"invalid_email","message":"Revisa tu correo."}]}"#;
     let Ok(Verdict::Refused(fields)) = refused(js_sys::JSON::parse(body).expect("json")) else {
         panic!("a 422 with errors is a refusal");
     };
     assert_eq!(fields.len(), 1);
     assert_eq!(
         (fields[0].field.as_str(), fields[0].code),
-        ("email", FieldErrorCode::Invalid)
+        ("email", FieldErrorCode::InvalidEmail)
     );
 
     let no_fields = js_sys::JSON::parse(r#"{"status":422,"errors":[]}"#).expect("json");

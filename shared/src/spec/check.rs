@@ -1,0 +1,303 @@
+//! Everything that can be wrong with a form spec, found in one pass so its
+//! author sees every mistake at once, each with where it is.
+
+use std::collections::BTreeSet;
+
+use super::field::FieldKind;
+use super::{Delivery, FormSpec, FORMAT};
+use crate::error::SpecProblem;
+use crate::locale::{Locale, Text};
+use crate::qualify::{Condition, Stage};
+
+/// The longest id (site, form, field, consent, rule, group, offer).
+const MAX_ID_LEN: usize = 64;
+
+/// Every problem with `spec`; empty when it is sound.
+pub fn problems(spec: &FormSpec) -> Vec<SpecProblem> {
+    let mut found = Found::default();
+    found.header(spec);
+    found.fields(spec);
+    found.consents(spec);
+    found.rules(spec);
+    found.0
+}
+
+#[derive(Default)]
+struct Found(Vec<SpecProblem>);
+
+impl Found {
+    fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.0.push(SpecProblem::new(path, message));
+    }
+
+    fn id(&mut self, path: &str, id: &str) {
+        let shaped = !id.is_empty()
+            && id.len() <= MAX_ID_LEN
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
+        if !shaped {
+            self.add(
+                path,
+                format!("{id:?} is not an id: use 1 to {MAX_ID_LEN} of a-z, 0-9, _ and -"),
+            );
+        }
+    }
+
+    fn text(&mut self, path: &str, text: &Text, locales: &[Locale]) {
+        for locale in text.missing(locales) {
+            self.add(path, format!("no text for locale {locale}"));
+        }
+    }
+
+    fn unique<'a>(&mut self, what: &str, ids: impl IntoIterator<Item = (String, &'a str)>) {
+        let mut seen = BTreeSet::new();
+        for (path, id) in ids {
+            if !seen.insert(id) {
+                self.add(path, format!("duplicate {what} id {id:?}"));
+            }
+        }
+    }
+
+    fn header(&mut self, spec: &FormSpec) {
+        if spec.format != FORMAT {
+            self.add(
+                "format",
+                format!(
+                    "format {} is not supported; this version reads {FORMAT}",
+                    spec.format
+                ),
+            );
+        }
+        self.id("site", &spec.site);
+        self.id("id", &spec.id);
+        self.id("offer.id", &spec.offer.id);
+        for locale in Locale::ALL {
+            if !spec.locales.contains(&locale) {
+                self.add(
+                    "locales",
+                    format!("{locale} is missing: every form ships in es and en"),
+                );
+            }
+        }
+        let locales = &spec.locales;
+        self.text("heading", &spec.heading, locales);
+        self.text("submit", &spec.submit, locales);
+        self.text("success", &spec.success, locales);
+        self.text("offer.title", &spec.offer.title, locales);
+        self.text("offer.description", &spec.offer.description, locales);
+        if let Delivery::Download { url } | Delivery::Redirect { url } = &spec.offer.delivery {
+            if !(url.starts_with("https://") || url.starts_with('/')) {
+                self.add(
+                    "offer.delivery.url",
+                    "use an https:// URL or a path on the site",
+                );
+            }
+        }
+    }
+
+    fn fields(&mut self, spec: &FormSpec) {
+        let locales = &spec.locales;
+        let emails = spec
+            .fields
+            .iter()
+            .filter(|f| f.kind == FieldKind::Email)
+            .count();
+        if emails != 1 {
+            self.add(
+                "fields",
+                format!("a form has exactly one email field, not {emails}"),
+            );
+        }
+        self.unique(
+            "field",
+            spec.fields
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (format!("fields[{i}].id"), f.id.as_str())),
+        );
+        for (i, field) in spec.fields.iter().enumerate() {
+            let at = |key: &str| format!("fields[{i}].{key}");
+            self.id(&at("id"), &field.id);
+            if field.kind != FieldKind::Hidden {
+                self.text(&at("label"), &field.label, locales);
+            }
+            if let Some(hint) = &field.hint {
+                self.text(&at("hint"), hint, locales);
+            }
+            let lists = field.kind.has_options();
+            if lists && field.options.is_empty() {
+                self.add(
+                    at("options"),
+                    format!("a {:?} field needs options", field.kind),
+                );
+            }
+            if !lists && field.kind != FieldKind::Country && !field.options.is_empty() {
+                self.add(
+                    at("options"),
+                    format!("a {:?} field takes no options", field.kind),
+                );
+            }
+            self.unique(
+                "option",
+                field
+                    .options
+                    .iter()
+                    .enumerate()
+                    .map(|(j, o)| (format!("fields[{i}].options[{j}].value"), o.value.as_str())),
+            );
+            for (j, option) in field.options.iter().enumerate() {
+                if option.value.trim().is_empty() {
+                    self.add(
+                        format!("fields[{i}].options[{j}].value"),
+                        "an option needs a value",
+                    );
+                }
+                self.text(
+                    &format!("fields[{i}].options[{j}].label"),
+                    &option.label,
+                    locales,
+                );
+            }
+            if field.kind != FieldKind::Number && (field.min.is_some() || field.max.is_some()) {
+                self.add(at("min"), "min and max apply to number fields only");
+            }
+            if let (Some(min), Some(max)) = (field.min, field.max) {
+                if min > max {
+                    self.add(at("min"), format!("min {min} is above max {max}"));
+                }
+            }
+            if let (Some(min), Some(max)) = (field.min_length, field.max_length) {
+                if min > max {
+                    self.add(
+                        at("min_length"),
+                        format!("min_length {min} is above max_length {max}"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn consents(&mut self, spec: &FormSpec) {
+        self.unique(
+            "consent",
+            spec.consents
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (format!("consents[{i}].id"), c.id.as_str())),
+        );
+        for (i, consent) in spec.consents.iter().enumerate() {
+            self.id(&format!("consents[{i}].id"), &consent.id);
+            self.text(&format!("consents[{i}].text"), &consent.text, &spec.locales);
+            if spec.field(&consent.id).is_some() {
+                self.add(
+                    format!("consents[{i}].id"),
+                    format!(
+                        "{:?} is also a field id; submissions could not tell them apart",
+                        consent.id
+                    ),
+                );
+            }
+        }
+    }
+
+    fn rules(&mut self, spec: &FormSpec) {
+        let rules = &spec.qualification;
+        self.unique(
+            "group",
+            rules
+                .groups
+                .iter()
+                .enumerate()
+                .map(|(i, g)| (format!("qualification.groups[{i}].id"), g.id.as_str())),
+        );
+        self.unique(
+            "rule",
+            rules
+                .rules
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (format!("qualification.rules[{i}].id"), r.id.as_str())),
+        );
+        for (i, group) in rules.groups.iter().enumerate() {
+            self.id(&format!("qualification.groups[{i}].id"), &group.id);
+        }
+        for (i, rule) in rules.rules.iter().enumerate() {
+            let at = |key: &str| format!("qualification.rules[{i}].{key}");
+            self.id(&at("id"), &rule.id);
+            if let Some(group) = &rule.group {
+                if !rules.groups.iter().any(|g| &g.id == group) {
+                    self.add(at("group"), format!("no group {group:?} is defined"));
+                }
+            }
+            if matches!(rule.promote_to, Some(Stage::Lead | Stage::Disqualified)) {
+                self.add(at("promote_to"), "promote to iql, mql, sql, opportunity or customer; use disqualify = true to disqualify");
+            }
+            self.condition(spec, &at("when"), &rule.when);
+        }
+        let t = rules.thresholds;
+        if !(t.iql <= t.mql && t.mql < t.sql) {
+            self.add(
+                "qualification.thresholds",
+                format!(
+                    "thresholds must rise: iql ({}) <= mql ({}) < sql ({})",
+                    t.iql, t.mql, t.sql
+                ),
+            );
+        }
+    }
+
+    fn condition(&mut self, spec: &FormSpec, path: &str, condition: &Condition) {
+        match condition {
+            Condition::All { of } | Condition::Any { of } => {
+                if of.is_empty() {
+                    self.add(format!("{path}.of"), "list at least one condition");
+                }
+                for (i, inner) in of.iter().enumerate() {
+                    self.condition(spec, &format!("{path}.of[{i}]"), inner);
+                }
+                return;
+            }
+            Condition::Not { of } => return self.condition(spec, &format!("{path}.of"), of),
+            Condition::InRange {
+                min: Some(min),
+                max: Some(max),
+                ..
+            } if min > max => {
+                self.add(path, format!("min {min} is above max {max}"));
+            }
+            _ => {}
+        }
+        for id in condition.fields() {
+            let Some(field) = spec.field(id) else {
+                self.add(
+                    format!("{path}.field"),
+                    format!("no field {id:?} in this form"),
+                );
+                continue;
+            };
+            let values: Vec<&str> = match condition {
+                Condition::Equals { value, .. } => vec![value.as_str()],
+                Condition::OneOf { values, .. } => values.iter().map(String::as_str).collect(),
+                _ => continue,
+            };
+            if values.is_empty() {
+                self.add(format!("{path}.values"), "list at least one value");
+            }
+            if !field.options.is_empty() {
+                for value in values {
+                    if !field
+                        .options
+                        .iter()
+                        .any(|o| o.value.eq_ignore_ascii_case(value))
+                    {
+                        self.add(
+                            format!("{path}.value"),
+                            format!("{value:?} is not an option of field {id:?}"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

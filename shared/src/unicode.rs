@@ -1,0 +1,62 @@
+//! The two Unicode operations validation needs: NFC normalisation and the
+//! ASCII (punycode) form of an internationalised domain name.
+//!
+//! Both need large Unicode tables. The edge uses [`Tables`] (the
+//! `unicode-normalization` and `idna` crates, feature `unicode`); the widget
+//! passes its browser's own implementation (`String.prototype.normalize` and
+//! the WHATWG URL parser), so the tables never ship in its wasm and the
+//! verdict is still the same.
+
+/// Unicode operations supplied by whoever runs the validation.
+pub trait Unicode {
+    /// `text` in Normalization Form C.
+    fn nfc(&self, text: &str) -> String;
+
+    /// The ASCII form of `domain` (UTS 46 processing, as browsers do), or
+    /// `None` when it is not a valid internationalised domain name.
+    fn domain_to_ascii(&self, domain: &str) -> Option<String>;
+}
+
+/// [`Unicode`] from the Rust crates' own tables (for native and the edge).
+#[cfg(feature = "unicode")]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tables;
+
+#[cfg(feature = "unicode")]
+impl Unicode for Tables {
+    fn nfc(&self, text: &str) -> String {
+        use unicode_normalization::UnicodeNormalization;
+        if unicode_normalization::is_nfc(text) {
+            text.to_owned()
+        } else {
+            text.nfc().collect()
+        }
+    }
+
+    fn domain_to_ascii(&self, domain: &str) -> Option<String> {
+        idna::domain_to_ascii(domain).ok()
+    }
+}
+
+#[cfg(all(test, feature = "unicode"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn composes_decomposed_accents() {
+        assert_eq!(Tables.nfc("Jose\u{301}"), "José");
+        assert_eq!(Tables.nfc("José"), "José");
+    }
+
+    #[test]
+    fn converts_international_domains_to_punycode() {
+        assert_eq!(
+            Tables.domain_to_ascii("bücher.example").as_deref(),
+            Some("xn--bcher-kva.example")
+        );
+        assert_eq!(
+            Tables.domain_to_ascii("EXAMPLE.com").as_deref(),
+            Some("example.com")
+        );
+    }
+}

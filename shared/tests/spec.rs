@@ -1,0 +1,167 @@
+//! Form specs: reading them from TOML and JSON, and finding every mistake at
+//! once with where it is.
+
+#![allow(missing_docs)]
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{demo, DEMO_TOML};
+use embudo_shared::qualify::RuleSet;
+use embudo_shared::spec::check;
+use embudo_shared::{Error, FormSpec, Locale};
+
+fn problems_of_toml(toml: &str) -> Vec<String> {
+    match FormSpec::from_toml(toml) {
+        Ok(_) => Vec::new(),
+        Err(Error::Spec { problems }) => problems.iter().map(ToString::to_string).collect(),
+        Err(other) => panic!("expected spec problems, got {other}"),
+    }
+}
+
+#[test]
+fn the_demo_spec_reads_the_same_from_toml_and_json() {
+    let spec = demo();
+    assert_eq!(spec.id, "demo-ebook");
+    assert_eq!(spec.fields.len(), 9);
+    let json = serde_json::to_string(&spec).expect("serializes");
+    assert_eq!(FormSpec::from_json(&json).expect("reads back"), spec);
+}
+
+#[test]
+fn every_mistake_is_reported_at_once_with_its_place() {
+    let broken = DEMO_TOML
+        .replace("id = \"company\"\n", "id = \"first_name\"\n")
+        .replace("locales = [\"es\", \"en\"]", "locales = [\"es\"]")
+        .replace(
+            "title = { es = \"Guía práctica de inbound marketing\", en = \"A practical guide to inbound marketing\" }",
+            "title = { es = \"Guía práctica de inbound marketing\" }",
+        )
+        .replace("thresholds = { iql = 0, mql = 50, sql = 100 }", "thresholds = { iql = 0, mql = 120, sql = 100 }")
+        .replace("field = \"company_size\", values = [\"50-249\"", "field = \"size\", values = [\"50-249\"")
+        .replace("values = [\"ES\", \"MX\", \"AR\", \"CO\"]", "values = [\"ES\", \"XX\"]");
+    let found = problems_of_toml(&broken);
+    let expect = [
+        "locales: en is missing",
+        "fields[2].id: duplicate field id \"first_name\"",
+        "qualification.thresholds: thresholds must rise",
+        "qualification.rules[5].when.field: no field \"size\" in this form",
+        "qualification.rules[6].when.value: \"XX\" is not an option of field \"country\"",
+    ];
+    for wanted in expect {
+        assert!(
+            found.iter().any(|p| p.starts_with(wanted)),
+            "missing {wanted:?} in:\n{}",
+            found.join("\n")
+        );
+    }
+    // The missing English title is not reported: English is not a locale of
+    // the broken spec. With English back it is.
+    let only_title = DEMO_TOML.replace(
+        "title = { es = \"Guía práctica de inbound marketing\", en = \"A practical guide to inbound marketing\" }",
+        "title = { es = \"Guía práctica de inbound marketing\" }",
+    );
+    assert_eq!(
+        problems_of_toml(&only_title),
+        vec!["offer.title: no text for locale en"]
+    );
+}
+
+#[test]
+fn field_shapes_are_checked() {
+    let mut spec = demo();
+    spec.fields[4].options.clear(); // company_size without options
+    spec.fields[1].min = Some(3); // min on a first_name
+    spec.fields.push(spec.fields[0].clone()); // a second email field, same id
+    spec.consents[1].id = "phone".into(); // clashes with a field
+    let found: Vec<String> = check::problems(&spec)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    for wanted in [
+        "fields: a form has exactly one email field, not 2",
+        "fields[9].id: duplicate field id \"email\"",
+        "fields[4].options: a CompanySize field needs options",
+        "fields[1].min: min and max apply to number fields only",
+        "consents[1].id: \"phone\" is also a field id",
+    ] {
+        assert!(
+            found.iter().any(|p| p.starts_with(wanted)),
+            "missing {wanted:?} in {found:#?}"
+        );
+    }
+}
+
+#[test]
+fn syntax_errors_say_where_they_are() {
+    let found = problems_of_toml("format = 1\nsite = \"a\"\nid = [\n");
+    assert_eq!(found.len(), 1);
+    assert!(found[0].starts_with("line 4, column 1"), "{found:?}");
+    match FormSpec::from_json("{\"format\": 1,\n \"site\": 7}") {
+        Err(Error::Spec { problems }) => {
+            assert!(problems[0].path.starts_with("line 2"), "{problems:?}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_default_b2b_rules_fit_a_form_with_the_standard_fields() {
+    let mut spec = demo();
+    spec.qualification = RuleSet::b2b().expect("the B2B rules read");
+    // The demo offers six countries; the B2B rules also name Chile and Peru,
+    // which the check catches as options the form does not offer.
+    assert_eq!(check::problems(&spec).len(), 2);
+    let country = spec
+        .fields
+        .iter_mut()
+        .find(|f| f.id == "country")
+        .expect("country");
+    country.options.clear(); // any ISO code
+
+    assert!(spec.qualification.rules.len() >= 10);
+    assert_eq!(check::problems(&spec), vec![]);
+}
+
+#[test]
+fn progressive_profiling_asks_for_the_next_unknown_fields() {
+    let spec = demo();
+    let ids = |known: &[&str], at_most| -> Vec<String> {
+        let known: BTreeSet<String> = known.iter().map(|s| (*s).to_owned()).collect();
+        spec.fields_to_ask(&known, at_most)
+            .iter()
+            .map(|f| f.id.clone())
+            .collect()
+    };
+    assert_eq!(
+        ids(&[], 4),
+        [
+            "email",
+            "first_name",
+            "company",
+            "job_role",
+            "utm_source",
+            "utm_campaign"
+        ]
+    );
+    assert_eq!(
+        ids(&["first_name", "company", "job_role"], 4),
+        [
+            "email",
+            "company_size",
+            "country",
+            "phone",
+            "utm_source",
+            "utm_campaign"
+        ],
+        "a returning visitor is asked what is not known yet"
+    );
+}
+
+#[test]
+fn texts_fall_back_but_checked_specs_have_every_locale() {
+    let spec = demo();
+    assert_eq!(spec.heading.get(Locale::En), "Download the free guide");
+    assert_eq!(spec.heading.get(Locale::Es), "Descarga la guía gratis");
+}

@@ -1,0 +1,321 @@
+//! Validating submissions against the demo form's spec: what a visitor gets
+//! back for each kind of answer, all errors at once, in their language.
+
+#![allow(missing_docs)]
+
+mod common;
+
+use common::{demo, submission};
+use embudo_shared::spec::consent::Purpose;
+use embudo_shared::spec::field::{Choice, Field, FieldKind};
+use embudo_shared::submission::Answer;
+use embudo_shared::unicode::Tables;
+use embudo_shared::{Error, FieldErrorCode, Locale, Submission, Text, ValidSubmission, Value};
+use proptest::prelude::*;
+
+fn codes(result: Result<ValidSubmission, Error>) -> Vec<(String, FieldErrorCode)> {
+    match result {
+        Ok(_) => Vec::new(),
+        Err(Error::Invalid { fields }) => fields.into_iter().map(|f| (f.field, f.code)).collect(),
+        Err(other) => panic!("{other}"),
+    }
+}
+
+fn code(field: &str, code: FieldErrorCode) -> (String, FieldErrorCode) {
+    (field.to_owned(), code)
+}
+
+#[test]
+fn a_complete_submission_comes_back_in_normal_form() {
+    let valid = submission(
+        Locale::Es,
+        &[
+            ("email", " Lucia@Empresa.Example "),
+            ("first_name", "  Lucía "),
+            ("company", "Acme"),
+            ("company_size", "50-249"),
+            ("country", "es"),
+            ("phone", "+34 600 11 12 22"),
+            ("utm_source", "newsletter"),
+        ],
+        &["content", "newsletter"],
+    )
+    .validate(&demo(), &Tables)
+    .expect("valid");
+
+    assert_eq!(valid.email.as_str(), "Lucia@empresa.example");
+    assert_eq!(valid.fields["first_name"], Value::Text("Lucía".into()));
+    assert_eq!(valid.fields["country"], Value::Text("ES".into()));
+    assert_eq!(valid.fields["phone"], Value::Text("+34600111222".into()));
+    assert_eq!(
+        valid.originals["phone"], "+34 600 11 12 22",
+        "the typed form is kept"
+    );
+    assert!(!valid.originals.contains_key("first_name"));
+    assert_eq!(valid.offer, "ebook-inbound");
+    let purposes: Vec<Purpose> = valid.consents.iter().map(|c| c.purpose).collect();
+    assert_eq!(
+        purposes,
+        [Purpose::ContentDelivery, Purpose::MarketingEmails]
+    );
+    assert_eq!(
+        valid.consents[0].version,
+        demo().consents[0].version(Locale::Es)
+    );
+}
+
+#[test]
+fn every_problem_comes_back_at_once() {
+    let result = submission(
+        Locale::En,
+        &[
+            ("email", "lucia@"),
+            ("company_size", "huge"),
+            ("country", "Spain"),
+            ("phone", "call me maybe"),
+            ("nickname", "Lu"),
+        ],
+        &["newsletter"],
+    )
+    .validate(&demo(), &Tables);
+    assert_eq!(
+        codes(result),
+        vec![
+            code("nickname", FieldErrorCode::UnknownField),
+            code("email", FieldErrorCode::InvalidEmail),
+            code("first_name", FieldErrorCode::Required),
+            code("company_size", FieldErrorCode::UnknownChoice),
+            code("country", FieldErrorCode::UnknownChoice),
+            code("phone", FieldErrorCode::InvalidPhone),
+            code("content", FieldErrorCode::ConsentRequired),
+        ]
+    );
+}
+
+#[test]
+fn messages_are_in_the_visitors_language_and_say_what_to_fix() {
+    for (locale, expected) in [
+        (
+            Locale::Es,
+            "Revisa tu correo electrónico: debe tener la forma nombre@empresa.com.",
+        ),
+        (
+            Locale::En,
+            "Check your e-mail address: it should look like name@company.com.",
+        ),
+    ] {
+        let Err(Error::Invalid { fields }) =
+            submission(locale, &[("email", "x"), ("first_name", "A")], &["content"])
+                .validate(&demo(), &Tables)
+        else {
+            panic!("an invalid e-mail is refused");
+        };
+        assert_eq!(fields[0].message, expected);
+    }
+}
+
+#[test]
+fn text_is_trimmed_normalised_and_free_of_control_characters() {
+    let spec = demo();
+    let decomposed = submission(
+        Locale::Es,
+        &[("email", "a@b.example"), ("first_name", "Jose\u{301}")],
+        &["content"],
+    );
+    let valid = decomposed.validate(&spec, &Tables).expect("valid");
+    assert_eq!(valid.fields["first_name"], Value::Text("José".into()));
+
+    let control = submission(
+        Locale::Es,
+        &[("email", "a@b.example"), ("first_name", "Ana\u{7}")],
+        &["content"],
+    );
+    assert_eq!(
+        codes(control.validate(&spec, &Tables)),
+        vec![code("first_name", FieldErrorCode::ControlCharacters)]
+    );
+
+    let long = "x".repeat(101);
+    let too_long = submission(
+        Locale::Es,
+        &[("email", "a@b.example"), ("first_name", &long)],
+        &["content"],
+    );
+    assert_eq!(
+        codes(too_long.validate(&spec, &Tables)),
+        vec![code("first_name", FieldErrorCode::TooLong)]
+    );
+}
+
+/// A spec with one field of each remaining kind, to check their answers.
+fn spec_with(field: Field) -> embudo_shared::FormSpec {
+    let mut spec = demo();
+    spec.fields.push(field);
+    spec
+}
+
+fn field(id: &str, kind: FieldKind) -> Field {
+    Field {
+        id: id.into(),
+        kind,
+        label: Text::from([(Locale::Es, "Campo"), (Locale::En, "Field")]),
+        hint: None,
+        required: false,
+        min_length: None,
+        max_length: None,
+        min: None,
+        max: None,
+        options: Vec::new(),
+        priority: 9,
+    }
+}
+
+fn answer(
+    spec: &embudo_shared::FormSpec,
+    id: &str,
+    value: Answer,
+) -> Result<ValidSubmission, Error> {
+    let mut sub = submission(
+        Locale::En,
+        &[("email", "a@b.example"), ("first_name", "Ana")],
+        &["content"],
+    );
+    sub.fields.insert(id.into(), value);
+    sub.validate(spec, &Tables)
+}
+
+#[test]
+fn numbers_must_be_whole_and_in_range() {
+    let mut employees = field("employees", FieldKind::Number);
+    employees.min = Some(1);
+    employees.max = Some(100_000);
+    let spec = spec_with(employees);
+    let one = |s: &str| Answer::One(s.into());
+    assert_eq!(
+        answer(&spec, "employees", one(" 250 "))
+            .expect("valid")
+            .fields["employees"],
+        Value::Number(250)
+    );
+    assert_eq!(
+        codes(answer(&spec, "employees", one("2.5"))),
+        vec![code("employees", FieldErrorCode::NotANumber)]
+    );
+    assert_eq!(
+        codes(answer(&spec, "employees", one("0"))),
+        vec![code("employees", FieldErrorCode::OutOfRange)]
+    );
+}
+
+#[test]
+fn websites_are_completed_and_other_schemes_refused() {
+    let spec = spec_with(field("site", FieldKind::Website));
+    let valid =
+        answer(&spec, "site", Answer::One("Empresa.example/precios".into())).expect("valid");
+    assert_eq!(
+        valid.fields["site"],
+        Value::Text("https://empresa.example/precios".into())
+    );
+    assert_eq!(
+        codes(answer(
+            &spec,
+            "site",
+            Answer::One("javascript:alert(1)".into())
+        )),
+        vec![code("site", FieldErrorCode::InvalidUrl)]
+    );
+}
+
+#[test]
+fn choices_must_be_offered_and_single_choice_takes_one() {
+    let mut topics = field("topics", FieldKind::MultipleChoice);
+    topics.options = ["seo", "ads", "email"]
+        .iter()
+        .map(|v| Choice {
+            value: (*v).into(),
+            label: Text::from([(Locale::Es, *v), (Locale::En, *v)]),
+        })
+        .collect();
+    let spec = spec_with(topics);
+    let many = |items: &[&str]| Answer::Many(items.iter().map(|s| (*s).to_owned()).collect());
+    let valid = answer(&spec, "topics", many(&["email", "seo", "email"])).expect("valid");
+    assert_eq!(
+        valid.fields["topics"],
+        Value::List(vec!["seo".into(), "email".into()]),
+        "spec order, no repeats"
+    );
+    assert_eq!(
+        codes(answer(&spec, "topics", many(&["seo", "tv"]))),
+        vec![code("topics", FieldErrorCode::UnknownChoice)]
+    );
+    assert_eq!(
+        codes(answer(&demo(), "company_size", many(&["1-9", "10-49"]))),
+        vec![code("company_size", FieldErrorCode::TooManyChoices)]
+    );
+}
+
+#[test]
+fn long_text_keeps_its_lines_and_respects_limits() {
+    let mut message = field("message", FieldKind::LongText);
+    message.min_length = Some(5);
+    let spec = spec_with(message);
+    let valid =
+        answer(&spec, "message", Answer::One("Hola,\r\n¿precios?\t".into())).expect("valid");
+    assert_eq!(
+        valid.fields["message"],
+        Value::Text("Hola,\n¿precios?".into())
+    );
+    assert_eq!(
+        codes(answer(&spec, "message", Answer::One("Hi".into()))),
+        vec![code("message", FieldErrorCode::TooShort)]
+    );
+}
+
+#[test]
+fn optional_consents_unticked_are_not_recorded() {
+    let valid = submission(
+        Locale::Es,
+        &[("email", "a@b.example"), ("first_name", "Ana")],
+        &["content"],
+    )
+    .validate(&demo(), &Tables)
+    .expect("valid");
+    assert_eq!(valid.consents.len(), 1);
+    assert!(valid.consents.iter().all(|c| c.granted));
+}
+
+proptest! {
+    #[test]
+    fn never_panics_on_any_answers(
+        answers in proptest::collection::btree_map("[a-z_]{1,12}", any::<String>(), 0..12),
+        ticks in proptest::collection::btree_map("[a-z]{1,10}", any::<bool>(), 0..4),
+    ) {
+        let submission = Submission {
+            fields: answers.into_iter().map(|(k, v)| (k, Answer::One(v))).collect(),
+            consents: ticks,
+            locale: Locale::En,
+        };
+        let _ = submission.validate(&demo(), &Tables);
+    }
+
+    #[test]
+    fn validating_the_normal_form_again_changes_nothing(
+        name in "\\PC{1,40}",
+        phone in "\\+?[0-9 ().-]{7,20}",
+        company in "[\\p{L}\\p{M} .&'-]{1,60}",
+    ) {
+        let spec = demo();
+        let sub = submission(Locale::Es, &[("email", "a@b.example"), ("first_name", &name), ("phone", &phone), ("company", &company)], &["content"]);
+        if let Ok(once) = sub.validate(&spec, &Tables) {
+            let mut again = submission(Locale::Es, &[("email", once.email.as_str())], &["content"]);
+            for (id, value) in &once.fields {
+                if let Value::Text(text) = value {
+                    again.fields.insert(id.clone(), Answer::One(text.clone()));
+                }
+            }
+            let twice = again.validate(&spec, &Tables).expect("the normal form stays valid");
+            prop_assert_eq!(once.fields, twice.fields);
+            prop_assert_eq!(once.email, twice.email);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! The widget's conversation with the edge: fetching a form's spec and
+//! sending a submission.
+
+use embudo_shared::{FieldError, FormSpec, Submission};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Request, RequestInit, RequestMode, Response};
+
+use crate::error::{Error, OrDom, Result};
+
+/// What the edge decided about a submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// The lead is stored (201).
+    Stored,
+    /// The edge refused some fields (422); shown on those fields.
+    Refused(Vec<FieldError>),
+}
+
+/// The part of an `application/problem+json` answer the widget reads.
+#[derive(Deserialize)]
+struct Problem {
+    #[serde(default)]
+    errors: Vec<FieldError>,
+}
+
+/// `GET {api}/v1/forms/{form}`: the form's public spec.
+pub async fn fetch_spec(api: &str, form: &str) -> Result<FormSpec> {
+    let response = call(&format!("{}/v1/forms/{}", base(api), encode(form)), None).await?;
+    if !response.ok() {
+        return Err(Error::Server {
+            status: response.status(),
+        });
+    }
+    serde_wasm_bindgen::from_value(json(&response).await?).map_err(|_| Error::Answer)
+}
+
+/// Posts `submission` to `{api}/v1/forms/{form}/submissions`.
+pub async fn send(api: &str, form: &str, submission: &Submission) -> Result<Verdict> {
+    let url = format!("{}/v1/forms/{}/submissions", base(api), encode(form));
+    // JSON-compatible: maps become plain objects, not `Map`s JSON drops.
+    let body = submission
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|_| Error::Answer)?;
+    let body = js_sys::JSON::stringify(&body).map_err(|_| Error::Answer)?;
+    let response = call(&url, Some(body.into())).await?;
+    match response.status() {
+        200..=299 => Ok(Verdict::Stored),
+        422 => refused(json(&response).await?),
+        status => Err(Error::Server { status }),
+    }
+}
+
+/// Reads the field errors from a 422 problem document. One that names no
+/// field cannot be shown on the form, so it counts as an unreadable answer.
+pub fn refused(problem: JsValue) -> Result<Verdict> {
+    let problem: Problem = serde_wasm_bindgen::from_value(problem).map_err(|_| Error::Answer)?;
+    if problem.errors.is_empty() {
+        return Err(Error::Answer);
+    }
+    Ok(Verdict::Refused(problem.errors))
+}
+
+async fn call(url: &str, body: Option<JsValue>) -> Result<Response> {
+    let init = RequestInit::new();
+    init.set_mode(RequestMode::Cors);
+    if let Some(body) = &body {
+        init.set_method("POST");
+        init.set_body(body);
+    }
+    let request = Request::new_with_str_and_init(url, &init).or_dom("Request")?;
+    if body.is_some() {
+        request
+            .headers()
+            .set("Content-Type", "application/json")
+            .or_dom("Headers.set")?;
+    }
+    let window = web_sys::window().or_dom("window")?;
+    JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|_| Error::Network)?
+        .dyn_into()
+        .map_err(|_| Error::Network)
+}
+
+async fn json(response: &Response) -> Result<JsValue> {
+    JsFuture::from(response.json().map_err(|_| Error::Answer)?)
+        .await
+        .map_err(|_| Error::Answer)
+}
+
+fn base(api: &str) -> &str {
+    api.trim_end_matches('/')
+}
+
+/// Percent-encodes a form id for a URL path segment.
+fn encode(segment: &str) -> String {
+    let encoded: JsValue = js_sys::encode_uri_component(segment).into();
+    encoded.as_string().unwrap_or_default()
+}

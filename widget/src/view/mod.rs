@@ -1,0 +1,312 @@
+//! The form as DOM, rendered from its spec inside a Shadow DOM so the host
+//! page's CSS cannot reach in and the form's CSS cannot leak out.
+
+mod controls;
+mod dom;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use embudo_shared::spec::field::FieldKind;
+use embudo_shared::spec::{Delivery, FormSpec};
+use embudo_shared::submission::Answer;
+use embudo_shared::{FieldError, Locale, Submission};
+use wasm_bindgen::JsCast;
+use web_sys::{
+    CssStyleSheet, Element, HtmlButtonElement, HtmlElement, HtmlFormElement, HtmlInputElement,
+    ShadowRoot, ShadowRootInit, ShadowRootMode,
+};
+
+use crate::copy;
+use crate::error::{OrDom, Result};
+use dom::{append, make, text};
+
+const STYLE: &str = include_str!("../form.css");
+
+/// How many visible fields a first-time visitor is asked for; the rest come
+/// on later visits (progressive profiling).
+pub const FIRST_VISIT_FIELDS: usize = 4;
+
+/// Handles on the rendered form's parts.
+pub struct FormView {
+    spec: FormSpec,
+    asked: Vec<String>,
+    locale: Locale,
+    form: HtmlFormElement,
+    button: HtmlButtonElement,
+    status: Element,
+    root: ShadowRoot,
+}
+
+impl FormView {
+    /// Renders the form for `spec` into a new shadow root on `host`.
+    pub fn render(host: &Element, spec: FormSpec, locale: Locale) -> Result<Self> {
+        let root = shadow(host)?;
+        let doc = host.owner_document().or_dom("ownerDocument")?;
+        let form = make(
+            &doc,
+            "form",
+            &[("novalidate", ""), ("part", "form"), ("lang", locale.tag())],
+        )?;
+        append(
+            &form,
+            &[
+                &text(&doc, "h2", &[("part", "heading")], spec.heading.get(locale))?,
+                &text(
+                    &doc,
+                    "p",
+                    &[("class", "offer")],
+                    spec.offer.description.get(locale),
+                )?,
+            ],
+        )?;
+
+        let asked: Vec<String> = spec
+            .fields_to_ask(&BTreeSet::new(), FIRST_VISIT_FIELDS)
+            .into_iter()
+            .map(|field| field.id.clone())
+            .collect();
+        for field in spec.fields.iter().filter(|f| asked.contains(&f.id)) {
+            if field.kind != FieldKind::Hidden {
+                controls::field(&doc, &form, field, locale)?;
+            }
+        }
+        controls::consents(&doc, &form, &spec.consents, locale)?;
+
+        let button: HtmlButtonElement = text(
+            &doc,
+            "button",
+            &[("type", "submit"), ("part", "submit")],
+            spec.submit.get(locale),
+        )?
+        .dyn_into()
+        .or_dom("button")?;
+        let status = make(
+            &doc,
+            "p",
+            &[
+                ("class", "status"),
+                ("role", "status"),
+                ("aria-live", "polite"),
+            ],
+        )?;
+        append(&form, &[&button, &status])?;
+        root.append_child(&form).or_dom("appendChild")?;
+        Ok(Self {
+            form: form.dyn_into().or_dom("form")?,
+            spec,
+            asked,
+            locale,
+            button,
+            status,
+            root,
+        })
+    }
+
+    /// Shows `message` where the form would be, when it cannot be rendered.
+    pub fn render_unavailable(host: &Element, locale: Locale) -> Result<()> {
+        let root = shadow(host)?;
+        let doc = host.owner_document().or_dom("ownerDocument")?;
+        let note = text(
+            &doc,
+            "p",
+            &[("role", "alert")],
+            copy::for_locale(locale).unavailable,
+        )?;
+        root.append_child(&note).or_dom("appendChild")?;
+        Ok(())
+    }
+
+    /// The form's spec.
+    pub fn spec(&self) -> &FormSpec {
+        &self.spec
+    }
+
+    /// The visitor's language.
+    pub fn locale(&self) -> Locale {
+        self.locale
+    }
+
+    /// The form element, to listen for `submit`.
+    pub fn form(&self) -> &HtmlFormElement {
+        &self.form
+    }
+
+    /// What the visitor has typed and ticked so far, with the page's UTM
+    /// parameters for the hidden fields.
+    pub fn read(&self) -> Result<Submission> {
+        let mut fields = BTreeMap::new();
+        for field in self
+            .spec
+            .fields
+            .iter()
+            .filter(|f| self.asked.contains(&f.id))
+        {
+            let answer = match field.kind {
+                FieldKind::Hidden => page_parameter(&field.id).map(Answer::One),
+                FieldKind::MultipleChoice => Some(Answer::Many(self.ticked(&field.id)?)),
+                _ => Some(Answer::One(self.value(&controls::field_id(&field.id))?)),
+            };
+            if let Some(answer) = answer {
+                fields.insert(field.id.clone(), answer);
+            }
+        }
+        let mut consents = BTreeMap::new();
+        for item in &self.spec.consents {
+            let checked = self.checkbox(&controls::consent_id(&item.id))?.checked();
+            consents.insert(item.id.clone(), checked);
+        }
+        Ok(Submission {
+            fields,
+            consents,
+            locale: self.locale,
+        })
+    }
+
+    /// Marks each field or consent in `errors` invalid with its message,
+    /// clears the others, and moves focus to the first invalid one.
+    pub fn show_field_errors(&self, errors: &[FieldError]) -> Result<()> {
+        let controls = self
+            .spec
+            .fields
+            .iter()
+            .filter(|f| self.asked.contains(&f.id) && f.kind != FieldKind::Hidden)
+            .map(|f| (f.id.as_str(), controls::field_id(&f.id)))
+            .chain(
+                self.spec
+                    .consents
+                    .iter()
+                    .map(|c| (c.id.as_str(), controls::consent_id(&c.id))),
+            );
+        let mut first: Option<HtmlElement> = None;
+        for (id, element_id) in controls {
+            let control = self.element(&element_id)?;
+            let slot = self.element(&controls::error_id(&element_id))?;
+            match errors.iter().find(|error| error.field == id) {
+                Some(error) => {
+                    control
+                        .set_attribute("aria-invalid", "true")
+                        .or_dom("setAttribute")?;
+                    slot.set_text_content(Some(&error.message));
+                    if first.is_none() {
+                        first = Some(control.unchecked_into());
+                    }
+                }
+                None => {
+                    control
+                        .remove_attribute("aria-invalid")
+                        .or_dom("removeAttribute")?;
+                    slot.set_text_content(None);
+                }
+            }
+        }
+        match first {
+            Some(control) => {
+                self.announce(copy::for_locale(self.locale).fix_errors);
+                control.focus().or_dom("focus")
+            }
+            None if !errors.is_empty() => {
+                // The edge named nothing this form shows (a field asked on an
+                // earlier visit): say so rather than nothing.
+                let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+                self.announce(&messages.join(" "));
+                Ok(())
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Shows `message` in the live region, where screen readers announce it.
+    pub fn announce(&self, message: &str) {
+        self.status.set_text_content(Some(message));
+    }
+
+    /// Disables the button while a submission is on its way.
+    pub fn set_busy(&self, busy: bool) {
+        self.button.set_disabled(busy);
+        self.form
+            .set_attribute("aria-busy", if busy { "true" } else { "false" })
+            .ok();
+    }
+
+    /// Replaces the fields with the success message (and the download link
+    /// of a downloadable offer) once the lead is stored.
+    pub fn show_success(&self, api: &str) -> Result<()> {
+        let children = self.form.children();
+        for index in (0..children.length()).rev() {
+            if let Some(child) = children.item(index) {
+                if child != self.status && child.tag_name() != "H2" {
+                    child.remove();
+                }
+            }
+        }
+        self.form
+            .set_attribute("aria-busy", "false")
+            .or_dom("setAttribute")?;
+        self.announce(self.spec.success.get(self.locale));
+        if let Delivery::Download { url } = &self.spec.offer.delivery {
+            let doc = self.form.owner_document().or_dom("ownerDocument")?;
+            let href = if url.starts_with('/') {
+                format!("{}{url}", api.trim_end_matches('/'))
+            } else {
+                url.clone()
+            };
+            let link = text(
+                &doc,
+                "a",
+                &[("href", &href), ("download", ""), ("part", "download")],
+                copy::for_locale(self.locale).download,
+            )?;
+            append(&self.form.clone().into(), &[&link])?;
+        }
+        Ok(())
+    }
+
+    fn element(&self, id: &str) -> Result<Element> {
+        self.root.get_element_by_id(id).or_dom("getElementById")
+    }
+
+    fn checkbox(&self, id: &str) -> Result<HtmlInputElement> {
+        self.element(id)?.dyn_into().or_dom("checkbox")
+    }
+
+    fn value(&self, id: &str) -> Result<String> {
+        let element = self.element(id)?;
+        if let Some(input) = element.dyn_ref::<HtmlInputElement>() {
+            return Ok(input.value());
+        }
+        if let Some(select) = element.dyn_ref::<web_sys::HtmlSelectElement>() {
+            return Ok(select.value());
+        }
+        let area: web_sys::HtmlTextAreaElement = element.dyn_into().or_dom("control")?;
+        Ok(area.value())
+    }
+
+    fn ticked(&self, field: &str) -> Result<Vec<String>> {
+        let boxes = self
+            .root
+            .query_selector_all(&format!("input[name=\"{field}\"]:checked"))
+            .or_dom("querySelectorAll")?;
+        Ok((0..boxes.length())
+            .filter_map(|i| boxes.item(i))
+            .filter_map(|node| node.dyn_into::<HtmlInputElement>().ok())
+            .map(|input| input.value())
+            .collect())
+    }
+}
+
+fn shadow(host: &Element) -> Result<ShadowRoot> {
+    let root = host
+        .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
+        .or_dom("attachShadow")?;
+    let sheet = CssStyleSheet::new().or_dom("CSSStyleSheet")?;
+    sheet.replace_sync(STYLE).or_dom("replaceSync")?;
+    root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+    Ok(root)
+}
+
+/// A query parameter of the page (`utm_source`), for hidden fields.
+fn page_parameter(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    params.get(name).filter(|value| !value.is_empty())
+}
