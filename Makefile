@@ -4,7 +4,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 PORT ?= 8787
 
-.PHONY: dev test bootstrap build widget edge
+.PHONY: dev test bootstrap build widget edge bench fuzz
 .DEFAULT_GOAL := dev
 
 ## Build everything and serve the product locally (wrangler dev + local D1).
@@ -26,3 +26,11 @@ widget: bootstrap
 
 edge: bootstrap
 	scripts/build-edge.sh
+
+## Measure: shared's validation + qualification per submission, the widget's size.
+bench: bootstrap
+	scripts/bench.sh
+
+## Fuzz shared's spec parsing and validation; FUZZ_SECONDS=600 make fuzz for a long run.
+fuzz: bootstrap
+	scripts/fuzz.sh

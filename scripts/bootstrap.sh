@@ -13,6 +13,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 WORKER_BUILD_VERSION=0.8.7
+CARGO_FUZZ_VERSION=0.13.2
 # Debian's Rust that ships its standard library sources (see shared/TOOLCHAIN.md).
 DEBIAN_RUST_PACKAGES=(rustc-web cargo-web rust-web-src rust-web-clippy lld-22)
 BROWSER_PACKAGES=(chromium chromium-driver)
@@ -153,6 +154,8 @@ wasm_bindgen_cli() {
 
 worker_build() { cargo_tool worker-build "$WORKER_BUILD_VERSION" worker-build; }
 
+cargo_fuzz() { cargo_tool cargo-fuzz "$CARGO_FUZZ_VERSION" cargo-fuzz; }
+
 npm_tools() {
   command -v npm >/dev/null || die "npm not found: install Node.js 20 or newer"
   local want have=""
@@ -172,6 +175,7 @@ browser() { apt_install "${BROWSER_PACKAGES[@]}"; }
 step "Rust toolchain with $WASM" rust_toolchain
 step "wasm-bindgen-cli (the version in Cargo.lock)" wasm_bindgen_cli
 step "worker-build $WORKER_BUILD_VERSION" worker_build
+step "cargo-fuzz $CARGO_FUZZ_VERSION" cargo_fuzz
 step "npm tools (wrangler, esbuild, wasm-opt, playwright-core)" npm_tools
 step "Chromium and ChromeDriver" browser
 printf '==> bootstrap complete in %s\n' "$(since "$started_all")"

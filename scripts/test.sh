@@ -57,6 +57,7 @@ stage "widget tests in headless Chromium (wasm-bindgen-test)" tests env \
   CHROMEDRIVER=/usr/bin/chromedriver \
   WASM_BINDGEN_TEST_TIMEOUT=60 \
   cargo test -p embudo-widget --target "$WASM"
+stage "fuzz smoke run (cargo fuzz, ${FUZZ_SECONDS:-5}s per target)" gate scripts/fuzz.sh
 stage "build the widget" gate scripts/build-widget.sh
 stage "build the edge" gate scripts/build-edge.sh
 stage "API and browser end-to-end tests (wrangler dev + D1 + Chromium)" tests \
