@@ -8,12 +8,16 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT/shared/fuzz"
 seconds="${FUZZ_SECONDS:-5}"
+# Seeds: the real form specs for `spec`, a demo submission for `submission`.
+seeds_spec="$ROOT/edge/forms"
+seeds_submission="$ROOT/shared/fuzz/seeds/submission"
 for target in spec submission; do
   mkdir -p "corpus/$target"
+  seeds="seeds_$target"
   printf 'fuzzing %s for %ss\n' "$target" "$seconds"
   log="$ROOT/target/fuzz-$target.log"
   mkdir -p "$ROOT/target"
-  if ! RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none "$target" "corpus/$target" "seeds/$target" \
+  if ! RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none "$target" "corpus/$target" "${!seeds}" \
     -- -max_total_time="$seconds" >"$log" 2>&1; then
     tail -40 "$log"
     echo "fuzz target $target failed: the input is in shared/fuzz/artifacts/$target"
