@@ -24,17 +24,22 @@ fn demo() -> FormSpec {
     FormSpec::from_toml(include_str!("../../edge/forms/demo-ebook.toml")).expect("sound spec")
 }
 
-/// Renders the demo form with an API address nothing listens on: these tests
-/// must never reach a server.
-fn mounted(locale: Locale) -> ShadowRoot {
+/// Renders `spec` with an API address nothing listens on: these tests must
+/// never reach a server.
+fn mounted_spec(spec: FormSpec, locale: Locale) -> ShadowRoot {
     let host = document().create_element("div").expect("div");
     document()
         .body()
         .expect("body")
         .append_child(&host)
         .expect("append");
-    start(&host, demo(), "http://127.0.0.1:9".into(), locale).expect("renders");
+    start(&host, spec, "http://127.0.0.1:9".into(), locale).expect("renders");
     host.shadow_root().expect("an open shadow root")
+}
+
+/// Renders the demo form.
+fn mounted(locale: Locale) -> ShadowRoot {
+    mounted_spec(demo(), locale)
 }
 
 fn find(root: &ShadowRoot, selector: &str) -> Element {
@@ -188,18 +193,11 @@ async fn every_problem_is_shown_at_once_in_the_visitors_language() {
 
 #[wasm_bindgen_test]
 fn choice_fields_offer_the_specs_options() {
-    let host = document().create_element("div").expect("div");
-    document()
-        .body()
-        .expect("body")
-        .append_child(&host)
-        .expect("append");
     let mut spec = demo();
     spec.fields
         .iter_mut()
         .for_each(|f| f.priority = if f.id == "company_size" { 0 } else { 9 });
-    start(&host, spec, "http://127.0.0.1:9".into(), Locale::En).expect("renders");
-    let root = host.shadow_root().expect("shadow root");
+    let root = mounted_spec(spec, Locale::En);
     let select: HtmlSelectElement = find(&root, "select#embudo-f-company_size").unchecked_into();
     assert_eq!(select.length(), 6, "an empty choice and five sizes");
     assert_eq!(select.value(), "", "nothing is chosen for the visitor");
