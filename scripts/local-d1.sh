@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Prepares a local D1 database: applies edge/migrations and loads every form
-# spec in edge/forms/ (checked by embudo-spec first). Idempotent.
+# Prepares a local D1 database: applies edge/migrations, loads the sites of
+# edge/sites/sites.sql and every form spec in edge/forms/ (checked by
+# embudo-spec first). Idempotent.
 # Usage: local-d1.sh [PERSIST_DIR] (default: wrangler's own edge/.wrangler/state).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -14,4 +15,5 @@ cargo run -q -p embudo-shared --bin embudo-spec -- sql "$ROOT"/edge/forms/*.toml
 cd "$ROOT/edge"
 # CI=true answers wrangler's "apply these migrations?" prompt.
 CI=true wrangler d1 migrations apply embudo --local "${persist[@]}" >/dev/null
+wrangler d1 execute embudo --local "${persist[@]}" --file "$ROOT/edge/sites/sites.sql" >/dev/null
 wrangler d1 execute embudo --local "${persist[@]}" --file "$forms_sql" >/dev/null

@@ -20,7 +20,7 @@ function post(path, body, headers = { "Content-Type": "application/json" }) {
 }
 
 async function leadCount() {
-  const [row] = await stack.d1("SELECT count(*) AS n FROM leads");
+  const [row] = await stack.d1("SELECT (SELECT count(*) FROM leads) + (SELECT count(*) FROM submissions) AS n");
   return row.n;
 }
 
@@ -86,8 +86,13 @@ describe("a valid submission", () => {
       lead.explanation.fired.map((f) => [f.rule, f.points]),
       [["work-email", 15], ["marketing-leader", 20], ["company-size-fit", 15], ["served-country", 5], ["wants-sales-contact", 15]],
     );
-    assert.deepEqual(lead.consents.map((c) => [c.id, c.purpose]), [["content", "content_delivery"], ["sales", "sales_contact"]]);
-    assert.match(lead.consents[0].version, /^sha256:[0-9a-f]{64}$/);
+    assert.equal(lead.submissions, 1);
+    const [stored] = await stack.d1(`SELECT data FROM submissions WHERE lead_id = ${id}`);
+    const consents = JSON.parse(stored.data).consents;
+    assert.deepEqual(consents.map((c) => [c.id, c.purpose]), [["content", "content_delivery"], ["sales", "sales_contact"]]);
+    assert.match(consents[0].version, /^sha256:[0-9a-f]{64}$/);
+    const changes = await stack.d1(`SELECT from_stage, to_stage, actor FROM stage_changes WHERE lead_id = ${id}`);
+    assert.deepEqual(changes, [{ from_stage: null, to_stage: "mql", actor: "rule" }]);
   });
 
   test("from a competitor is stored as disqualified", async () => {
@@ -99,7 +104,109 @@ describe("a valid submission", () => {
   });
 });
 
+describe("one person, one lead", () => {
+  test("a second submission merges into the lead; the latest answers win", async () => {
+    const first = await post(SUBMISSIONS, body({ email: "Berta@Acme.example", first_name: "Berta", company_size: "1-9" }));
+    const second = await post(
+      SUBMISSIONS,
+      body({ email: "berta@ACME.example", first_name: "Berta", company_size: "250-999" }, ["content", "newsletter"]),
+    );
+    assert.equal(first.status, 201);
+    assert.equal(second.status, 201);
+    const a = await first.json();
+    const b = await second.json();
+    assert.equal(a.lead_id, b.lead_id, "the same lead");
+    assert.notEqual(a.submission_id, b.submission_id);
+    const rows = await stack.d1(`SELECT fields, stage, (SELECT count(*) FROM submissions WHERE lead_id = leads.id) AS n FROM leads WHERE id = ${a.lead_id}`);
+    assert.equal(rows.length, 1);
+    assert.equal(JSON.parse(rows[0].fields).company_size, "250-999");
+    assert.equal(rows[0].n, 2);
+    assert.equal(rows[0].stage, "iql", "the newsletter consent in the second made an IQL");
+  });
+
+  test("concurrent posts for one e-mail never make two leads", async () => {
+    const posts = Array.from({ length: 8 }, (_, i) =>
+      post(SUBMISSIONS, body({ email: "carla@acme.example", first_name: `Carla ${i}` })),
+    );
+    const answers = await Promise.all(posts);
+    assert.deepEqual(answers.map((r) => r.status), Array(8).fill(201));
+    const leads = await stack.d1("SELECT id FROM leads WHERE email_key = 'carla@acme.example'");
+    assert.equal(leads.length, 1);
+    const [{ n }] = await stack.d1(`SELECT count(*) AS n FROM submissions WHERE lead_id = ${leads[0].id}`);
+    assert.equal(n, 8);
+  });
+});
+
+describe("a submission id", () => {
+  test("replayed with the same body gets the first answer and stores nothing new", async () => {
+    const sent = JSON.stringify({ id: "6f1c2a9e-0d4b-4c11-9a7e-1d2c3b4a5f60", fields: { email: "dora@acme.example", first_name: "Dora" }, consents: { content: true } });
+    const first = await post(SUBMISSIONS, sent);
+    assert.equal(first.status, 201);
+    const before = await stack.d1("SELECT count(*) AS n FROM submissions");
+    const again = await post(SUBMISSIONS, sent);
+    assert.equal(again.status, 201);
+    assert.equal(again.headers.get("idempotent-replayed"), "true");
+    assert.deepEqual(await again.json(), await first.json());
+    assert.deepEqual(await stack.d1("SELECT count(*) AS n FROM submissions"), before);
+  });
+
+  test("reused with a different body is a 409", async () => {
+    const id = "0a0b0c0d-1111-4222-8333-444455556666";
+    const first = await post(SUBMISSIONS, JSON.stringify({ id, fields: { email: "eva@acme.example", first_name: "Eva" }, consents: { content: true } }));
+    assert.equal(first.status, 201);
+    const other = await post(SUBMISSIONS, JSON.stringify({ id, fields: { email: "eva@acme.example", first_name: "Evita" }, consents: { content: true } }));
+    await expectProblem(other, 409, "submission-id-conflict");
+  });
+});
+
+describe("origins", () => {
+  const valid = () => body({ email: "fede@acme.example", first_name: "Fede" });
+
+  test("an allowed page's post is answered with CORS headers", async () => {
+    const origin = stack.url;
+    const response = await post(SUBMISSIONS, valid(), { "Content-Type": "application/json", Origin: origin });
+    assert.equal(response.status, 201);
+    assert.equal(response.headers.get("access-control-allow-origin"), origin);
+  });
+
+  test("another site's page is refused and nothing is stored", async () => {
+    const before = await stack.d1("SELECT count(*) AS n FROM submissions");
+    const response = await post(SUBMISSIONS, valid(), { "Content-Type": "application/json", Origin: "https://evil.example" });
+    await expectProblem(response, 403, "origin-refused");
+    assert.equal(response.headers.get("access-control-allow-origin"), null);
+    assert.deepEqual(await stack.d1("SELECT count(*) AS n FROM submissions"), before);
+  });
+
+  test("the preflight is answered for allowed pages only", async () => {
+    const ask = (origin) =>
+      fetch(`${stack.url}${SUBMISSIONS}`, {
+        method: "OPTIONS",
+        headers: { Origin: origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type" },
+      });
+    const allowed = await ask(stack.url);
+    assert.equal(allowed.status, 204);
+    assert.equal(allowed.headers.get("access-control-allow-origin"), stack.url);
+    assert.match(allowed.headers.get("access-control-allow-methods"), /POST/);
+    await expectProblem(await ask("https://evil.example"), 403, "origin-refused");
+  });
+
+  test("a field error reaches an allowed page with CORS headers, so the widget can show it", async () => {
+    const response = await post(SUBMISSIONS, body({ email: "x" }), { "Content-Type": "application/json", Origin: stack.url });
+    await expectProblem(response, 422, "invalid-fields");
+    assert.equal(response.headers.get("access-control-allow-origin"), stack.url);
+  });
+});
+
 describe("the form's spec", () => {
+  test("is revalidated with its ETag for a 304", async () => {
+    const first = await fetch(`${stack.url}/v1/forms/demo-ebook`);
+    const etag = first.headers.get("etag");
+    assert.match(etag, /^"[0-9a-f]{24}"$/);
+    const again = await fetch(`${stack.url}/v1/forms/demo-ebook`, { headers: { "If-None-Match": etag } });
+    assert.equal(again.status, 304);
+    assert.equal(await again.text(), "");
+  });
+
   test("is served to the widget without the qualification rules", async () => {
     const response = await fetch(`${stack.url}/v1/forms/demo-ebook`);
     assert.equal(response.status, 200);
@@ -173,6 +280,12 @@ describe("a refused submission gets a clear 4xx and stores nothing", () => {
       send: () => post(SUBMISSIONS, body({ email: "ana@example.com", first_name: "x".repeat(17_000) })),
       status: 413,
       type: "payload-too-large",
+    },
+    {
+      name: "a malformed submission id (400)",
+      send: () => post(SUBMISSIONS, JSON.stringify({ id: "<script>", fields: { email: "ana@example.com" } })),
+      status: 400,
+      type: "malformed-json",
     },
     {
       name: "an unknown form (404)",

@@ -58,10 +58,13 @@ test("a visitor gets the e-book and becomes a lead", async () => {
   await page.screenshot({ path: join(SCREENSHOTS, "visitor-success.png"), fullPage: true });
 
   const rows = await stack.d1(
-    "SELECT json_extract(fields, '$.first_name') AS name, stage, locale FROM leads WHERE email = 'lucia.perez@empresa.example'",
+    `SELECT json_extract(l.fields, '$.first_name') AS name, l.stage,
+            json_extract(s.data, '$.locale') AS locale, json_extract(s.data, '$.context.page') AS page
+       FROM leads l JOIN submissions s ON s.lead_id = l.id
+      WHERE l.email = 'lucia.perez@empresa.example'`,
   );
   // work-email 15 + marketing-leader 20 + wants-sales-contact 15 = 50: an MQL.
-  assert.deepEqual(rows, [{ name: "Lucía Pérez", stage: "mql", locale: "es" }]);
+  assert.deepEqual(rows, [{ name: "Lucía Pérez", stage: "mql", locale: "es", page: `${stack.url}/` }]);
 
   const listed = await fetch(`${stack.url}/v1/leads`, {
     headers: { Authorization: `Bearer ${stack.token}` },
@@ -84,7 +87,7 @@ test("a visitor who forgets consent is told on the field and nothing is stored",
   await page.screenshot({ path: join(SCREENSHOTS, "visitor-missing-consent.png"), fullPage: true });
 
   const rows = await stack.d1(
-    "SELECT count(*) AS n FROM leads WHERE email = 'sin.consentimiento@empresa.example'",
+    "SELECT count(*) AS n FROM leads WHERE email_key = 'sin.consentimiento@empresa.example'",
   );
   assert.equal(rows[0].n, 0);
 });

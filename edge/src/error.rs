@@ -61,6 +61,18 @@ pub enum Error {
         /// The mistakes, as `path: message` lines joined.
         problems: String,
     },
+    /// A submission id reused for a different submission.
+    #[error("submission {id} was already sent with a different body")]
+    IdConflict {
+        /// The reused id.
+        id: String,
+    },
+    /// The request's origin may not post to this site's forms.
+    #[error("{origin} may not send submissions to this form")]
+    OriginRefused {
+        /// The `Origin` (or `Sec-Fetch-Site`) the request came with.
+        origin: String,
+    },
     /// A stage move that is not allowed.
     #[error("{reason}")]
     StageMove {
@@ -142,7 +154,8 @@ impl Error {
             Self::MethodNotAllowed { .. } => 405,
             Self::PayloadTooLarge { .. } => 413,
             Self::UnsupportedMediaType { .. } => 415,
-            Self::StageMove { .. } => 409,
+            Self::OriginRefused { .. } => 403,
+            Self::StageMove { .. } | Self::IdConflict { .. } => 409,
             Self::Invalid { .. } | Self::InvalidSpec { .. } => 422,
             Self::Storage { .. } => 500,
             Self::NotConfigured { .. } => 503,
@@ -164,6 +177,8 @@ impl Error {
             Self::UnknownForm { .. } => ("unknown-form", "Unknown form"),
             Self::InvalidSpec { .. } => ("invalid-spec", "The form spec has mistakes"),
             Self::StageMove { .. } => ("stage-move", "Stage move not allowed"),
+            Self::IdConflict { .. } => ("submission-id-conflict", "Submission id reused"),
+            Self::OriginRefused { .. } => ("origin-refused", "Origin not allowed"),
             Self::Unauthorized => ("unauthorized", "Unauthorized"),
             Self::NotConfigured { .. } => ("not-configured", "Not configured"),
             Self::Storage { .. } => ("storage", "Internal error"),

@@ -1,13 +1,13 @@
-//! Leads in D1: storing a qualified submission and listing what was stored.
+//! Reading leads: the newest first, each with its fields, stage, score and
+//! the rules that put it there.
 
-use embudo_shared::qualify::{Fired, GroupTotal};
-use embudo_shared::submission::ConsentChoice;
-use embudo_shared::{Outcome, Stage, ValidSubmission, Value};
 use std::collections::BTreeMap;
 
+use embudo_shared::{Stage, Value};
 use serde::{Deserialize, Serialize};
 use worker::{query, D1Database, Env, Request, Response};
 
+use crate::capture::Explanation;
 use crate::error::{Error, Result};
 use crate::{auth, DB_BINDING};
 
@@ -16,53 +16,44 @@ pub const DEFAULT_PAGE: u32 = 50;
 /// The most leads one page may hold.
 pub const MAX_PAGE: u32 = 200;
 
-/// Why a lead is at its stage: the rules that fired and the group totals.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Explanation {
-    /// Every rule that fired, with its points.
-    pub fired: Vec<Fired>,
-    /// Each group's points before and after its cap.
-    pub groups: Vec<GroupTotal>,
-}
-
-/// A stored lead as the API shows it.
+/// A lead as the API shows it: one person on one site.
 #[derive(Debug, Serialize)]
 pub struct Lead {
     /// The lead's id.
     pub id: i64,
-    /// The form it came through.
-    pub form_id: String,
-    /// The e-mail address in normal form.
+    /// The site it belongs to.
+    pub site_id: String,
+    /// The e-mail address in normal form (as last given).
     pub email: String,
-    /// Every other answered field, in normal form.
+    /// The latest known value of every field.
     pub fields: BTreeMap<String, Value>,
-    /// The consents given, with the text versions the visitor read.
-    pub consents: Vec<ConsentChoice>,
-    /// The visitor's language.
-    pub locale: String,
     /// The qualification score.
     pub score: i64,
     /// The funnel stage.
     pub stage: Stage,
     /// Why: the rules that fired.
     pub explanation: Explanation,
-    /// When it was stored (UTC, ISO 8601).
+    /// How many submissions the person has made.
+    pub submissions: i64,
+    /// When the lead was first stored (UTC, ISO 8601).
     pub created_at: String,
+    /// When it last changed.
+    pub updated_at: String,
 }
 
 /// A row of `leads` as D1 hands it over (JSON columns still as text).
 #[derive(Deserialize)]
 struct Row {
     id: i64,
-    form_id: String,
+    site_id: String,
     email: String,
     fields: String,
-    consents: String,
-    locale: String,
     score: i64,
     stage: Stage,
     explanation: String,
+    submissions: i64,
     created_at: String,
+    updated_at: String,
 }
 
 impl TryFrom<Row> for Lead {
@@ -74,67 +65,26 @@ impl TryFrom<Row> for Lead {
         };
         Ok(Self {
             fields: serde_json::from_str(&row.fields).map_err(|e| json("fields", e))?,
-            consents: serde_json::from_str(&row.consents).map_err(|e| json("consents", e))?,
             explanation: serde_json::from_str(&row.explanation)
                 .map_err(|e| json("explanation", e))?,
             id: row.id,
-            form_id: row.form_id,
+            site_id: row.site_id,
             email: row.email,
-            locale: row.locale,
             score: row.score,
             stage: row.stage,
+            submissions: row.submissions,
             created_at: row.created_at,
+            updated_at: row.updated_at,
         })
     }
-}
-
-/// Stores a validated, qualified submission and returns the new lead's id.
-pub async fn insert(
-    db: &D1Database,
-    submission: &ValidSubmission,
-    outcome: &Outcome,
-    stage: Stage,
-) -> Result<i64> {
-    let explanation = Explanation {
-        fired: outcome.fired.clone(),
-        groups: outcome.groups.clone(),
-    };
-    let fields = json(&submission.fields)?;
-    let consents = json(&submission.consents)?;
-    let explanation = json(&explanation)?;
-    let id: Option<i64> = query!(
-        db,
-        "INSERT INTO leads (form_id, email, email_key, fields, consents, locale, score, stage, explanation)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
-        submission.form,
-        submission.email.as_str(),
-        submission.email.dedupe_key(),
-        fields,
-        consents,
-        submission.locale.tag(),
-        outcome.score,
-        stage.name(),
-        explanation,
-    )?
-    .first(Some("id"))
-    .await?;
-    id.ok_or_else(|| Error::Storage {
-        reason: "INSERT returned no id".into(),
-    })
-}
-
-/// A value as the text of a JSON column.
-fn json<T: Serialize>(value: &T) -> Result<String> {
-    serde_json::to_string(value).map_err(|error| Error::Storage {
-        reason: error.to_string(),
-    })
 }
 
 /// The newest leads first, at most `limit` of them.
 pub async fn newest(db: &D1Database, limit: u32) -> Result<Vec<Lead>> {
     let result = query!(
         db,
-        "SELECT id, form_id, email, fields, consents, locale, score, stage, explanation, created_at
+        "SELECT id, site_id, email, fields, score, stage, explanation, created_at, updated_at,
+                (SELECT count(*) FROM submissions s WHERE s.lead_id = leads.id) AS submissions
            FROM leads ORDER BY id DESC LIMIT ?1",
         limit,
     )?

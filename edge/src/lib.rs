@@ -7,9 +7,11 @@
 
 pub mod auth;
 pub mod body;
+pub mod capture;
 pub mod error;
 pub mod forms;
 pub mod leads;
+pub mod origin;
 pub mod submissions;
 
 use worker::{event, Context, Env, Method, Request, Response};
@@ -37,8 +39,11 @@ async fn route(req: Request, env: &Env) -> Result<Response> {
             let form = decode(form)?;
             submissions::create(req, env, &form).await
         }
+        (["v1", "forms", form, "submissions"], Method::Options) => {
+            submissions::preflight(req, env, &decode(form)?).await
+        }
         (["v1", "forms", _, "submissions"], method) => Err(not_allowed(method, "POST")),
-        (["v1", "forms", form], Method::Get) => forms::public(env, &decode(form)?).await,
+        (["v1", "forms", form], Method::Get) => forms::public(&req, env, &decode(form)?).await,
         (["v1", "forms", _], method) => Err(not_allowed(method, "GET")),
         (["v1", "leads"], Method::Get) => leads::list(&req, env).await,
         (["v1", "leads"], method) => Err(not_allowed(method, "GET")),

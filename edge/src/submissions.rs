@@ -1,34 +1,102 @@
 //! `POST /v1/forms/{form}/submissions`: the path every lead takes in.
 
 use embudo_shared::unicode::Tables;
-use embudo_shared::{qualify, History, Stage, Submission};
-use serde::Serialize;
-use worker::{Env, Request, Response};
+use embudo_shared::Submission;
+use sha2::{Digest, Sha256};
+use worker::{D1Database, Env, Request, Response};
 
-use crate::error::Result;
-use crate::{body, forms, leads, DB_BINDING};
+use crate::capture::{self, Seen};
+use crate::error::{Error, Result};
+use crate::forms::{self, Form};
+use crate::origin::{self, Caller};
+use crate::{body, DB_BINDING};
 
-/// What a visitor's widget gets back once the lead is stored.
-#[derive(Serialize)]
-struct Stored {
-    lead_id: i64,
+/// Checks where the post comes from, then takes the submission in; the
+/// answer, success or problem, carries CORS headers for an allowed page so
+/// the widget can read it.
+pub async fn create(req: Request, env: &Env, form: &str) -> Result<Response> {
+    let db = env.d1(DB_BINDING)?;
+    let form = forms::load(&db, form).await?;
+    let caller = origin::check(&req, &form.origins)?;
+    let response = match accept(req, &db, &form).await {
+        Ok(response) => response,
+        Err(error) => error.into_response()?,
+    };
+    Ok(origin::allow(response, &caller)?)
 }
 
-/// Checks the request and the submission against the form's spec, qualifies
-/// the lead with the form's rules, stores it and answers 201. Every check runs
-/// before the single write, so a refused post stores nothing.
-pub async fn create(mut req: Request, env: &Env, form: &str) -> Result<Response> {
-    body::check_headers(&req)?;
+/// `OPTIONS` on the same path: the CORS preflight, for allowed pages only.
+pub async fn preflight(req: Request, env: &Env, form: &str) -> Result<Response> {
     let db = env.d1(DB_BINDING)?;
-    let spec = forms::load(&db, form).await?;
-    let submission: Submission = body::read_json(&mut req).await?;
-    let valid = submission.validate(&spec, &Tables)?;
-    let history = History {
-        submissions: vec![valid],
-        visits: 1,
+    let form = forms::load(&db, form).await?;
+    match origin::check(&req, &form.origins)? {
+        caller @ Caller::Page(_) => Ok(origin::preflight(&caller)?),
+        Caller::Server => Ok(Response::empty()?.with_status(204)),
+    }
+}
+
+/// Validates against the spec and stores, once per submission id. Every
+/// check runs before the single batch of writes, so a refused post stores
+/// nothing.
+async fn accept(mut req: Request, db: &D1Database, form: &Form) -> Result<Response> {
+    body::check_headers(&req)?;
+    let bytes = req.bytes().await?;
+    let submission: Submission = body::parse(&bytes)?;
+    let body_hash = hex(&Sha256::digest(&bytes));
+    let id = match &submission.id {
+        Some(id) => checked_id(id)?,
+        None => server_id(&body_hash),
     };
-    let outcome = qualify(&spec.qualification, &history);
-    let stage = Stage::Lead.advance(outcome.stage);
-    let lead_id = leads::insert(&db, &history.submissions[0], &outcome, stage).await?;
-    Ok(Response::from_json(&Stored { lead_id })?.with_status(201))
+    match capture::seen(db, &id, &body_hash).await? {
+        Seen::Replay(answer) => return replayed(&answer),
+        Seen::Conflict => return Err(Error::IdConflict { id }),
+        Seen::New => {}
+    }
+    let valid = submission.validate(&form.spec, &Tables)?;
+    let answer = capture::store(
+        db,
+        &form.site,
+        &form.spec.qualification,
+        &id,
+        &body_hash,
+        valid,
+    )
+    .await?;
+    Ok(Response::from_json(&answer)?.with_status(201))
+}
+
+fn replayed(answer: &capture::Answer) -> Result<Response> {
+    let mut response = Response::from_json(answer)?.with_status(201);
+    response.headers_mut().set("Idempotent-Replayed", "true")?;
+    Ok(response)
+}
+
+/// A client's submission id: 8 to 64 letters, digits, `-` or `_` (a UUID).
+fn checked_id(id: &str) -> Result<String> {
+    let shaped = (8..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if shaped {
+        Ok(id.to_owned())
+    } else {
+        Err(Error::MalformedJson {
+            reason: "id must be 8 to 64 letters, digits, - or _ (a UUID)".into(),
+        })
+    }
+}
+
+/// An id for a submission sent without one (API clients): unique, so such
+/// posts are never deduplicated by id.
+fn server_id(body_hash: &str) -> String {
+    let salt = format!(
+        "{body_hash}{}{}",
+        worker::js_sys::Date::now(),
+        worker::js_sys::Math::random()
+    );
+    format!("srv-{}", &hex(&Sha256::digest(salt.as_bytes()))[..32])
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -94,6 +94,7 @@ fn submission() -> Submission {
         ]
         .into(),
         locale: Locale::Es,
+        ..Submission::default()
     }
 }
 

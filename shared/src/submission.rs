@@ -27,6 +27,55 @@ pub struct Submission {
     /// The language the visitor reads, for the messages they get back.
     #[serde(default)]
     pub locale: Locale,
+    /// The widget's id for this submission: a retry or replay carries the
+    /// same id, so the edge stores it once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Where and how it was sent, captured by the widget.
+    #[serde(default)]
+    pub context: Context,
+}
+
+/// What the widget records about a submission besides the visitor's answers
+/// (UTM parameters travel as hidden fields).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Context {
+    /// The page the form was on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+    /// The page the visitor came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referrer: Option<String>,
+    /// Milliseconds from the form being shown to it being sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elapsed_ms: Option<u64>,
+}
+
+/// The longest page or referrer address kept.
+pub const MAX_CONTEXT_URL: usize = 2000;
+
+impl Context {
+    /// The context as stored: addresses without control characters and cut
+    /// to [`MAX_CONTEXT_URL`] characters, never refused (the visitor did not
+    /// type them).
+    pub fn cleaned(&self) -> Self {
+        let clean = |url: &Option<String>| {
+            url.as_deref()
+                .map(|u| {
+                    u.chars()
+                        .filter(|c| !c.is_control())
+                        .take(MAX_CONTEXT_URL)
+                        .collect::<String>()
+                })
+                .filter(|u| !u.is_empty())
+        };
+        Self {
+            page: clean(&self.page),
+            referrer: clean(&self.referrer),
+            elapsed_ms: self.elapsed_ms,
+        }
+    }
 }
 
 /// One field's raw answer: text, or a list for multiple choice.
@@ -85,6 +134,9 @@ pub struct ValidSubmission {
     pub consents: Vec<ConsentChoice>,
     /// The visitor's language.
     pub locale: Locale,
+    /// Where and how it was sent.
+    #[serde(default)]
+    pub context: Context,
 }
 
 impl Submission {
@@ -153,6 +205,7 @@ impl Submission {
                 originals,
                 consents,
                 locale,
+                context: self.context.cleaned(),
             }),
             _ => Err(Error::Invalid { fields: errors }),
         }

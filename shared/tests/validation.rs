@@ -294,6 +294,7 @@ proptest! {
             fields: answers.into_iter().map(|(k, v)| (k, Answer::One(v))).collect(),
             consents: ticks,
             locale: Locale::En,
+            ..Submission::default()
         };
         let _ = submission.validate(&demo(), &Tables);
     }

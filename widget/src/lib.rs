@@ -77,7 +77,10 @@ async fn submit(view: &FormView, api: &str) {
     view.announce(copy::for_locale(view.locale()).sending);
     let outcome = match edge::send(api, &view.spec().id, &submission).await {
         Ok(Verdict::Stored) => view.show_success(api),
-        Ok(Verdict::Refused(fields)) => view.show_field_errors(&fields),
+        Ok(Verdict::Refused(fields)) => {
+            view.new_attempt();
+            view.show_field_errors(&fields)
+        }
         Err(error) => Err(error),
     };
     view.set_busy(false);

@@ -67,9 +67,12 @@ fn upsert(spec: &FormSpec) -> Result<String, serde_json::Error> {
     let json = serde_json::to_string(spec)?;
     let name = spec.offer.title.get(embudo_shared::Locale::Es);
     Ok(format!(
-        "INSERT INTO forms (id, name, spec, revision) VALUES ({}, {}, {}, {})\n  \
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, spec = excluded.spec, revision = excluded.revision;",
+        "INSERT INTO forms (id, site_id, name, spec, revision) VALUES ({}, {}, {}, {}, {})\n  \
+         ON CONFLICT (id) DO UPDATE SET site_id = excluded.site_id, name = excluded.name, \
+         spec = excluded.spec, revision = excluded.revision, \
+         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now');",
         literal(&spec.id),
+        literal(&spec.site),
         literal(name),
         literal(&json),
         spec.revision

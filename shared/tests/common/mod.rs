@@ -22,5 +22,6 @@ pub fn submission(locale: Locale, fields: &[(&str, &str)], consents: &[&str]) ->
             .collect::<BTreeMap<_, _>>(),
         consents: consents.iter().map(|c| ((*c).to_owned(), true)).collect(),
         locale,
+        ..Submission::default()
     }
 }

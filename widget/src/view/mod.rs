@@ -4,11 +4,12 @@
 mod controls;
 mod dom;
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use embudo_shared::spec::field::FieldKind;
 use embudo_shared::spec::{Delivery, FormSpec};
-use embudo_shared::submission::Answer;
+use embudo_shared::submission::{Answer, Context};
 use embudo_shared::{FieldError, Locale, Submission};
 use wasm_bindgen::JsCast;
 use web_sys::{
@@ -35,6 +36,11 @@ pub struct FormView {
     button: HtmlButtonElement,
     status: Element,
     root: ShadowRoot,
+    /// The id of the submission being attempted: the same across retries of
+    /// the same answers, so the edge stores it once.
+    attempt: RefCell<String>,
+    /// When the form was shown (ms since the epoch), for the time to complete.
+    shown_at: f64,
 }
 
 impl FormView {
@@ -99,6 +105,8 @@ impl FormView {
             button,
             status,
             root,
+            attempt: RefCell::new(new_id()),
+            shown_at: js_sys::Date::now(),
         })
     }
 
@@ -155,11 +163,29 @@ impl FormView {
             let checked = self.checkbox(&controls::consent_id(&item.id))?.checked();
             consents.insert(item.id.clone(), checked);
         }
+        let window = web_sys::window().or_dom("window")?;
+        let page = window.location().href().ok();
+        let referrer = window
+            .document()
+            .map(|doc| doc.referrer())
+            .filter(|r| !r.is_empty());
         Ok(Submission {
             fields,
             consents,
             locale: self.locale,
+            id: Some(self.attempt.borrow().clone()),
+            context: Context {
+                page,
+                referrer,
+                elapsed_ms: Some((js_sys::Date::now() - self.shown_at).max(0.0) as u64),
+            },
         })
+    }
+
+    /// Starts a new attempt after the edge refused the answers: corrected
+    /// answers are a new submission.
+    pub fn new_attempt(&self) {
+        *self.attempt.borrow_mut() = new_id();
     }
 
     /// Marks each field or consent in `errors` invalid with its message,
@@ -292,6 +318,20 @@ impl FormView {
             .map(|input| input.value())
             .collect())
     }
+}
+
+/// A fresh submission id (a UUID from the browser's CSPRNG).
+fn new_id() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| {
+            format!(
+                "w{:x}{:x}",
+                js_sys::Date::now() as u64,
+                (js_sys::Math::random() * 1e15) as u64
+            )
+        })
 }
 
 fn shadow(host: &Element) -> Result<ShadowRoot> {

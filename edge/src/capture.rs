@@ -1,0 +1,272 @@
+//! The write side of a submission: finding the person's lead, qualifying it
+//! with its whole history, and storing everything in one D1 batch.
+
+use embudo_shared::qualify::{Fired, GroupTotal, Profile};
+use embudo_shared::{qualify, History, Outcome, Stage, ValidSubmission};
+use serde::{Deserialize, Serialize};
+use worker::{query, D1Database};
+
+use crate::error::{Error, Result};
+
+/// Why a lead is at its stage: the rules that fired and the group totals.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Explanation {
+    /// Every rule that fired, with its points.
+    pub fired: Vec<Fired>,
+    /// Each group's points before and after its cap.
+    pub groups: Vec<GroupTotal>,
+}
+
+impl From<&Outcome> for Explanation {
+    fn from(outcome: &Outcome) -> Self {
+        Self {
+            fired: outcome.fired.clone(),
+            groups: outcome.groups.clone(),
+        }
+    }
+}
+
+/// What the first post of a submission id was told, replayed to repeats.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Answer {
+    /// The submission's id.
+    pub submission_id: String,
+    /// The lead it belongs to.
+    pub lead_id: i64,
+}
+
+/// A submission id seen before: the same body gets the first answer again.
+pub enum Seen {
+    /// Never seen.
+    New,
+    /// Seen with the same body: this was its answer.
+    Replay(Answer),
+    /// Seen with another body.
+    Conflict,
+}
+
+/// Looks `id` up among stored submissions.
+pub async fn seen(db: &D1Database, id: &str, body_hash: &str) -> Result<Seen> {
+    #[derive(Deserialize)]
+    struct Row {
+        body_hash: String,
+        answer: String,
+    }
+    let row: Option<Row> = query!(
+        db,
+        "SELECT body_hash, answer FROM submissions WHERE id = ?1",
+        id
+    )?
+    .first(None)
+    .await?;
+    Ok(match row {
+        None => Seen::New,
+        Some(row) if row.body_hash == body_hash => Seen::Replay(
+            serde_json::from_str(&row.answer).map_err(|error| Error::Storage {
+                reason: format!("submission {id} has an unreadable answer: {error}"),
+            })?,
+        ),
+        Some(_) => Seen::Conflict,
+    })
+}
+
+/// The person's lead on this site so far.
+struct Known {
+    id: i64,
+    stage: Stage,
+    history: Vec<ValidSubmission>,
+}
+
+async fn known(db: &D1Database, site: &str, email_key: &str) -> Result<Option<Known>> {
+    #[derive(Deserialize)]
+    struct LeadRow {
+        id: i64,
+        stage: Stage,
+    }
+    #[derive(Deserialize)]
+    struct DataRow {
+        data: String,
+    }
+    let lead: Option<LeadRow> = query!(
+        db,
+        "SELECT id, stage FROM leads WHERE site_id = ?1 AND email_key = ?2",
+        site,
+        email_key
+    )?
+    .first(None)
+    .await?;
+    let Some(lead) = lead else { return Ok(None) };
+    let rows: Vec<DataRow> = query!(
+        db,
+        "SELECT data FROM submissions WHERE lead_id = ?1 ORDER BY created_at, rowid",
+        lead.id
+    )?
+    .all()
+    .await?
+    .results()?;
+    let history = rows
+        .iter()
+        .map(|row| serde_json::from_str(&row.data))
+        .collect::<Result<_, _>>()
+        .map_err(|error| Error::Storage {
+            reason: format!("lead {} has an unreadable submission: {error}", lead.id),
+        })?;
+    Ok(Some(Known {
+        id: lead.id,
+        stage: lead.stage,
+        history,
+    }))
+}
+
+/// Stores `submission` under id `id` for `site`: merges it into the
+/// person's lead (one per site and normalised e-mail), re-qualifies the lead
+/// with its whole history, records a stage change, all in one batch.
+pub async fn store(
+    db: &D1Database,
+    site: &str,
+    rules: &embudo_shared::qualify::RuleSet,
+    id: &str,
+    body_hash: &str,
+    submission: ValidSubmission,
+) -> Result<Answer> {
+    let key = submission.email.dedupe_key();
+    let before = known(db, site, &key).await?;
+    let (from, mut history) = match before {
+        Some(known) => (Some(known.stage), known.history),
+        None => (None, Vec::new()),
+    };
+    let email = submission.email.as_str().to_owned();
+    let form = submission.form.clone();
+    let data = json(&submission)?;
+    history.push(submission);
+    let visits = history.len() as u32;
+    let history = History {
+        submissions: history,
+        visits,
+    };
+    let outcome = qualify(rules, &history);
+    let to = from.unwrap_or(Stage::Lead).advance(outcome.stage);
+    let fields = json(&Profile::from_history(&history).fields)?;
+    let explanation = json(&Explanation::from(&outcome))?;
+
+    let lead_of = "(SELECT id FROM leads WHERE site_id = ?1 AND email_key = ?2)";
+    let mut batch = vec![
+        query!(
+            db,
+            "INSERT INTO leads (site_id, email, email_key, fields, score, stage, explanation)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (site_id, email_key) DO UPDATE SET
+               email = excluded.email, fields = excluded.fields, score = excluded.score,
+               stage = excluded.stage, explanation = excluded.explanation,
+               updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+            site,
+            &email,
+            &key,
+            &fields,
+            outcome.score,
+            to.name(),
+            &explanation,
+        )?,
+        query!(
+            db,
+            &format!(
+                "INSERT INTO submissions (id, lead_id, form_id, body_hash, data, answer)
+                 VALUES (?3, {lead_of}, ?4, ?5, ?6,
+                         json_object('submission_id', ?3, 'lead_id', {lead_of}))"
+            ),
+            site,
+            &key,
+            id,
+            &form,
+            body_hash,
+            &data,
+        )?,
+    ];
+    if from != Some(to) {
+        let reason = match from {
+            None => "new lead".to_owned(),
+            Some(from) => format!(
+                "rules moved the lead from {from} to {to} (score {})",
+                outcome.score
+            ),
+        };
+        batch.push(query!(
+            db,
+            &format!(
+                "INSERT INTO stage_changes (lead_id, from_stage, to_stage, actor, reason)
+                 VALUES ({lead_of}, ?3, ?4, 'rule', ?5)"
+            ),
+            site,
+            &key,
+            from.map(Stage::name),
+            to.name(),
+            &reason,
+        )?);
+    }
+    if let Err(error) = db.batch(batch).await {
+        let text = error.to_string();
+        // Another post with this id won the race: answer as a replay would.
+        if text.contains("UNIQUE constraint failed: submissions.id") {
+            return match seen(db, id, body_hash).await? {
+                Seen::Replay(answer) => Ok(answer),
+                _ => Err(Error::IdConflict { id: id.to_owned() }),
+            };
+        }
+        return Err(error.into());
+    }
+    let after = known(db, site, &key).await?.ok_or_else(|| Error::Storage {
+        reason: "the lead just written is gone".into(),
+    })?;
+    if after.history.len() != history.submissions.len() {
+        // Concurrent posts for the same person: each qualified a history
+        // without the other. Qualify the whole history once more.
+        requalify(db, &after, rules).await?;
+    }
+    Ok(Answer {
+        submission_id: id.to_owned(),
+        lead_id: after.id,
+    })
+}
+
+async fn requalify(
+    db: &D1Database,
+    lead: &Known,
+    rules: &embudo_shared::qualify::RuleSet,
+) -> Result<()> {
+    let history = History {
+        submissions: lead.history.clone(),
+        visits: lead.history.len() as u32,
+    };
+    let outcome = qualify(rules, &history);
+    let to = lead.stage.advance(outcome.stage);
+    let fields = json(&Profile::from_history(&history).fields)?;
+    let explanation = json(&Explanation::from(&outcome))?;
+    let mut batch = vec![query!(
+        db,
+        "UPDATE leads SET fields = ?2, score = ?3, stage = ?4, explanation = ?5 WHERE id = ?1",
+        lead.id,
+        &fields,
+        outcome.score,
+        to.name(),
+        &explanation,
+    )?];
+    if to != lead.stage {
+        batch.push(query!(
+            db,
+            "INSERT INTO stage_changes (lead_id, from_stage, to_stage, actor, reason)
+             VALUES (?1, ?2, ?3, 'rule', 'rules re-run on the full history')",
+            lead.id,
+            lead.stage.name(),
+            to.name(),
+        )?);
+    }
+    db.batch(batch).await?;
+    Ok(())
+}
+
+/// A value as the text of a JSON column.
+pub fn json<T: Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|error| Error::Storage {
+        reason: error.to_string(),
+    })
+}
