@@ -15,6 +15,10 @@ vars="$ROOT/edge/.dev.vars"
 if ! grep -q '^ADMIN_TOKEN=' "$vars" 2>/dev/null; then
   printf 'ADMIN_TOKEN=%s\n' "$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')" >>"$vars"
 fi
+# The key of the consent ledger's IP hashes (production: wrangler secret put IP_HASH_KEY).
+if ! grep -q '^IP_HASH_KEY=' "$vars"; then
+  printf 'IP_HASH_KEY=%s\n' "$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')" >>"$vars"
+fi
 token=$(sed -n 's/^ADMIN_TOKEN=//p' "$vars")
 
 base="http://127.0.0.1:$PORT"

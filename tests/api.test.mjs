@@ -159,6 +159,36 @@ describe("a submission id", () => {
   });
 });
 
+describe("the consent ledger", () => {
+  test("gives the visitor a receipt per consent, chained and verifiable", async () => {
+    const response = await post(SUBMISSIONS, body({ email: "gala@acme.example", first_name: "Gala" }, ["content", "newsletter"]));
+    assert.equal(response.status, 201);
+    const answer = await response.json();
+    assert.deepEqual(answer.consents.map((r) => [r.consent, r.purpose]), [["content", "content_delivery"], ["newsletter", "marketing_emails"]]);
+    for (const receipt of answer.consents) {
+      assert.match(receipt.version, /^sha256:[0-9a-f]{64}$/);
+      assert.match(receipt.event, /^[0-9a-f]{64}$/);
+    }
+    const events = await stack.d1(`SELECT prev_hash, hash, ip_hash FROM consent_events WHERE submission_id = '${answer.submission_id}' ORDER BY id`);
+    assert.equal(events[1].prev_hash, events[0].hash, "each event links to the one before");
+    assert.deepEqual(events.map((e) => e.hash), answer.consents.map((r) => r.event));
+    const verified = await (await fetch(`${stack.url}/v1/sites/acme-growth/consents/verify`, { headers: { Authorization: `Bearer ${stack.token}` } })).json();
+    assert.equal(verified.intact, true);
+    assert.ok(verified.events >= 2);
+  });
+
+  test("refuses edits, and a forced edit is detected", async () => {
+    await assert.rejects(stack.d1("UPDATE consent_events SET granted = 0"), /append-only/);
+    await assert.rejects(stack.d1("DELETE FROM consent_events"), /append-only/);
+    const [first] = await stack.d1("SELECT id FROM consent_events WHERE site_id = 'acme-growth' ORDER BY id LIMIT 1");
+    // Someone with raw database access removes the guard and rewrites history.
+    await stack.d1(`DROP TRIGGER consent_events_no_update; UPDATE consent_events SET version = 'sha256:forged' WHERE id = ${first.id}`);
+    const verified = await (await fetch(`${stack.url}/v1/sites/acme-growth/consents/verify`, { headers: { Authorization: `Bearer ${stack.token}` } })).json();
+    assert.equal(verified.intact, false);
+    assert.equal(verified.broken_at, first.id);
+  });
+});
+
 describe("origins", () => {
   const valid = () => body({ email: "fede@acme.example", first_name: "Fede" });
 

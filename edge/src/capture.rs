@@ -1,12 +1,13 @@
 //! The write side of a submission: finding the person's lead, qualifying it
 //! with its whole history, and storing everything in one D1 batch.
 
-use embudo_shared::qualify::{Fired, GroupTotal, Profile};
+use embudo_shared::qualify::{Fired, GroupTotal, Profile, RuleSet};
 use embudo_shared::{qualify, History, Outcome, Stage, ValidSubmission};
 use serde::{Deserialize, Serialize};
 use worker::{query, D1Database};
 
 use crate::error::{Error, Result};
+use crate::ledger::{self, Event, Receipt};
 
 /// Why a lead is at its stage: the rules that fired and the group totals.
 #[derive(Debug, Serialize, Deserialize)]
@@ -33,7 +34,13 @@ pub struct Answer {
     pub submission_id: String,
     /// The lead it belongs to.
     pub lead_id: i64,
+    /// The consent receipts: what was agreed to, and where in the ledger.
+    pub consents: Vec<Receipt>,
 }
+
+/// How many times a store is retried when another submission extended the
+/// site's consent chain first.
+const LEDGER_RETRIES: usize = 8;
 
 /// A submission id seen before: the same body gets the first answer again.
 pub enum Seen {
@@ -120,25 +127,49 @@ async fn known(db: &D1Database, site: &str, email_key: &str) -> Result<Option<Kn
 
 /// Stores `submission` under id `id` for `site`: merges it into the
 /// person's lead (one per site and normalised e-mail), re-qualifies the lead
-/// with its whole history, records a stage change, all in one batch.
+/// with its whole history, records a stage change and appends its consents to
+/// the site's ledger, all in one batch.
 pub async fn store(
     db: &D1Database,
     site: &str,
-    rules: &embudo_shared::qualify::RuleSet,
+    rules: &RuleSet,
     id: &str,
     body_hash: &str,
+    ip_hash: Option<String>,
     submission: ValidSubmission,
 ) -> Result<Answer> {
+    for _ in 0..LEDGER_RETRIES {
+        if let Some(answer) =
+            store_once(db, site, rules, id, body_hash, &ip_hash, &submission).await?
+        {
+            return Ok(answer);
+        }
+    }
+    Err(Error::Storage {
+        reason: format!(
+            "the consent chain of {site} kept moving; gave up after {LEDGER_RETRIES} tries"
+        ),
+    })
+}
+
+/// One try of [`store`]; `None` when the consent chain moved under it.
+async fn store_once(
+    db: &D1Database,
+    site: &str,
+    rules: &RuleSet,
+    id: &str,
+    body_hash: &str,
+    ip_hash: &Option<String>,
+    submission: &ValidSubmission,
+) -> Result<Option<Answer>> {
     let key = submission.email.dedupe_key();
     let before = known(db, site, &key).await?;
     let (from, mut history) = match before {
         Some(known) => (Some(known.stage), known.history),
         None => (None, Vec::new()),
     };
-    let email = submission.email.as_str().to_owned();
-    let form = submission.form.clone();
-    let data = json(&submission)?;
-    history.push(submission);
+    let data = json(submission)?;
+    history.push(submission.clone());
     let visits = history.len() as u32;
     let history = History {
         submissions: history,
@@ -149,7 +180,30 @@ pub async fn store(
     let fields = json(&Profile::from_history(&history).fields)?;
     let explanation = json(&Explanation::from(&outcome))?;
 
+    let at = String::from(worker::js_sys::Date::new_0().to_iso_string());
+    let events: Vec<Event> = submission
+        .consents
+        .iter()
+        .map(|consent| Event {
+            site_id: site.to_owned(),
+            submission_id: id.to_owned(),
+            consent_id: consent.id.clone(),
+            purpose: json(&consent.purpose)
+                .unwrap_or_default()
+                .trim_matches('"')
+                .to_owned(),
+            version: consent.version.clone(),
+            granted: i64::from(consent.granted),
+            page: submission.context.page.clone(),
+            ip_hash: ip_hash.clone(),
+            at: at.clone(),
+        })
+        .collect();
+    let prev = ledger::tail(db, site).await?;
     let lead_of = "(SELECT id FROM leads WHERE site_id = ?1 AND email_key = ?2)";
+    let (ledger_statements, receipts) = ledger::append(db, lead_of, site, &key, &prev, &events)?;
+
+    let receipts_json = json(&receipts)?;
     let mut batch = vec![
         query!(
             db,
@@ -160,7 +214,7 @@ pub async fn store(
                stage = excluded.stage, explanation = excluded.explanation,
                updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
             site,
-            &email,
+            submission.email.as_str(),
             &key,
             &fields,
             outcome.score,
@@ -172,14 +226,15 @@ pub async fn store(
             &format!(
                 "INSERT INTO submissions (id, lead_id, form_id, body_hash, data, answer)
                  VALUES (?3, {lead_of}, ?4, ?5, ?6,
-                         json_object('submission_id', ?3, 'lead_id', {lead_of}))"
+                         json_object('submission_id', ?3, 'lead_id', {lead_of}, 'consents', json(?7)))"
             ),
             site,
             &key,
             id,
-            &form,
+            &submission.form,
             body_hash,
             &data,
+            &receipts_json,
         )?,
     ];
     if from != Some(to) {
@@ -203,14 +258,19 @@ pub async fn store(
             &reason,
         )?);
     }
+    batch.extend(ledger_statements);
     if let Err(error) = db.batch(batch).await {
         let text = error.to_string();
         // Another post with this id won the race: answer as a replay would.
         if text.contains("UNIQUE constraint failed: submissions.id") {
             return match seen(db, id, body_hash).await? {
-                Seen::Replay(answer) => Ok(answer),
+                Seen::Replay(answer) => Ok(Some(answer)),
                 _ => Err(Error::IdConflict { id: id.to_owned() }),
             };
+        }
+        // Another submission extended the consent chain first: try again.
+        if text.contains("UNIQUE constraint failed: consent_events") {
+            return Ok(None);
         }
         return Err(error.into());
     }
@@ -222,10 +282,11 @@ pub async fn store(
         // without the other. Qualify the whole history once more.
         requalify(db, &after, rules).await?;
     }
-    Ok(Answer {
+    Ok(Some(Answer {
         submission_id: id.to_owned(),
         lead_id: after.id,
-    })
+        consents: receipts,
+    }))
 }
 
 async fn requalify(

@@ -11,6 +11,7 @@ pub mod capture;
 pub mod error;
 pub mod forms;
 pub mod leads;
+pub mod ledger;
 pub mod origin;
 pub mod submissions;
 
@@ -46,6 +47,9 @@ async fn route(req: Request, env: &Env) -> Result<Response> {
         (["v1", "forms", form], Method::Get) => forms::public(&req, env, &decode(form)?).await,
         (["v1", "forms", _], method) => Err(not_allowed(method, "GET")),
         (["v1", "leads"], Method::Get) => leads::list(&req, env).await,
+        (["v1", "sites", site, "consents", "verify"], Method::Get) => {
+            ledger::verify_route(&req, env, &decode(site)?).await
+        }
         (["v1", "leads"], method) => Err(not_allowed(method, "GET")),
         _ => Err(Error::NotFound { path }),
     }

@@ -8,8 +8,9 @@ use worker::{D1Database, Env, Request, Response};
 use crate::capture::{self, Seen};
 use crate::error::{Error, Result};
 use crate::forms::{self, Form};
+use crate::ledger::hex;
 use crate::origin::{self, Caller};
-use crate::{body, DB_BINDING};
+use crate::{body, ledger, DB_BINDING};
 
 /// Checks where the post comes from, then takes the submission in; the
 /// answer, success or problem, carries CORS headers for an allowed page so
@@ -18,7 +19,7 @@ pub async fn create(req: Request, env: &Env, form: &str) -> Result<Response> {
     let db = env.d1(DB_BINDING)?;
     let form = forms::load(&db, form).await?;
     let caller = origin::check(&req, &form.origins)?;
-    let response = match accept(req, &db, &form).await {
+    let response = match accept(req, env, &db, &form).await {
         Ok(response) => response,
         Err(error) => error.into_response()?,
     };
@@ -38,7 +39,7 @@ pub async fn preflight(req: Request, env: &Env, form: &str) -> Result<Response> 
 /// Validates against the spec and stores, once per submission id. Every
 /// check runs before the single batch of writes, so a refused post stores
 /// nothing.
-async fn accept(mut req: Request, db: &D1Database, form: &Form) -> Result<Response> {
+async fn accept(mut req: Request, env: &Env, db: &D1Database, form: &Form) -> Result<Response> {
     body::check_headers(&req)?;
     let bytes = req.bytes().await?;
     let submission: Submission = body::parse(&bytes)?;
@@ -53,12 +54,15 @@ async fn accept(mut req: Request, db: &D1Database, form: &Form) -> Result<Respon
         Seen::New => {}
     }
     let valid = submission.validate(&form.spec, &Tables)?;
+    let ip = req.headers().get("CF-Connecting-IP")?;
+    let ip_hash = ledger::ip_hash(env, ip.as_deref());
     let answer = capture::store(
         db,
         &form.site,
         &form.spec.qualification,
         &id,
         &body_hash,
+        ip_hash,
         valid,
     )
     .await?;
@@ -95,8 +99,4 @@ fn server_id(body_hash: &str) -> String {
         worker::js_sys::Math::random()
     );
     format!("srv-{}", &hex(&Sha256::digest(salt.as_bytes()))[..32])
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -56,7 +56,7 @@ export async function startStack() {
   const state = await mkdtemp(join(tmpdir(), "embudo-d1-"));
   const token = randomBytes(24).toString("hex");
   const envFile = join(state, "test.vars");
-  await writeFile(envFile, `ADMIN_TOKEN=${token}\n`);
+  await writeFile(envFile, `ADMIN_TOKEN=${token}\nIP_HASH_KEY=${randomBytes(16).toString("hex")}\n`);
   await run(join(ROOT, "scripts", "local-d1.sh"), [state], { env: ENV });
 
   const port = await freePort();
@@ -104,12 +104,23 @@ export async function startStack() {
     token,
     /** Runs read-only SQL against the local D1 database; returns the rows. */
     async d1(sql) {
-      const { stdout } = await run(
-        WRANGLER,
-        ["d1", "execute", "embudo", "--local", "--persist-to", state, "--json", "--command", sql],
-        { cwd: EDGE, env: ENV },
-      );
-      return JSON.parse(stdout)[0].results;
+      try {
+        const { stdout } = await run(
+          WRANGLER,
+          ["d1", "execute", "embudo", "--local", "--persist-to", state, "--json", "--command", sql],
+          { cwd: EDGE, env: ENV },
+        );
+        return JSON.parse(stdout)[0].results;
+      } catch (error) {
+        // wrangler reports SQL errors as JSON on stdout; surface their text.
+        let reason = error.message;
+        try {
+          reason = JSON.parse(error.stdout).error.text;
+        } catch {
+          // not JSON: keep the process error
+        }
+        throw new Error(`D1 refused ${JSON.stringify(sql)}: ${reason}`);
+      }
     },
     async stop() {
       kill();

@@ -34,6 +34,16 @@ pub enum Purpose {
 }
 
 impl Purpose {
+    /// The purpose's stable name (`marketing_emails`), as specs and the
+    /// consent ledger write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::ContentDelivery => "content_delivery",
+            Self::MarketingEmails => "marketing_emails",
+            Self::SalesContact => "sales_contact",
+        }
+    }
+
     /// Whether consenting to this means agreeing to receive more than the
     /// offer asked for: the line between a lead and an IQL.
     pub fn is_further_information(self) -> bool {
