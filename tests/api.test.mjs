@@ -28,6 +28,12 @@ async function listLeads(token = stack.token) {
   return fetch(`${stack.url}/v1/leads`, { headers: { Authorization: `Bearer ${token}` } });
 }
 
+/** The lead a submission answer belongs to (the visitor is not told). */
+async function leadOf(answer) {
+  const [row] = await stack.d1(`SELECT lead_id FROM submissions WHERE id = '${answer.submission_id}'`);
+  return row.lead_id;
+}
+
 async function expectProblem(response, status, type) {
   assert.equal(response.status, status);
   assert.equal(response.headers.get("content-type"), "application/problem+json");
@@ -63,8 +69,9 @@ describe("a valid submission", () => {
       ),
     );
     assert.equal(response.status, 201);
-    const { lead_id: id } = await response.json();
-    assert.ok(Number.isInteger(id));
+    const answer = await response.json();
+    assert.equal(answer.lead_id, undefined, "no internal id reaches the visitor");
+    const id = await leadOf(answer);
 
     const [row] = await stack.d1(`SELECT email, stage, score, fields FROM leads WHERE id = ${id}`);
     assert.equal(row.email, "Ana@acme.example");
@@ -98,7 +105,7 @@ describe("a valid submission", () => {
   test("from a competitor is stored as disqualified", async () => {
     const response = await post(SUBMISSIONS, body({ email: "spy@rivalgrowth.example", first_name: "Eve" }));
     assert.equal(response.status, 201);
-    const { lead_id: id } = await response.json();
+    const id = await leadOf(await response.json());
     const [row] = await stack.d1(`SELECT stage FROM leads WHERE id = ${id}`);
     assert.equal(row.stage, "disqualified");
   });
@@ -115,9 +122,9 @@ describe("one person, one lead", () => {
     assert.equal(second.status, 201);
     const a = await first.json();
     const b = await second.json();
-    assert.equal(a.lead_id, b.lead_id, "the same lead");
+    assert.equal(await leadOf(a), await leadOf(b), "the same lead");
     assert.notEqual(a.submission_id, b.submission_id);
-    const rows = await stack.d1(`SELECT fields, stage, (SELECT count(*) FROM submissions WHERE lead_id = leads.id) AS n FROM leads WHERE id = ${a.lead_id}`);
+    const rows = await stack.d1(`SELECT fields, stage, (SELECT count(*) FROM submissions WHERE lead_id = leads.id) AS n FROM leads WHERE id = ${await leadOf(a)}`);
     assert.equal(rows.length, 1);
     assert.equal(JSON.parse(rows[0].fields).company_size, "250-999");
     assert.equal(rows[0].n, 2);
@@ -156,6 +163,33 @@ describe("a submission id", () => {
     assert.equal(first.status, 201);
     const other = await post(SUBMISSIONS, JSON.stringify({ id, fields: { email: "eva@acme.example", first_name: "Evita" }, consents: { content: true } }));
     await expectProblem(other, 409, "submission-id-conflict");
+  });
+});
+
+describe("bots", () => {
+  async function botPost(email, context) {
+    const before = await leadCount();
+    const response = await post(
+      SUBMISSIONS,
+      JSON.stringify({ fields: { email, first_name: "Bot" }, consents: { content: true }, context }),
+    );
+    assert.equal(response.status, 201, "a bot is told it worked");
+    const answer = await response.json();
+    assert.ok(answer.submission_id);
+    assert.equal(await leadCount(), before, "nothing reaches the pipeline");
+  }
+
+  test("filling the honeypot gets a success-looking answer, stores nothing, and is counted", async () => {
+    await botPost("bot1@spam.example", { trap: "http://cheap-pills.example", elapsed_ms: 9000 });
+    const counts = await stack.d1("SELECT reason, n FROM spam_counts WHERE site_id = 'acme-growth' AND reason = 'honeypot'");
+    assert.deepEqual(counts, [{ reason: "honeypot", n: 1 }]);
+  });
+
+  test("a form sent faster than a person could is treated the same", async () => {
+    await botPost("bot2@spam.example", { elapsed_ms: 300 });
+    await botPost("bot3@spam.example", { elapsed_ms: 150 });
+    const counts = await stack.d1("SELECT n FROM spam_counts WHERE reason = 'too_fast'");
+    assert.deepEqual(counts, [{ n: 2 }]);
   });
 });
 

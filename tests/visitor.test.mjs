@@ -51,6 +51,8 @@ test("a visitor gets the e-book and becomes a lead", async () => {
   await page.getByLabel("Cargo", { exact: true }).fill("Head of Marketing");
   await page.getByLabel(/^Acepto que Acme Growth me envíe/).check();
   await page.getByLabel(/^Quiero que una persona/).check();
+  // A person takes a moment; faster than the edge's minimum fill time is a bot.
+  await page.waitForTimeout(2_100);
   await page.getByRole("button", { name: "Quiero la guía" }).click();
 
   await page.getByRole("status").filter({ hasText: "¡Listo!" }).waitFor();
@@ -106,4 +108,21 @@ test("a snippet naming a form the edge does not know says so in place of the for
   const footer = page.locator("footer");
   await footer.getByRole("alert").filter({ hasText: "We could not load the form" }).waitFor();
   assert.ok(problems.some((p) => p.startsWith("404 ") && p.endsWith("/v1/forms/no-such-form")));
+});
+
+test("a visitor's browser never fills the honeypot, and a bot-fast visitor stores nothing", async () => {
+  const { page } = await openDemo();
+  const email = page.getByLabel("Correo electrónico de trabajo", { exact: true });
+  await email.waitFor();
+  // Off-screen for people, hidden from assistive technology.
+  assert.equal(await page.getByRole("textbox", { name: "Website" }).count(), 0);
+  const box = await page.getByLabel("Website").boundingBox();
+  assert.ok(box.x + box.width <= 0, `the honeypot is off-screen (${JSON.stringify(box)})`);
+  await email.fill("rapida@empresa.example");
+  await page.getByLabel("Nombre", { exact: true }).fill("Rápida");
+  await page.getByLabel(/^Acepto que Acme Growth me envíe/).check();
+  await page.getByRole("button", { name: "Quiero la guía" }).click();
+  await page.getByRole("status").filter({ hasText: "¡Listo!" }).waitFor();
+  const rows = await stack.d1("SELECT count(*) AS n FROM leads WHERE email_key = 'rapida@empresa.example'");
+  assert.equal(rows[0].n, 0, "sent within the minimum fill time: taken for a bot");
 });

@@ -32,8 +32,6 @@ impl From<&Outcome> for Explanation {
 pub struct Answer {
     /// The submission's id.
     pub submission_id: String,
-    /// The lead it belongs to.
-    pub lead_id: i64,
     /// The consent receipts: what was agreed to, and where in the ledger.
     pub consents: Vec<Receipt>,
 }
@@ -226,7 +224,7 @@ async fn store_once(
             &format!(
                 "INSERT INTO submissions (id, lead_id, form_id, body_hash, data, answer)
                  VALUES (?3, {lead_of}, ?4, ?5, ?6,
-                         json_object('submission_id', ?3, 'lead_id', {lead_of}, 'consents', json(?7)))"
+                         json_object('submission_id', ?3, 'consents', json(?7)))"
             ),
             site,
             &key,
@@ -284,7 +282,6 @@ async fn store_once(
     }
     Ok(Some(Answer {
         submission_id: id.to_owned(),
-        lead_id: after.id,
         consents: receipts,
     }))
 }

@@ -13,6 +13,7 @@ pub mod forms;
 pub mod leads;
 pub mod ledger;
 pub mod origin;
+pub mod spam;
 pub mod submissions;
 
 use worker::{event, Context, Env, Method, Request, Response};

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::forms::{self, Form};
 use crate::ledger::hex;
 use crate::origin::{self, Caller};
-use crate::{body, ledger, DB_BINDING};
+use crate::{body, ledger, spam, DB_BINDING};
 
 /// Checks where the post comes from, then takes the submission in; the
 /// answer, success or problem, carries CORS headers for an allowed page so
@@ -48,6 +48,10 @@ async fn accept(mut req: Request, env: &Env, db: &D1Database, form: &Form) -> Re
         Some(id) => checked_id(id)?,
         None => server_id(&body_hash),
     };
+    if let Some(reason) = spam::verdict(&submission.context) {
+        spam::count(db, &form.site, reason).await?;
+        return spam::decoy(&id);
+    }
     match capture::seen(db, &id, &body_hash).await? {
         Seen::Replay(answer) => return replayed(&answer),
         Seen::Conflict => return Err(Error::IdConflict { id }),

@@ -50,6 +50,9 @@ pub struct Context {
     /// Milliseconds from the form being shown to it being sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elapsed_ms: Option<u64>,
+    /// The honeypot: a field people never see, so only bots fill it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trap: Option<String>,
 }
 
 /// The longest page or referrer address kept.
@@ -74,6 +77,7 @@ impl Context {
             page: clean(&self.page),
             referrer: clean(&self.referrer),
             elapsed_ms: self.elapsed_ms,
+            trap: None,
         }
     }
 }

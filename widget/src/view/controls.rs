@@ -193,3 +193,26 @@ pub fn consents(doc: &Document, form: &Element, items: &[Consent], locale: Local
 fn error_slot(doc: &Document, control: &str) -> Result<Element> {
     make(doc, "p", &[("id", &error_id(control)), ("class", "error")])
 }
+
+/// The element id of the honeypot input.
+pub const TRAP_ID: &str = "embudo-trap";
+
+/// The honeypot: an input off-screen, out of the tab order and hidden from
+/// assistive technology, so only a bot filling every input fills it.
+pub fn trap(doc: &Document, form: &Element) -> Result<()> {
+    let wrapper = make(doc, "div", &[("class", "trap"), ("aria-hidden", "true")])?;
+    let label = text(doc, "label", &[("for", TRAP_ID)], "Website")?;
+    let input = make(
+        doc,
+        "input",
+        &[
+            ("id", TRAP_ID),
+            ("type", "text"),
+            ("name", "website_url"),
+            ("tabindex", "-1"),
+            ("autocomplete", "off"),
+        ],
+    )?;
+    append(&wrapper, &[&label, &input])?;
+    append(form, &[&wrapper])
+}

@@ -77,6 +77,7 @@ impl FormView {
             }
         }
         controls::consents(&doc, &form, &spec.consents, locale)?;
+        controls::trap(&doc, &form)?;
 
         let button: HtmlButtonElement = text(
             &doc,
@@ -178,6 +179,7 @@ impl FormView {
                 page,
                 referrer,
                 elapsed_ms: Some((js_sys::Date::now() - self.shown_at).max(0.0) as u64),
+                trap: Some(self.value(controls::TRAP_ID)?).filter(|t| !t.is_empty()),
             },
         })
     }
