@@ -19,6 +19,10 @@ fi
 if ! grep -q '^IP_HASH_KEY=' "$vars"; then
   printf 'IP_HASH_KEY=%s\n' "$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')" >>"$vars"
 fi
+# The key signing offer links (production: wrangler secret put OFFER_LINK_KEY).
+if ! grep -q '^OFFER_LINK_KEY=' "$vars"; then
+  printf 'OFFER_LINK_KEY=%s\n' "$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')" >>"$vars"
+fi
 token=$(sed -n 's/^ADMIN_TOKEN=//p' "$vars")
 
 base="http://127.0.0.1:$PORT"

@@ -153,7 +153,10 @@ describe("a submission id", () => {
     const again = await post(SUBMISSIONS, sent);
     assert.equal(again.status, 201);
     assert.equal(again.headers.get("idempotent-replayed"), "true");
-    assert.deepEqual(await again.json(), await first.json());
+    const { offer: firstOffer, ...firstAnswer } = await first.json();
+    const { offer: againOffer, ...againAnswer } = await again.json();
+    assert.deepEqual(againAnswer, firstAnswer, "the same submission id and consent receipts");
+    assert.ok(firstOffer.url && againOffer.url, "each answer carries a working offer link");
     assert.deepEqual(await stack.d1("SELECT count(*) AS n FROM submissions"), before);
   });
 
@@ -163,6 +166,44 @@ describe("a submission id", () => {
     assert.equal(first.status, 201);
     const other = await post(SUBMISSIONS, JSON.stringify({ id, fields: { email: "eva@acme.example", first_name: "Evita" }, consents: { content: true } }));
     await expectProblem(other, 409, "submission-id-conflict");
+  });
+});
+
+describe("the offer link", () => {
+  async function submitted(email) {
+    const response = await post(SUBMISSIONS, body({ email, first_name: "Hugo" }));
+    assert.equal(response.status, 201);
+    return response.json();
+  }
+
+  test("is signed, counts the download and leads to the offer", async () => {
+    const answer = await submitted("hugo@acme.example");
+    assert.match(answer.offer.url, /^\/v1\/offers\/demo-ebook\/.+\?expires=\d+&sig=[0-9a-f]{64}$/);
+    const followed = await fetch(`${stack.url}${answer.offer.url}`, { redirect: "manual" });
+    assert.equal(followed.status, 302);
+    assert.equal(new URL(followed.headers.get("location")).pathname, "/offers/guia-inbound.pdf");
+    const [row] = await stack.d1(`SELECT downloads FROM submissions WHERE id = '${answer.submission_id}'`);
+    assert.equal(row.downloads, 1);
+    const pdf = await fetch(followed.headers.get("location"));
+    assert.equal(pdf.status, 200);
+  });
+
+  test("tampered, it is a 403 page; expired, a 410 page", async () => {
+    const answer = await submitted("ines@acme.example");
+    const tampered = answer.offer.url.replace(/sig=(.)/, (_, c) => `sig=${c === "0" ? "1" : "0"}`);
+    const refused = await fetch(`${stack.url}${tampered}`, { redirect: "manual" });
+    assert.equal(refused.status, 403);
+    assert.match(refused.headers.get("content-type"), /text\/html/);
+    assert.match(await refused.text(), /no es válido/);
+
+    const { createHmac } = await import("node:crypto");
+    const past = Math.floor(Date.now() / 1000) - 60;
+    const sig = createHmac("sha256", stack.offerKey).update(`demo-ebook\n${answer.submission_id}\n${past}`).digest("hex");
+    const expired = await fetch(`${stack.url}/v1/offers/demo-ebook/${answer.submission_id}?expires=${past}&sig=${sig}`, { redirect: "manual" });
+    assert.equal(expired.status, 410);
+    assert.match(await expired.text(), /caducado/);
+    const [row] = await stack.d1(`SELECT downloads FROM submissions WHERE id = '${answer.submission_id}'`);
+    assert.equal(row.downloads, 0, "refused links count nothing");
   });
 });
 

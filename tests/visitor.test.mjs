@@ -56,7 +56,9 @@ test("a visitor gets the e-book and becomes a lead", async () => {
   await page.getByRole("button", { name: "Quiero la guía" }).click();
 
   await page.getByRole("status").filter({ hasText: "¡Listo!" }).waitFor();
-  await page.getByRole("link", { name: "Descargar ahora" }).waitFor();
+  const download = page.getByRole("link", { name: "Descargar ahora" });
+  await download.waitFor();
+  assert.match(await download.getAttribute("href"), /\/v1\/offers\/demo-ebook\/.+&sig=/, "the signed link");
   await page.screenshot({ path: join(SCREENSHOTS, "visitor-success.png"), fullPage: true });
 
   const rows = await stack.d1(

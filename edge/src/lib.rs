@@ -12,6 +12,7 @@ pub mod error;
 pub mod forms;
 pub mod leads;
 pub mod ledger;
+pub mod offer;
 pub mod origin;
 pub mod spam;
 pub mod submissions;
@@ -48,6 +49,9 @@ async fn route(req: Request, env: &Env) -> Result<Response> {
         (["v1", "forms", form], Method::Get) => forms::public(&req, env, &decode(form)?).await,
         (["v1", "forms", _], method) => Err(not_allowed(method, "GET")),
         (["v1", "leads"], Method::Get) => leads::list(&req, env).await,
+        (["v1", "offers", form, submission], Method::Get) => {
+            offer::follow(&req, env, &decode(form)?, &decode(submission)?).await
+        }
         (["v1", "sites", site, "consents", "verify"], Method::Get) => {
             ledger::verify_route(&req, env, &decode(site)?).await
         }

@@ -2,6 +2,7 @@
 
 use embudo_shared::unicode::Tables;
 use embudo_shared::Submission;
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 use worker::{D1Database, Env, Request, Response};
 
@@ -10,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::forms::{self, Form};
 use crate::ledger::hex;
 use crate::origin::{self, Caller};
-use crate::{body, ledger, spam, DB_BINDING};
+use crate::{body, ledger, offer, spam, DB_BINDING};
 
 /// Checks where the post comes from, then takes the submission in; the
 /// answer, success or problem, carries CORS headers for an allowed page so
@@ -53,7 +54,7 @@ async fn accept(mut req: Request, env: &Env, db: &D1Database, form: &Form) -> Re
         return spam::decoy(&id);
     }
     match capture::seen(db, &id, &body_hash).await? {
-        Seen::Replay(answer) => return replayed(&answer),
+        Seen::Replay(answer) => return replayed(env, &form.spec.id, answer),
         Seen::Conflict => return Err(Error::IdConflict { id }),
         Seen::New => {}
     }
@@ -70,11 +71,26 @@ async fn accept(mut req: Request, env: &Env, db: &D1Database, form: &Form) -> Re
         valid,
     )
     .await?;
-    Ok(Response::from_json(&answer)?.with_status(201))
+    Ok(Response::from_json(&reply(env, &form.spec.id, answer))?.with_status(201))
 }
 
-fn replayed(answer: &capture::Answer) -> Result<Response> {
-    let mut response = Response::from_json(answer)?.with_status(201);
+/// The visitor's answer: the stored one, with a fresh signed offer link.
+#[derive(Serialize)]
+struct Reply {
+    #[serde(flatten)]
+    answer: capture::Answer,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    offer: Option<offer::Link>,
+}
+
+fn reply(env: &Env, form: &str, answer: capture::Answer) -> Reply {
+    let now = (worker::js_sys::Date::now() / 1000.0) as u64;
+    let offer = offer::link(env, form, &answer.submission_id, now);
+    Reply { answer, offer }
+}
+
+fn replayed(env: &Env, form: &str, answer: capture::Answer) -> Result<Response> {
+    let mut response = Response::from_json(&reply(env, form, answer))?.with_status(201);
     response.headers_mut().set("Idempotent-Replayed", "true")?;
     Ok(response)
 }

@@ -56,7 +56,11 @@ export async function startStack() {
   const state = await mkdtemp(join(tmpdir(), "embudo-d1-"));
   const token = randomBytes(24).toString("hex");
   const envFile = join(state, "test.vars");
-  await writeFile(envFile, `ADMIN_TOKEN=${token}\nIP_HASH_KEY=${randomBytes(16).toString("hex")}\n`);
+  const offerKey = randomBytes(24).toString("hex");
+  await writeFile(
+    envFile,
+    `ADMIN_TOKEN=${token}\nIP_HASH_KEY=${randomBytes(16).toString("hex")}\nOFFER_LINK_KEY=${offerKey}\n`,
+  );
   await run(join(ROOT, "scripts", "local-d1.sh"), [state], { env: ENV });
 
   const port = await freePort();
@@ -102,6 +106,8 @@ export async function startStack() {
   return {
     url,
     token,
+    /** The key signing offer links, to forge or expire them in tests. */
+    offerKey,
     /** Runs read-only SQL against the local D1 database; returns the rows. */
     async d1(sql) {
       try {

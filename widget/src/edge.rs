@@ -12,8 +12,12 @@ use crate::error::{Error, OrDom, Result};
 /// What the edge decided about a submission.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    /// The lead is stored (201).
-    Stored,
+    /// The lead is stored (201), with the signed link to the offer if the
+    /// edge gave one.
+    Stored {
+        /// The offer link (a path on the edge or a full URL).
+        offer: Option<String>,
+    },
     /// The edge refused some fields (422); shown on those fields.
     Refused(Vec<FieldError>),
 }
@@ -23,6 +27,18 @@ pub enum Verdict {
 struct Problem {
     #[serde(default)]
     errors: Vec<FieldError>,
+}
+
+/// The part of a 201 answer the widget reads.
+#[derive(Deserialize)]
+struct Stored {
+    #[serde(default)]
+    offer: Option<OfferLink>,
+}
+
+#[derive(Deserialize)]
+struct OfferLink {
+    url: String,
 }
 
 /// `GET {api}/v1/forms/{form}`: the form's public spec.
@@ -46,7 +62,13 @@ pub async fn send(api: &str, form: &str, submission: &Submission) -> Result<Verd
     let body = js_sys::JSON::stringify(&body).map_err(|_| Error::Answer)?;
     let response = call(&url, Some(body.into())).await?;
     match response.status() {
-        200..=299 => Ok(Verdict::Stored),
+        200..=299 => {
+            let stored: Stored = serde_wasm_bindgen::from_value(json(&response).await?)
+                .map_err(|_| Error::Answer)?;
+            Ok(Verdict::Stored {
+                offer: stored.offer.map(|offer| offer.url),
+            })
+        }
         422 => refused(json(&response).await?),
         status => Err(Error::Server { status }),
     }

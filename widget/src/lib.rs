@@ -76,7 +76,7 @@ async fn submit(view: &FormView, api: &str) {
     view.set_busy(true);
     view.announce(copy::for_locale(view.locale()).sending);
     let outcome = match edge::send(api, &view.spec().id, &submission).await {
-        Ok(Verdict::Stored) => view.show_success(api),
+        Ok(Verdict::Stored { offer }) => view.show_success(api, offer.as_deref()),
         Ok(Verdict::Refused(fields)) => {
             view.new_attempt();
             view.show_field_errors(&fields)

@@ -257,8 +257,9 @@ impl FormView {
     }
 
     /// Replaces the fields with the success message (and the download link
-    /// of a downloadable offer) once the lead is stored.
-    pub fn show_success(&self, api: &str) -> Result<()> {
+    /// of a downloadable offer: the edge's signed one if it gave one) once
+    /// the lead is stored.
+    pub fn show_success(&self, api: &str, signed: Option<&str>) -> Result<()> {
         let children = self.form.children();
         for index in (0..children.length()).rev() {
             if let Some(child) = children.item(index) {
@@ -272,11 +273,12 @@ impl FormView {
             .or_dom("setAttribute")?;
         self.announce(self.spec.success.get(self.locale));
         if let Delivery::Download { url } = &self.spec.offer.delivery {
+            let url = signed.unwrap_or(url);
             let doc = self.form.owner_document().or_dom("ownerDocument")?;
             let href = if url.starts_with('/') {
                 format!("{}{url}", api.trim_end_matches('/'))
             } else {
-                url.clone()
+                url.to_owned()
             };
             let link = text(
                 &doc,
