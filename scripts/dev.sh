@@ -31,7 +31,9 @@ cat <<MSG
   Embudo is starting on $base
     Demo site with the embedded form:  $base/
     Submissions API:                   POST $base/v1/forms/demo-ebook/submissions
+    Form spec (for the widget):        $base/v1/forms/demo-ebook
     Leads API:                         curl -H 'Authorization: Bearer $token' $base/v1/leads
+    Consent ledger check:              curl -H 'Authorization: Bearer $token' $base/v1/sites/acme-growth/consents/verify
   Local D1 state: edge/.wrangler/state (run 'make dev' again after a change)
 
 MSG
