@@ -34,13 +34,6 @@ pub fn check_headers(req: &Request) -> Result<()> {
     Ok(())
 }
 
-/// Reads and parses the body; a body without a declared length is still
-/// measured before it is parsed.
-pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> Result<T> {
-    let bytes = req.bytes().await?;
-    parse(&bytes)
-}
-
 /// Parses `bytes` as `T`, refusing oversize input before parsing it.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
     if bytes.len() > MAX_BODY_BYTES {

@@ -3,9 +3,9 @@
 
 use embudo_shared::FormSpec;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use worker::{query, D1Database, Env, Request, Response};
 
+use crate::digest::sha256_hex;
 use crate::error::{Error, Result};
 use crate::DB_BINDING;
 
@@ -86,7 +86,5 @@ pub async fn public(req: &Request, env: &Env, form: &str) -> Result<Response> {
 
 /// A strong ETag: the start of the SHA-256 of the exact body.
 fn etag(body: &str) -> String {
-    let digest = Sha256::digest(body.as_bytes());
-    let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
-    format!("\"{hex}\"")
+    format!("\"{}\"", &sha256_hex(body.as_bytes())[..24])
 }

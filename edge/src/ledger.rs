@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use worker::{query, D1Database, D1PreparedStatement, Env, Request, Response};
 
+use crate::digest::hex;
 use crate::error::Result;
 use crate::{auth, DB_BINDING};
 
@@ -213,11 +214,6 @@ pub fn ip_hash(env: &Env, ip: Option<&str>) -> Option<String> {
     digest.update([0]);
     digest.update(ip.as_bytes());
     Some(hex(&digest.finalize()))
-}
-
-/// Lower-case hex of `bytes`.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod body;
 pub mod capture;
+pub mod digest;
 pub mod error;
 pub mod forms;
 pub mod leads;

@@ -41,7 +41,7 @@ pub fn link(env: &Env, form: &str, submission: &str, now_secs: u64) -> Option<Li
 /// HMAC-SHA256 over the form, the submission and the expiry.
 pub fn sign(key: &str, form: &str, submission: &str, expires: u64) -> Option<String> {
     let mac = mac(key, form, submission, expires)?;
-    Some(crate::ledger::hex(&mac.finalize().into_bytes()))
+    Some(crate::digest::hex(&mac.finalize().into_bytes()))
 }
 
 fn mac(key: &str, form: &str, submission: &str, expires: u64) -> Option<Hmac<Sha256>> {

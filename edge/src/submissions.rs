@@ -3,13 +3,12 @@
 use embudo_shared::unicode::Tables;
 use embudo_shared::Submission;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use worker::{D1Database, Env, Request, Response};
 
 use crate::capture::{self, Seen};
+use crate::digest::sha256_hex;
 use crate::error::{Error, Result};
 use crate::forms::{self, Form};
-use crate::ledger::hex;
 use crate::origin::{self, Caller};
 use crate::{body, ledger, offer, spam, DB_BINDING};
 
@@ -44,7 +43,7 @@ async fn accept(mut req: Request, env: &Env, db: &D1Database, form: &Form) -> Re
     body::check_headers(&req)?;
     let bytes = req.bytes().await?;
     let submission: Submission = body::parse(&bytes)?;
-    let body_hash = hex(&Sha256::digest(&bytes));
+    let body_hash = sha256_hex(&bytes);
     let id = match &submission.id {
         Some(id) => checked_id(id)?,
         None => server_id(&body_hash),
@@ -118,5 +117,5 @@ fn server_id(body_hash: &str) -> String {
         worker::js_sys::Date::now(),
         worker::js_sys::Math::random()
     );
-    format!("srv-{}", &hex(&Sha256::digest(salt.as_bytes()))[..32])
+    format!("srv-{}", &sha256_hex(salt.as_bytes())[..32])
 }
