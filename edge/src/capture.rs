@@ -4,7 +4,7 @@
 use embudo_shared::qualify::{Fired, GroupTotal, Profile, RuleSet};
 use embudo_shared::{qualify, History, Outcome, Stage, ValidSubmission};
 use serde::{Deserialize, Serialize};
-use worker::{query, D1Database};
+use worker::{query, D1Database, D1PreparedStatement};
 
 use crate::error::{Error, Result};
 use crate::ledger::{self, Event, Receipt};
@@ -77,7 +77,6 @@ pub async fn seen(db: &D1Database, id: &str, body_hash: &str) -> Result<Seen> {
 
 /// The person's lead on this site so far.
 struct Known {
-    id: i64,
     stage: Stage,
     history: Vec<ValidSubmission>,
 }
@@ -117,7 +116,6 @@ async fn known(db: &D1Database, site: &str, email_key: &str) -> Result<Option<Kn
             reason: format!("lead {} has an unreadable submission: {error}", lead.id),
         })?;
     Ok(Some(Known {
-        id: lead.id,
         stage: lead.stage,
         history,
     }))
@@ -150,6 +148,99 @@ pub async fn store(
     })
 }
 
+/// The SQL naming the person's lead, with `?1` = site and `?2` = e-mail key.
+const LEAD_OF: &str = "(SELECT id FROM leads WHERE site_id = ?1 AND email_key = ?2)";
+
+/// What the rules make of a history, ready to write.
+struct Judgement {
+    outcome: Outcome,
+    to: Stage,
+    fields: String,
+    explanation: String,
+}
+
+/// Qualifies `history` with `rules` for a lead now at `current` (`None`: a
+/// new lead), moving it only forward.
+fn judge(rules: &RuleSet, history: &History, current: Option<Stage>) -> Result<Judgement> {
+    let outcome = qualify(rules, history);
+    Ok(Judgement {
+        to: current.unwrap_or(Stage::Lead).advance(outcome.stage),
+        fields: json(&Profile::from_history(history).fields)?,
+        explanation: json(&Explanation::from(&outcome))?,
+        outcome,
+    })
+}
+
+/// The lead's row written from a judgement: inserted, or updated in place.
+fn upsert_lead(
+    db: &D1Database,
+    site: &str,
+    key: &str,
+    email: &str,
+    judged: &Judgement,
+) -> Result<D1PreparedStatement> {
+    Ok(query!(
+        db,
+        "INSERT INTO leads (site_id, email, email_key, fields, score, stage, explanation)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (site_id, email_key) DO UPDATE SET
+           email = excluded.email, fields = excluded.fields, score = excluded.score,
+           stage = excluded.stage, explanation = excluded.explanation,
+           updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+        site,
+        email,
+        key,
+        &judged.fields,
+        judged.outcome.score,
+        judged.to.name(),
+        &judged.explanation,
+    )?)
+}
+
+/// The record of a move the rules made, if they made one.
+fn stage_change(
+    db: &D1Database,
+    site: &str,
+    key: &str,
+    from: Option<Stage>,
+    judged: &Judgement,
+) -> Result<Option<D1PreparedStatement>> {
+    let to = judged.to;
+    let reason = match from {
+        Some(from) if from == to => return Ok(None),
+        Some(from) => format!(
+            "rules moved the lead from {from} to {to} (score {})",
+            judged.outcome.score
+        ),
+        None => "new lead".to_owned(),
+    };
+    Ok(Some(query!(
+        db,
+        &format!(
+            "INSERT INTO stage_changes (lead_id, from_stage, to_stage, actor, reason)
+             VALUES ({LEAD_OF}, ?3, ?4, 'rule', ?5)"
+        ),
+        site,
+        key,
+        from.map(Stage::name),
+        to.name(),
+        &reason,
+    )?))
+}
+
+/// How many submissions the person's lead holds.
+async fn submission_count(db: &D1Database, site: &str, key: &str) -> Result<usize> {
+    let n: Option<i64> = query!(
+        db,
+        &format!("SELECT count(*) AS n FROM submissions WHERE lead_id = {LEAD_OF}"),
+        site,
+        key
+    )?
+    .first(Some("n"))
+    .await?;
+    Ok(usize::try_from(n.unwrap_or(0)).unwrap_or(0))
+}
+
 /// One try of [`store`]; `None` when the consent chain moved under it.
 async fn store_once(
     db: &D1Database,
@@ -161,22 +252,13 @@ async fn store_once(
     submission: &ValidSubmission,
 ) -> Result<Option<Answer>> {
     let key = submission.email.dedupe_key();
-    let before = known(db, site, &key).await?;
-    let (from, mut history) = match before {
+    let (from, mut history) = match known(db, site, &key).await? {
         Some(known) => (Some(known.stage), known.history),
         None => (None, Vec::new()),
     };
-    let data = json(submission)?;
     history.push(submission.clone());
-    let visits = history.len() as u32;
-    let history = History {
-        submissions: history,
-        visits,
-    };
-    let outcome = qualify(rules, &history);
-    let to = from.unwrap_or(Stage::Lead).advance(outcome.stage);
-    let fields = json(&Profile::from_history(&history).fields)?;
-    let explanation = json(&Explanation::from(&outcome))?;
+    let history = History::from(history);
+    let judged = judge(rules, &history, from)?;
 
     let at = String::from(worker::js_sys::Date::new_0().to_iso_string());
     let events: Vec<Event> = submission
@@ -186,10 +268,7 @@ async fn store_once(
             site_id: site.to_owned(),
             submission_id: id.to_owned(),
             consent_id: consent.id.clone(),
-            purpose: json(&consent.purpose)
-                .unwrap_or_default()
-                .trim_matches('"')
-                .to_owned(),
+            purpose: consent.purpose.name().to_owned(),
             version: consent.version.clone(),
             granted: i64::from(consent.granted),
             page: submission.context.page.clone(),
@@ -198,32 +277,16 @@ async fn store_once(
         })
         .collect();
     let prev = ledger::tail(db, site).await?;
-    let lead_of = "(SELECT id FROM leads WHERE site_id = ?1 AND email_key = ?2)";
-    let (ledger_statements, receipts) = ledger::append(db, lead_of, site, &key, &prev, &events)?;
+    let (ledger_statements, receipts) = ledger::append(db, LEAD_OF, site, &key, &prev, &events)?;
 
-    let receipts_json = json(&receipts)?;
+    let (data, receipts_json) = (json(submission)?, json(&receipts)?);
     let mut batch = vec![
-        query!(
-            db,
-            "INSERT INTO leads (site_id, email, email_key, fields, score, stage, explanation)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-             ON CONFLICT (site_id, email_key) DO UPDATE SET
-               email = excluded.email, fields = excluded.fields, score = excluded.score,
-               stage = excluded.stage, explanation = excluded.explanation,
-               updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-            site,
-            submission.email.as_str(),
-            &key,
-            &fields,
-            outcome.score,
-            to.name(),
-            &explanation,
-        )?,
+        upsert_lead(db, site, &key, submission.email.as_str(), &judged)?,
         query!(
             db,
             &format!(
                 "INSERT INTO submissions (id, lead_id, form_id, body_hash, data, answer)
-                 VALUES (?3, {lead_of}, ?4, ?5, ?6,
+                 VALUES (?3, {LEAD_OF}, ?4, ?5, ?6,
                          json_object('submission_id', ?3, 'consents', json(?7)))"
             ),
             site,
@@ -235,27 +298,7 @@ async fn store_once(
             &receipts_json,
         )?,
     ];
-    if from != Some(to) {
-        let reason = match from {
-            None => "new lead".to_owned(),
-            Some(from) => format!(
-                "rules moved the lead from {from} to {to} (score {})",
-                outcome.score
-            ),
-        };
-        batch.push(query!(
-            db,
-            &format!(
-                "INSERT INTO stage_changes (lead_id, from_stage, to_stage, actor, reason)
-                 VALUES ({lead_of}, ?3, ?4, 'rule', ?5)"
-            ),
-            site,
-            &key,
-            from.map(Stage::name),
-            to.name(),
-            &reason,
-        )?);
-    }
+    batch.extend(stage_change(db, site, &key, from, &judged)?);
     batch.extend(ledger_statements);
     if let Err(error) = db.batch(batch).await {
         let text = error.to_string();
@@ -272,13 +315,10 @@ async fn store_once(
         }
         return Err(error.into());
     }
-    let after = known(db, site, &key).await?.ok_or_else(|| Error::Storage {
-        reason: "the lead just written is gone".into(),
-    })?;
-    if after.history.len() != history.submissions.len() {
+    if submission_count(db, site, &key).await? != history.submissions.len() {
         // Concurrent posts for the same person: each qualified a history
         // without the other. Qualify the whole history once more.
-        requalify(db, &after, rules).await?;
+        requalify(db, site, &key, rules).await?;
     }
     Ok(Some(Answer {
         submission_id: id.to_owned(),
@@ -286,38 +326,18 @@ async fn store_once(
     }))
 }
 
-async fn requalify(
-    db: &D1Database,
-    lead: &Known,
-    rules: &embudo_shared::qualify::RuleSet,
-) -> Result<()> {
-    let history = History {
-        submissions: lead.history.clone(),
-        visits: lead.history.len() as u32,
+/// Qualifies the lead again on its whole stored history.
+async fn requalify(db: &D1Database, site: &str, key: &str, rules: &RuleSet) -> Result<()> {
+    let lead = known(db, site, key).await?.ok_or_else(|| Error::Storage {
+        reason: "the lead just written is gone".into(),
+    })?;
+    let email = match lead.history.last() {
+        Some(latest) => latest.email.as_str().to_owned(),
+        None => return Ok(()),
     };
-    let outcome = qualify(rules, &history);
-    let to = lead.stage.advance(outcome.stage);
-    let fields = json(&Profile::from_history(&history).fields)?;
-    let explanation = json(&Explanation::from(&outcome))?;
-    let mut batch = vec![query!(
-        db,
-        "UPDATE leads SET fields = ?2, score = ?3, stage = ?4, explanation = ?5 WHERE id = ?1",
-        lead.id,
-        &fields,
-        outcome.score,
-        to.name(),
-        &explanation,
-    )?];
-    if to != lead.stage {
-        batch.push(query!(
-            db,
-            "INSERT INTO stage_changes (lead_id, from_stage, to_stage, actor, reason)
-             VALUES (?1, ?2, ?3, 'rule', 'rules re-run on the full history')",
-            lead.id,
-            lead.stage.name(),
-            to.name(),
-        )?);
-    }
+    let judged = judge(rules, &History::from(lead.history), Some(lead.stage))?;
+    let mut batch = vec![upsert_lead(db, site, key, &email, &judged)?];
+    batch.extend(stage_change(db, site, key, Some(lead.stage), &judged)?);
     db.batch(batch).await?;
     Ok(())
 }

@@ -3,9 +3,9 @@
 //! nothing, while nothing of it reaches the pipeline; it is only counted.
 
 use embudo_shared::submission::Context;
-use serde::Serialize;
 use worker::{query, D1Database, Response};
 
+use crate::capture::Answer;
 use crate::error::Result;
 
 /// Below this, no person has read and filled a form (milliseconds).
@@ -59,18 +59,13 @@ pub async fn count(db: &D1Database, site: &str, reason: Reason) -> Result<()> {
     Ok(())
 }
 
-/// The answer a bot gets: shaped like a stored submission's.
+/// The answer a bot gets: a stored submission's answer, with nothing behind it.
 pub fn decoy(submission_id: &str) -> Result<Response> {
-    #[derive(Serialize)]
-    struct Decoy<'a> {
-        submission_id: &'a str,
-        consents: [(); 0],
-    }
-    Ok(Response::from_json(&Decoy {
-        submission_id,
-        consents: [],
-    })?
-    .with_status(201))
+    let answer = Answer {
+        submission_id: submission_id.to_owned(),
+        consents: Vec::new(),
+    };
+    Ok(Response::from_json(&answer)?.with_status(201))
 }
 
 #[cfg(test)]

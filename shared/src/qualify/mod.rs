@@ -31,6 +31,17 @@ pub struct History {
     pub visits: u32,
 }
 
+impl From<Vec<ValidSubmission>> for History {
+    /// A history of these submissions, counting one visit for each.
+    fn from(submissions: Vec<ValidSubmission>) -> Self {
+        let visits = u32::try_from(submissions.len()).unwrap_or(u32::MAX);
+        Self {
+            submissions,
+            visits,
+        }
+    }
+}
+
 /// What a lead's history adds up to, as rules see it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Profile {
