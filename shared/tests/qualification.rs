@@ -159,12 +159,32 @@ fn history_adds_up_latest_answers_win_and_withdrawals_count() {
 }
 
 #[test]
-fn rescoring_is_a_pure_function_of_the_history() {
+fn rescoring_after_a_rule_change_reads_only_the_history_and_the_new_rules() {
     let history = once(valid(
         &[("email", "ana@acme.example"), ("job_role", "CMO")],
         &["content"],
     ));
-    assert_eq!(score(history.clone()), score(history));
+    let before = score(history.clone());
+    assert_eq!((before.score, before.stage), (35, Stage::Lead));
+
+    // Marketing and sales agree a CMO is worth more: the same stored history
+    // re-scored under the new rules is an MQL, with the new points explained.
+    let mut changed = demo().qualification;
+    let leader = changed
+        .rules
+        .iter_mut()
+        .find(|r| r.id == "marketing-leader")
+        .expect("the demo has the rule");
+    leader.points = 40;
+    let after = qualify(&changed, &history);
+    assert_eq!((after.score, after.stage), (55, Stage::Mql));
+    assert!(after
+        .fired
+        .iter()
+        .any(|f| f.rule == "marketing-leader" && f.points == 40));
+
+    // Nothing of the first scoring leaks into the second, or back.
+    assert_eq!(score(history), before);
 }
 
 fn rules(rules: Vec<Rule>, groups: Vec<Group>) -> RuleSet {
