@@ -53,6 +53,10 @@ pub struct Context {
     /// The honeypot: a field people never see, so only bots fill it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trap: Option<String>,
+    /// The Turnstile token, for forms that ask for one; checked by the edge
+    /// and never stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turnstile: Option<String>,
 }
 
 /// The longest page or referrer address kept.
@@ -78,6 +82,7 @@ impl Context {
             referrer: clean(&self.referrer),
             elapsed_ms: self.elapsed_ms,
             trap: None,
+            turnstile: None,
         }
     }
 }

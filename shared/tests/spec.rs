@@ -165,3 +165,27 @@ fn texts_fall_back_but_checked_specs_have_every_locale() {
     assert_eq!(spec.heading.get(Locale::En), "Download the free guide");
     assert_eq!(spec.heading.get(Locale::Es), "Descarga la guía gratis");
 }
+
+#[test]
+fn a_form_can_ask_for_turnstile_with_a_well_formed_site_key() {
+    let with_key = |key: &str| {
+        DEMO_TOML.replacen(
+            "[offer]",
+            &format!("[turnstile]\nsite_key = \"{key}\"\n\n[offer]"),
+            1,
+        )
+    };
+    let spec = FormSpec::from_toml(&with_key("0x4AAAAAAA-demo_key")).expect("reads");
+    let public = spec.public();
+    assert_eq!(
+        public.turnstile.map(|t| t.site_key).as_deref(),
+        Some("0x4AAAAAAA-demo_key"),
+        "the widget needs the site key to show the challenge"
+    );
+    let problems = problems_of_toml(&with_key("<script>"));
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].starts_with("turnstile.site_key"),
+        "{problems:?}"
+    );
+}

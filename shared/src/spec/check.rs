@@ -72,6 +72,19 @@ impl Found {
         self.id("site", &spec.site);
         self.id("id", &spec.id);
         self.id("offer.id", &spec.offer.id);
+        if let Some(turnstile) = &spec.turnstile {
+            let key = &turnstile.site_key;
+            let shaped = (1..=MAX_ID_LEN).contains(&key.len())
+                && key
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+            if !shaped {
+                self.add(
+                    "turnstile.site_key",
+                    format!("{key:?} is not a Turnstile site key: 1 to {MAX_ID_LEN} of A-Z, a-z, 0-9, _ and -"),
+                );
+            }
+        }
         for locale in Locale::ALL {
             if !spec.locales.contains(&locale) {
                 self.add(

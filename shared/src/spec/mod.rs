@@ -51,6 +51,19 @@ pub struct FormSpec {
     /// How leads from this form are qualified.
     #[serde(default, skip_serializing_if = "RuleSet::is_empty")]
     pub qualification: RuleSet,
+    /// Cloudflare Turnstile, when the form asks visitors to pass it: the
+    /// widget shows the challenge and the edge verifies its token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turnstile: Option<Turnstile>,
+}
+
+/// A form's Turnstile widget. The matching secret is a Worker secret, never
+/// part of a spec.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Turnstile {
+    /// The public site key the challenge is rendered with.
+    pub site_key: String,
 }
 
 fn first_revision() -> u32 {

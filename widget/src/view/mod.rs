@@ -180,6 +180,7 @@ impl FormView {
                 referrer,
                 elapsed_ms: Some((js_sys::Date::now() - self.shown_at).max(0.0) as u64),
                 trap: Some(self.value(controls::TRAP_ID)?).filter(|t| !t.is_empty()),
+                turnstile: None,
             },
         })
     }
