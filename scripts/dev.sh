@@ -9,20 +9,18 @@ PORT="${PORT:-8787}"
 "$ROOT/scripts/build-edge.sh"
 "$ROOT/scripts/local-d1.sh"
 
-# The API token for local use only, kept out of git; production sets it with
-# `wrangler secret put ADMIN_TOKEN`.
+# Local secrets, random per machine and kept out of git (edge/.dev.vars);
+# production sets each with `wrangler secret put NAME`:
+#   ADMIN_TOKEN          the API token
+#   IP_HASH_KEY          the key of the consent ledger's and rate limit's IP hashes
+#   OFFER_LINK_KEY       the key signing offer links
+#   WEBHOOK_SIGNING_KEY  the key webhook endpoints' signing secrets derive from
 vars="$ROOT/edge/.dev.vars"
-if ! grep -q '^ADMIN_TOKEN=' "$vars" 2>/dev/null; then
-  printf 'ADMIN_TOKEN=%s\n' "$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')" >>"$vars"
-fi
-# The key of the consent ledger's IP hashes (production: wrangler secret put IP_HASH_KEY).
-if ! grep -q '^IP_HASH_KEY=' "$vars"; then
-  printf 'IP_HASH_KEY=%s\n' "$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')" >>"$vars"
-fi
-# The key signing offer links (production: wrangler secret put OFFER_LINK_KEY).
-if ! grep -q '^OFFER_LINK_KEY=' "$vars"; then
-  printf 'OFFER_LINK_KEY=%s\n' "$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')" >>"$vars"
-fi
+for name in ADMIN_TOKEN IP_HASH_KEY OFFER_LINK_KEY WEBHOOK_SIGNING_KEY; do
+  if ! grep -q "^$name=" "$vars" 2>/dev/null; then
+    printf '%s=%s\n' "$name" "$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')" >>"$vars"
+  fi
+done
 token=$(sed -n 's/^ADMIN_TOKEN=//p' "$vars")
 
 base="http://127.0.0.1:$PORT"
@@ -34,6 +32,7 @@ cat <<MSG
     Form spec (for the widget):        $base/v1/forms/demo-ebook
     Leads API:                         curl -H 'Authorization: Bearer $token' $base/v1/leads
     Consent ledger check:              curl -H 'Authorization: Bearer $token' $base/v1/sites/acme-growth/consents/verify
+    Webhook deliveries to sales:       curl -H 'Authorization: Bearer $token' $base/v1/sites/acme-growth/deliveries
   Local D1 state: edge/.wrangler/state (run 'make dev' again after a change)
 
 MSG

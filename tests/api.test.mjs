@@ -4,6 +4,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { startStack } from "./support/stack.mjs";
+import { SUBMISSIONS, expectProblem, poster, submission as body } from "./support/requests.mjs";
 
 let stack;
 before(async () => {
@@ -13,11 +14,7 @@ after(async () => {
   await stack?.stop();
 });
 
-const SUBMISSIONS = "/v1/forms/demo-ebook/submissions";
-
-function post(path, body, headers = { "Content-Type": "application/json" }) {
-  return fetch(`${stack.url}${path}`, { method: "POST", headers, body });
-}
+const post = (...args) => poster(stack)(...args);
 
 async function storedCount() {
   const [row] = await stack.d1("SELECT (SELECT count(*) FROM leads) + (SELECT count(*) FROM submissions) AS n");
@@ -32,25 +29,6 @@ async function listLeads(token = stack.token) {
 async function leadOf(answer) {
   const [row] = await stack.d1(`SELECT lead_id FROM submissions WHERE id = '${answer.submission_id}'`);
   return row.lead_id;
-}
-
-async function expectProblem(response, status, type) {
-  assert.equal(response.status, status);
-  assert.equal(response.headers.get("content-type"), "application/problem+json");
-  const problem = await response.json();
-  assert.equal(problem.status, status);
-  assert.equal(problem.type, `urn:embudo:problem:${type}`);
-  assert.ok(problem.detail.length > 0, "the problem says what went wrong");
-  return problem;
-}
-
-/** A submission body: answers by field id, ticked consents, locale. */
-function body(fields, consents = ["content"], locale = "es") {
-  return JSON.stringify({
-    fields,
-    consents: Object.fromEntries(consents.map((id) => [id, true])),
-    locale,
-  });
 }
 
 describe("a valid submission", () => {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use worker::{query, D1Database, D1PreparedStatement};
 
 use crate::error::{Error, Result};
+use crate::handoff;
 use crate::ledger::{self, Event, Receipt};
 
 /// Why a lead is at its stage: the rules that fired and the group totals.
@@ -121,10 +122,28 @@ async fn known(db: &D1Database, site: &str, email_key: &str) -> Result<Option<Kn
     }))
 }
 
+/// What storing a submission gave: the visitor's answer, and the handoff
+/// events (by id) recorded with it, to be queued.
+pub struct Stored {
+    /// The answer.
+    pub answer: Answer,
+    /// Events for sales written in the same batch.
+    pub handoffs: Vec<String>,
+}
+
+/// How many times a store is tried when D1 reports a passing failure, and
+/// the first wait between tries (doubling each time).
+const TRANSIENT_TRIES: u32 = 4;
+const TRANSIENT_FIRST_WAIT_MS: u64 = 100;
+
 /// Stores `submission` under id `id` for `site`: merges it into the
 /// person's lead (one per site and normalised e-mail), re-qualifies the lead
-/// with its whole history, records a stage change and appends its consents to
-/// the site's ledger, all in one batch.
+/// with its whole history, records a stage change and the handoff to sales,
+/// and appends its consents to the site's ledger, all in one batch.
+///
+/// Passing D1 failures are retried with backoff. Trying again is safe: a
+/// batch that did commit makes the next try find its own submission id and
+/// answer as a replay.
 pub async fn store(
     db: &D1Database,
     site: &str,
@@ -133,12 +152,37 @@ pub async fn store(
     body_hash: &str,
     ip_hash: Option<String>,
     submission: ValidSubmission,
-) -> Result<Answer> {
+) -> Result<Stored> {
+    let mut wait_ms = TRANSIENT_FIRST_WAIT_MS;
+    let mut tries = 1;
+    loop {
+        match store_moving(db, site, rules, id, body_hash, &ip_hash, &submission).await {
+            Err(error) if error.is_transient() && tries < TRANSIENT_TRIES => {
+                worker::console_warn!("store {id}: {error}; trying again in {wait_ms} ms");
+                worker::Delay::from(std::time::Duration::from_millis(wait_ms)).await;
+                wait_ms *= 2;
+                tries += 1;
+            }
+            done => return done,
+        }
+    }
+}
+
+/// [`store_once`] until the site's consent chain holds still.
+async fn store_moving(
+    db: &D1Database,
+    site: &str,
+    rules: &RuleSet,
+    id: &str,
+    body_hash: &str,
+    ip_hash: &Option<String>,
+    submission: &ValidSubmission,
+) -> Result<Stored> {
     for _ in 0..LEDGER_RETRIES {
-        if let Some(answer) =
-            store_once(db, site, rules, id, body_hash, &ip_hash, &submission).await?
+        if let Some(stored) =
+            store_once(db, site, rules, id, body_hash, ip_hash, submission).await?
         {
-            return Ok(answer);
+            return Ok(stored);
         }
     }
     Err(Error::Storage {
@@ -197,24 +241,30 @@ fn upsert_lead(
     )?)
 }
 
-/// The record of a move the rules made, if they made one.
-fn stage_change(
+/// The statements recording a move the rules made, if they made one: the
+/// stage change, and the handoff to sales when the lead became MQL or SQL
+/// (with the event's id, to queue once the batch is in).
+#[allow(clippy::too_many_arguments)]
+fn record_move(
     db: &D1Database,
     site: &str,
     key: &str,
+    submission_id: &str,
+    email: &str,
     from: Option<Stage>,
     judged: &Judgement,
-) -> Result<Option<D1PreparedStatement>> {
+    at: &str,
+) -> Result<(Vec<D1PreparedStatement>, Option<String>)> {
     let to = judged.to;
     let reason = match from {
-        Some(from) if from == to => return Ok(None),
+        Some(from) if from == to => return Ok((Vec::new(), None)),
         Some(from) => format!(
             "rules moved the lead from {from} to {to} (score {})",
             judged.outcome.score
         ),
         None => "new lead".to_owned(),
     };
-    Ok(Some(query!(
+    let mut statements = vec![query!(
         db,
         &format!(
             "INSERT INTO stage_changes (lead_id, from_stage, to_stage, actor, reason)
@@ -225,7 +275,22 @@ fn stage_change(
         from.map(Stage::name),
         to.name(),
         &reason,
-    )?))
+    )?];
+    let event = handoff::event(&handoff::Move {
+        site,
+        submission_id,
+        email,
+        from,
+        to,
+        score: i64::from(judged.outcome.score),
+        fields: &judged.fields,
+        explanation: &judged.explanation,
+        at,
+    })?;
+    if let Some(event) = &event {
+        statements.push(handoff::record(db, site, key, event)?);
+    }
+    Ok((statements, event.map(|event| event.id)))
 }
 
 /// How many submissions the person's lead holds.
@@ -250,7 +315,7 @@ async fn store_once(
     body_hash: &str,
     ip_hash: &Option<String>,
     submission: &ValidSubmission,
-) -> Result<Option<Answer>> {
+) -> Result<Option<Stored>> {
     let key = submission.email.dedupe_key();
     let (from, mut history) = match known(db, site, &key).await? {
         Some(known) => (Some(known.stage), known.history),
@@ -298,14 +363,20 @@ async fn store_once(
             &receipts_json,
         )?,
     ];
-    batch.extend(stage_change(db, site, &key, from, &judged)?);
+    let email = submission.email.as_str();
+    let (move_statements, handoff) = record_move(db, site, &key, id, email, from, &judged, &at)?;
+    batch.extend(move_statements);
     batch.extend(ledger_statements);
     if let Err(error) = db.batch(batch).await {
         let text = error.to_string();
-        // Another post with this id won the race: answer as a replay would.
+        // Another post with this id won the race (or an earlier try of this
+        // one did commit): answer as a replay would.
         if text.contains("UNIQUE constraint failed: submissions.id") {
             return match seen(db, id, body_hash).await? {
-                Seen::Replay(answer) => Ok(Some(answer)),
+                Seen::Replay(answer) => Ok(Some(Stored {
+                    answer,
+                    handoffs: Vec::new(),
+                })),
                 _ => Err(Error::IdConflict { id: id.to_owned() }),
             };
         }
@@ -315,31 +386,53 @@ async fn store_once(
         }
         return Err(error.into());
     }
+    let mut handoffs: Vec<String> = handoff.into_iter().collect();
     if submission_count(db, site, &key).await? != history.submissions.len() {
         // Concurrent posts for the same person: each qualified a history
         // without the other. Qualify the whole history once more.
-        requalify(db, site, &key, rules).await?;
+        handoffs.extend(requalify(db, site, &key, id, rules, &at).await?);
     }
-    Ok(Some(Answer {
-        submission_id: id.to_owned(),
-        consents: receipts,
+    Ok(Some(Stored {
+        answer: Answer {
+            submission_id: id.to_owned(),
+            consents: receipts,
+        },
+        handoffs,
     }))
 }
 
-/// Qualifies the lead again on its whole stored history.
-async fn requalify(db: &D1Database, site: &str, key: &str, rules: &RuleSet) -> Result<()> {
+/// Qualifies the lead again on its whole stored history; gives the handoff
+/// event it recorded, if any.
+async fn requalify(
+    db: &D1Database,
+    site: &str,
+    key: &str,
+    submission_id: &str,
+    rules: &RuleSet,
+    at: &str,
+) -> Result<Option<String>> {
     let lead = known(db, site, key).await?.ok_or_else(|| Error::Storage {
         reason: "the lead just written is gone".into(),
     })?;
     let email = match lead.history.last() {
         Some(latest) => latest.email.as_str().to_owned(),
-        None => return Ok(()),
+        None => return Ok(None),
     };
     let judged = judge(rules, &History::from(lead.history), Some(lead.stage))?;
     let mut batch = vec![upsert_lead(db, site, key, &email, &judged)?];
-    batch.extend(stage_change(db, site, key, Some(lead.stage), &judged)?);
+    let (move_statements, handoff) = record_move(
+        db,
+        site,
+        key,
+        submission_id,
+        &email,
+        Some(lead.stage),
+        &judged,
+        at,
+    )?;
+    batch.extend(move_statements);
     db.batch(batch).await?;
-    Ok(())
+    Ok(handoff)
 }
 
 /// A value as the text of a JSON column.

@@ -94,6 +94,25 @@ pub enum Error {
         /// The missing secret or binding.
         what: &'static str,
     },
+    /// Too many submissions from one address to one site in a short time.
+    #[error("too many submissions; try again in {retry_after} seconds")]
+    RateLimited {
+        /// Seconds until the client may try again, for `Retry-After`.
+        retry_after: u32,
+    },
+    /// The form asks for Turnstile and the token is missing or was refused.
+    #[error("the anti-bot check failed ({codes}); please try again")]
+    TurnstileFailed {
+        /// Turnstile's error codes, comma-separated.
+        codes: String,
+    },
+    /// Storage or a service the request needs is down for now; nothing was
+    /// stored and the same request may be sent again.
+    #[error("temporarily unavailable: {reason}")]
+    Unavailable {
+        /// What failed, logged but never sent to the client.
+        reason: String,
+    },
     /// D1 or the runtime failed; the client is told only that it did.
     #[error("storage failed: {reason}")]
     Storage {
@@ -105,11 +124,36 @@ pub enum Error {
 /// `Result` with the edge's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Seconds a client is asked to wait before sending again after a 503.
+pub const RETRY_AFTER_UNAVAILABLE: u32 = 5;
+
+/// What D1 says when a query failed for reasons that pass: the same query
+/// may work when tried again (Cloudflare's D1 documentation lists these).
+const TRANSIENT_D1: [&str; 7] = [
+    "Network connection lost",
+    "storage caused object to be reset",
+    "reset because its code was updated",
+    "transient issue",
+    "D1 DB is overloaded",
+    "Internal error while starting up D1",
+    "Please retry",
+];
+
 impl From<worker::Error> for Error {
     fn from(error: worker::Error) -> Self {
-        Self::Storage {
-            reason: error.to_string(),
+        let reason = error.to_string();
+        if TRANSIENT_D1.iter().any(|mark| reason.contains(mark)) {
+            Self::Unavailable { reason }
+        } else {
+            Self::Storage { reason }
         }
+    }
+}
+
+impl Error {
+    /// Whether trying the same thing again may succeed.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Self::Unavailable { .. })
     }
 }
 
@@ -154,11 +198,12 @@ impl Error {
             Self::MethodNotAllowed { .. } => 405,
             Self::PayloadTooLarge { .. } => 413,
             Self::UnsupportedMediaType { .. } => 415,
-            Self::OriginRefused { .. } => 403,
+            Self::OriginRefused { .. } | Self::TurnstileFailed { .. } => 403,
+            Self::RateLimited { .. } => 429,
             Self::StageMove { .. } | Self::IdConflict { .. } => 409,
             Self::Invalid { .. } | Self::InvalidSpec { .. } => 422,
             Self::Storage { .. } => 500,
-            Self::NotConfigured { .. } => 503,
+            Self::NotConfigured { .. } | Self::Unavailable { .. } => 503,
         }
     }
 
@@ -181,6 +226,9 @@ impl Error {
             Self::OriginRefused { .. } => ("origin-refused", "Origin not allowed"),
             Self::Unauthorized => ("unauthorized", "Unauthorized"),
             Self::NotConfigured { .. } => ("not-configured", "Not configured"),
+            Self::RateLimited { .. } => ("rate-limited", "Too many requests"),
+            Self::TurnstileFailed { .. } => ("turnstile-failed", "Anti-bot check failed"),
+            Self::Unavailable { .. } => ("unavailable", "Temporarily unavailable"),
             Self::Storage { .. } => ("storage", "Internal error"),
         }
     }
@@ -190,6 +238,9 @@ impl Error {
         let (slug, title) = self.kind();
         let detail = match self {
             Self::Storage { .. } => "The lead could not be stored. Please try again.".to_owned(),
+            Self::Unavailable { .. } => format!(
+                "Nothing was stored. Send the same request again in {RETRY_AFTER_UNAVAILABLE} seconds."
+            ),
             other => other.to_string(),
         };
         let errors = match self {
@@ -207,8 +258,10 @@ impl Error {
 
     /// The full HTTP answer: status, problem body and the headers it needs.
     pub fn into_response(self) -> worker::Result<Response> {
-        if let Self::Storage { reason } = &self {
-            worker::console_error!("storage failed: {reason}");
+        match &self {
+            Self::Storage { reason } => worker::console_error!("storage failed: {reason}"),
+            Self::Unavailable { reason } => worker::console_warn!("unavailable: {reason}"),
+            _ => {}
         }
         let body = serde_json::to_string(&self.problem())?;
         let mut response = Response::ok(body)?.with_status(self.status());
@@ -217,6 +270,12 @@ impl Error {
         match &self {
             Self::MethodNotAllowed { allowed, .. } => headers.set("Allow", allowed)?,
             Self::Unauthorized => headers.set("WWW-Authenticate", "Bearer")?,
+            Self::RateLimited { retry_after } => {
+                headers.set("Retry-After", &retry_after.to_string())?;
+            }
+            Self::Unavailable { .. } => {
+                headers.set("Retry-After", &RETRY_AFTER_UNAVAILABLE.to_string())?;
+            }
             _ => {}
         }
         Ok(response)
@@ -242,11 +301,34 @@ mod tests {
                 415,
             ),
             (Error::Invalid { fields: vec![] }, 422),
+            (Error::RateLimited { retry_after: 60 }, 429),
+            (
+                Error::TurnstileFailed {
+                    codes: "invalid-input-response".into(),
+                },
+                403,
+            ),
         ];
         for (error, status) in cases {
             assert_eq!(error.status(), status, "{error}");
             assert_eq!(error.problem().status, status);
         }
+    }
+
+    #[test]
+    fn passing_d1_failures_ask_for_a_retry_and_others_do_not() {
+        let overloaded = Error::from(worker::Error::RustError(
+            "D1_ERROR: D1 DB is overloaded. Requests queued for too long.".into(),
+        ));
+        assert!(overloaded.is_transient());
+        assert_eq!(overloaded.status(), 503);
+        let problem = serde_json::to_string(&overloaded.problem()).expect("serializes");
+        assert!(!problem.contains("queued"), "{problem}");
+        let broken = Error::from(worker::Error::RustError(
+            "D1_ERROR: no such table: leads".into(),
+        ));
+        assert!(!broken.is_transient());
+        assert_eq!(broken.status(), 500);
     }
 
     #[test]

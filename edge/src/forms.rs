@@ -7,6 +7,7 @@ use worker::{query, D1Database, Env, Request, Response};
 
 use crate::digest::sha256_hex;
 use crate::error::{Error, Result};
+use crate::site::Settings;
 use crate::DB_BINDING;
 
 /// A form with what serving it needs to know about its site.
@@ -17,6 +18,8 @@ pub struct Form {
     pub site: String,
     /// The origins allowed to embed it.
     pub origins: Vec<String>,
+    /// The site's settings.
+    pub settings: Settings,
 }
 
 /// The form `form`, or [`Error::UnknownForm`].
@@ -26,10 +29,11 @@ pub async fn load(db: &D1Database, form: &str) -> Result<Form> {
         spec: String,
         site_id: String,
         allowed_origins: String,
+        settings: String,
     }
     let row: Option<Row> = query!(
         db,
-        "SELECT f.spec, f.site_id, s.allowed_origins
+        "SELECT f.spec, f.site_id, s.allowed_origins, s.settings
            FROM forms f JOIN sites s ON s.id = f.site_id WHERE f.id = ?1",
         form
     )?
@@ -48,6 +52,7 @@ pub async fn load(db: &D1Database, form: &str) -> Result<Form> {
         site: row.site_id,
         origins: serde_json::from_str(&row.allowed_origins)
             .map_err(|e| unreadable("site's origins", e))?,
+        settings: Settings::read(&row.settings),
     })
 }
 

@@ -11,12 +11,17 @@ pub mod capture;
 pub mod digest;
 pub mod error;
 pub mod forms;
+pub mod handoff;
 pub mod leads;
 pub mod ledger;
+pub mod limit;
 pub mod offer;
 pub mod origin;
+pub mod outbound;
+pub mod site;
 pub mod spam;
 pub mod submissions;
+pub mod turnstile;
 
 use worker::{event, Context, Env, Method, Request, Response};
 
@@ -55,6 +60,12 @@ async fn route(req: Request, env: &Env) -> Result<Response> {
         }
         (["v1", "sites", site, "consents", "verify"], Method::Get) => {
             ledger::verify_route(&req, env, &decode(site)?).await
+        }
+        (["v1", "sites", site, "deliveries"], Method::Get) => {
+            handoff::routes::deliveries(&req, env, &decode(site)?).await
+        }
+        (["v1", "sites", site, "webhooks"], Method::Get) => {
+            handoff::routes::webhooks(&req, env, &decode(site)?).await
         }
         (["v1", "leads"], method) => Err(not_allowed(method, "GET")),
         _ => Err(Error::NotFound { path }),

@@ -10,7 +10,7 @@ use crate::digest::sha256_hex;
 use crate::error::{Error, Result};
 use crate::forms::{self, Form};
 use crate::origin::{self, Caller};
-use crate::{body, ledger, offer, spam, DB_BINDING};
+use crate::{body, handoff, ledger, limit, offer, spam, turnstile, DB_BINDING};
 
 /// Checks where the post comes from, then takes the submission in; the
 /// answer, success or problem, carries CORS headers for an allowed page so
@@ -38,9 +38,20 @@ pub async fn preflight(req: Request, env: &Env, form: &str) -> Result<Response> 
 
 /// Validates against the spec and stores, once per submission id. Every
 /// check runs before the single batch of writes, so a refused post stores
-/// nothing.
+/// nothing. Cheap refusals come first: the rate limit before the body is
+/// read, the bot traps before D1 is asked anything.
 async fn accept(mut req: Request, env: &Env, db: &D1Database, form: &Form) -> Result<Response> {
     body::check_headers(&req)?;
+    let ip = req.headers().get("CF-Connecting-IP")?;
+    let ip_hash = ledger::ip_hash(env, ip.as_deref());
+    limit::admit(
+        env,
+        form.settings.rate_limit,
+        &form.site,
+        ip_hash.as_deref(),
+        ip.as_deref(),
+    )
+    .await?;
     let bytes = req.bytes().await?;
     let submission: Submission = body::parse(&bytes)?;
     let body_hash = sha256_hex(&bytes);
@@ -57,10 +68,12 @@ async fn accept(mut req: Request, env: &Env, db: &D1Database, form: &Form) -> Re
         Seen::Conflict => return Err(Error::IdConflict { id }),
         Seen::New => {}
     }
+    if form.spec.turnstile.is_some() {
+        let token = submission.context.turnstile.as_deref();
+        turnstile::verify(env, token, ip.as_deref(), &id).await?;
+    }
     let valid = submission.validate(&form.spec, &Tables)?;
-    let ip = req.headers().get("CF-Connecting-IP")?;
-    let ip_hash = ledger::ip_hash(env, ip.as_deref());
-    let answer = capture::store(
+    let stored = capture::store(
         db,
         &form.site,
         &form.spec.qualification,
@@ -70,7 +83,14 @@ async fn accept(mut req: Request, env: &Env, db: &D1Database, form: &Form) -> Re
         valid,
     )
     .await?;
-    Ok(Response::from_json(&reply(env, &form.spec.id, answer))?.with_status(201))
+    for event in &stored.handoffs {
+        // The deliveries are in D1 already; one that cannot be queued now
+        // stays pending there, so the visitor's answer does not wait on it.
+        if let Err(error) = handoff::enqueue(env, db, event).await {
+            worker::console_error!("handoff {event} not queued: {error}");
+        }
+    }
+    Ok(Response::from_json(&reply(env, &form.spec.id, stored.answer))?.with_status(201))
 }
 
 /// The visitor's answer: the stored one, with a fresh signed offer link.

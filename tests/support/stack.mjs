@@ -49,17 +49,29 @@ async function waitUntilServing(url, child, output, timeoutMs = 90_000) {
 }
 
 /**
- * Starts the stack. Returns its base URL, the API token, `d1(sql)` to read
- * the database behind it, and `stop()`.
+ * Starts the stack. `vars` adds to or overrides the Worker's secrets and
+ * variables (a Turnstile stand-in's URL, say). Returns its base URL, the API
+ * token, the secrets it was given, `d1(sql)` to query the database behind it,
+ * and `stop()`.
  */
-export async function startStack() {
+export async function startStack(vars = {}) {
   const state = await mkdtemp(join(tmpdir(), "embudo-d1-"));
   const token = randomBytes(24).toString("hex");
   const envFile = join(state, "test.vars");
   const offerKey = randomBytes(24).toString("hex");
+  const secrets = {
+    ADMIN_TOKEN: token,
+    IP_HASH_KEY: randomBytes(16).toString("hex"),
+    OFFER_LINK_KEY: offerKey,
+    WEBHOOK_SIGNING_KEY: randomBytes(24).toString("hex"),
+    // Webhook retries a test can wait for: three attempts, 1 s then 2 s apart.
+    HANDOFF_ATTEMPTS: "3",
+    HANDOFF_BACKOFF_SECONDS: "1",
+    ...vars,
+  };
   await writeFile(
     envFile,
-    `ADMIN_TOKEN=${token}\nIP_HASH_KEY=${randomBytes(16).toString("hex")}\nOFFER_LINK_KEY=${offerKey}\n`,
+    Object.entries(secrets).map(([name, value]) => `${name}=${value}\n`).join(""),
   );
   await run(join(ROOT, "scripts", "local-d1.sh"), [state], { env: ENV });
 
@@ -108,7 +120,9 @@ export async function startStack() {
     token,
     /** The key signing offer links, to forge or expire them in tests. */
     offerKey,
-    /** Runs read-only SQL against the local D1 database; returns the rows. */
+    /** Every secret and variable the Worker was started with. */
+    secrets,
+    /** Runs SQL against the local D1 database; returns the rows. */
     async d1(sql) {
       try {
         const { stdout } = await run(

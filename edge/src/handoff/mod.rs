@@ -1,0 +1,215 @@
+//! Handing qualified leads to sales: when the rules move a lead to MQL or
+//! SQL, one event is written per subscribed webhook endpoint in the same
+//! batch as the submission (so an accepted lead's event is never lost), then
+//! queued on a Workers Queue whose consumer ([`deliver`]) posts it, signed,
+//! retrying with backoff until it is delivered or dead-lettered.
+
+pub mod deliver;
+pub mod routes;
+pub mod signature;
+
+use embudo_shared::Stage;
+use serde::{Deserialize, Serialize};
+use worker::{query, D1Database, D1PreparedStatement, Env};
+
+use crate::digest::sha256_hex;
+use crate::error::{Error, Result};
+
+/// The queue binding in `wrangler.toml` that carries deliveries.
+pub const QUEUE_BINDING: &str = "HANDOFF";
+
+/// A stage change the rules made, as the handoff needs to describe it.
+pub struct Move<'a> {
+    /// The lead's site.
+    pub site: &'a str,
+    /// The submission that caused the move.
+    pub submission_id: &'a str,
+    /// The lead's e-mail address.
+    pub email: &'a str,
+    /// Where the lead was (`None`: a new lead).
+    pub from: Option<Stage>,
+    /// Where it is now.
+    pub to: Stage,
+    /// Its score.
+    pub score: i64,
+    /// Its current fields, as JSON text.
+    pub fields: &'a str,
+    /// The rules that fired, as JSON text.
+    pub explanation: &'a str,
+    /// When (UTC, ISO 8601).
+    pub at: &'a str,
+}
+
+/// An event ready to be recorded for each subscribed endpoint.
+pub struct Event {
+    /// Its id, the same for every endpoint so receivers can deduplicate.
+    pub id: String,
+    /// Its type: `lead.mql` or `lead.sql`.
+    pub kind: String,
+    /// The stage it announces.
+    pub stage: Stage,
+    /// The JSON body receivers get (the lead's id is added when recorded).
+    pub payload: String,
+}
+
+/// Whether sales hears about a lead reaching `stage`.
+pub fn announces(stage: Stage) -> bool {
+    matches!(stage, Stage::Mql | Stage::Sql)
+}
+
+#[derive(Serialize)]
+struct Payload<'a> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    created: &'a str,
+    site: &'a str,
+    submission_id: &'a str,
+    lead: Lead<'a>,
+}
+
+#[derive(Serialize)]
+struct Lead<'a> {
+    email: &'a str,
+    stage: Stage,
+    previous_stage: Option<Stage>,
+    score: i64,
+    fields: serde_json::Value,
+    explanation: serde_json::Value,
+}
+
+/// The event for `moved`, if it is a move sales hears about.
+pub fn event(moved: &Move<'_>) -> Result<Option<Event>> {
+    if !announces(moved.to) || moved.from == Some(moved.to) {
+        return Ok(None);
+    }
+    let kind = format!("lead.{}", moved.to.name());
+    let seed = format!("{}:{}:{}", moved.site, moved.submission_id, kind);
+    let id = format!("evt_{}", &sha256_hex(seed.as_bytes())[..32]);
+    let unreadable = |error: serde_json::Error| Error::Storage {
+        reason: format!("a lead's JSON does not read back: {error}"),
+    };
+    let payload = Payload {
+        id: &id,
+        kind: &kind,
+        created: moved.at,
+        site: moved.site,
+        submission_id: moved.submission_id,
+        lead: Lead {
+            email: moved.email,
+            stage: moved.to,
+            previous_stage: moved.from,
+            score: moved.score,
+            fields: serde_json::from_str(moved.fields).map_err(unreadable)?,
+            explanation: serde_json::from_str(moved.explanation).map_err(unreadable)?,
+        },
+    };
+    Ok(Some(Event {
+        payload: crate::capture::json(&payload)?,
+        id,
+        kind,
+        stage: moved.to,
+    }))
+}
+
+/// One delivery row per active endpoint of the site subscribed to the
+/// event's stage, for the lead with e-mail key `key`; meant for the
+/// submission's batch.
+pub fn record(
+    db: &D1Database,
+    site: &str,
+    key: &str,
+    event: &Event,
+) -> Result<D1PreparedStatement> {
+    Ok(query!(
+        db,
+        "INSERT INTO deliveries (id, event_id, webhook_id, site_id, lead_id, event, payload)
+         SELECT ?3 || ':' || w.id, ?3, w.id, ?1, l.id, ?4, json_set(?5, '$.lead.id', l.id)
+           FROM webhooks w JOIN leads l ON l.site_id = ?1 AND l.email_key = ?2
+          WHERE w.site_id = ?1 AND w.active = 1
+            AND EXISTS (SELECT 1 FROM json_each(w.stages) WHERE json_each.value = ?6)
+         ON CONFLICT (id) DO NOTHING",
+        site,
+        key,
+        &event.id,
+        &event.kind,
+        &event.payload,
+        event.stage.name(),
+    )?)
+}
+
+/// What the queue carries: the delivery to attempt.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Job {
+    /// The delivery's id.
+    pub delivery: String,
+}
+
+/// Queues every pending delivery of the event `event_id`. A delivery that
+/// could not be queued stays `pending` in D1, visible through the API.
+pub async fn enqueue(env: &Env, db: &D1Database, event_id: &str) -> Result<()> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+    }
+    let rows: Vec<Row> = query!(
+        db,
+        "SELECT id FROM deliveries WHERE event_id = ?1 AND status = 'pending'",
+        event_id
+    )?
+    .all()
+    .await?
+    .results()?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let queue = env.queue(QUEUE_BINDING).map_err(|_| Error::NotConfigured {
+        what: QUEUE_BINDING,
+    })?;
+    for row in rows {
+        queue.send(Job { delivery: row.id }).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn moved(from: Option<Stage>, to: Stage) -> Move<'static> {
+        Move {
+            site: "acme",
+            submission_id: "6f1c2a9e-4b1d-4c8e-9a53-1d2e3f405060",
+            email: "ana@example.com",
+            from,
+            to,
+            score: 60,
+            fields: r#"{"company":"Acme"}"#,
+            explanation: r#"{"fired":[],"groups":[]}"#,
+            at: "2026-11-23T10:00:00.000Z",
+        }
+    }
+
+    #[test]
+    fn only_arrivals_at_mql_or_sql_are_announced() {
+        assert!(event(&moved(None, Stage::Lead)).expect("ok").is_none());
+        assert!(event(&moved(Some(Stage::Lead), Stage::Iql))
+            .expect("ok")
+            .is_none());
+        assert!(event(&moved(Some(Stage::Mql), Stage::Mql))
+            .expect("ok")
+            .is_none());
+        let mql = event(&moved(Some(Stage::Iql), Stage::Mql))
+            .expect("ok")
+            .expect("announced");
+        assert_eq!(mql.kind, "lead.mql");
+        let body: serde_json::Value = serde_json::from_str(&mql.payload).expect("JSON");
+        assert_eq!(body["id"], mql.id.as_str());
+        assert_eq!(body["lead"]["previous_stage"], "iql");
+        assert_eq!(body["lead"]["fields"]["company"], "Acme");
+        let sql = event(&moved(None, Stage::Sql))
+            .expect("ok")
+            .expect("announced");
+        assert_ne!(sql.id, mql.id, "each event has its own id");
+    }
+}

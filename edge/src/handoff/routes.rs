@@ -1,0 +1,118 @@
+//! The handoff as the API shows it, to the API token's holder: a site's
+//! webhook endpoints (with the secret each one's receiver checks signatures
+//! with) and their deliveries, newest first.
+
+use serde::{Deserialize, Serialize};
+use worker::{query, Env, Request, Response};
+
+use super::signature;
+use crate::error::Result;
+use crate::{auth, DB_BINDING};
+
+/// The most deliveries one answer lists.
+pub const MAX_DELIVERIES: u32 = 200;
+
+/// A delivery: one event for one endpoint, and how its attempts went.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Delivery {
+    /// `<event id>:<webhook id>`.
+    pub id: String,
+    /// The event's id, as receivers see it.
+    pub event_id: String,
+    /// The endpoint.
+    pub webhook_id: String,
+    /// The lead it is about.
+    pub lead_id: i64,
+    /// `lead.mql` or `lead.sql`.
+    pub event: String,
+    /// `pending`, `retrying`, `delivered` or `dead`.
+    pub status: String,
+    /// Attempts made so far.
+    pub attempts: i64,
+    /// The endpoint's last HTTP status, if it answered.
+    pub last_status: Option<i64>,
+    /// Why the last attempt failed, if it did.
+    pub last_error: Option<String>,
+    /// When the event was recorded.
+    pub created_at: String,
+    /// When the delivery last changed.
+    pub updated_at: String,
+}
+
+#[derive(Serialize)]
+struct Deliveries {
+    deliveries: Vec<Delivery>,
+}
+
+/// `GET /v1/sites/{site}/deliveries`: the latest deliveries of the site.
+pub async fn deliveries(req: &Request, env: &Env, site: &str) -> Result<Response> {
+    auth::require_token(req, env)?;
+    let db = env.d1(DB_BINDING)?;
+    let deliveries: Vec<Delivery> = query!(
+        &db,
+        "SELECT id, event_id, webhook_id, lead_id, event, status, attempts, last_status,
+                last_error, created_at, updated_at
+           FROM deliveries WHERE site_id = ?1
+          ORDER BY created_at DESC, id LIMIT ?2",
+        site,
+        MAX_DELIVERIES
+    )?
+    .all()
+    .await?
+    .results()?;
+    Ok(Response::from_json(&Deliveries { deliveries })?)
+}
+
+/// A webhook endpoint as its owner configures the receiving side.
+#[derive(Debug, Serialize)]
+pub struct Webhook {
+    /// The endpoint's id.
+    pub id: String,
+    /// Where events are posted.
+    pub url: String,
+    /// The stages whose arrival is sent.
+    pub stages: Vec<String>,
+    /// Whether events are sent to it.
+    pub active: bool,
+    /// The secret its receiver verifies `Embudo-Signature` with.
+    pub signing_secret: String,
+}
+
+#[derive(Serialize)]
+struct Webhooks {
+    webhooks: Vec<Webhook>,
+}
+
+/// `GET /v1/sites/{site}/webhooks`: the site's endpoints.
+pub async fn webhooks(req: &Request, env: &Env, site: &str) -> Result<Response> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+        url: String,
+        stages: String,
+        active: i64,
+    }
+    auth::require_token(req, env)?;
+    let db = env.d1(DB_BINDING)?;
+    let rows: Vec<Row> = query!(
+        &db,
+        "SELECT id, url, stages, active FROM webhooks WHERE site_id = ?1 ORDER BY id",
+        site
+    )?
+    .all()
+    .await?
+    .results()?;
+    let webhooks = rows
+        .into_iter()
+        .map(|row| {
+            Ok(Webhook {
+                signing_secret: signature::secret(env, &row.id)?,
+                stages: serde_json::from_str(&row.stages).unwrap_or_default(),
+                active: row.active == 1,
+                id: row.id,
+                url: row.url,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(Response::from_json(&Webhooks { webhooks })?)
+}

@@ -1,0 +1,151 @@
+// The handoff to sales against wrangler dev, a local D1 and a local Workers
+// Queue: a lead that becomes an MQL is posted to each subscribed endpoint,
+// signed; failures are retried with backoff and dead-lettered after the last
+// attempt; every delivery is visible through the API.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+import { createServer } from "node:http";
+import { startStack } from "./support/stack.mjs";
+import { SUBMISSIONS, expectProblem, mqlAnswers, poster, submission } from "./support/requests.mjs";
+
+/** A sales tool's webhook receiver: records every request; each path answers its own way. */
+function startReceiver() {
+  const received = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      received.push({ path: req.url, headers: req.headers, body, at: Date.now() });
+      const tries = received.filter((r) => r.path === req.url).length;
+      // /crm takes everything; /flaky fails its first request; /down always fails.
+      const ok = req.url === "/crm" || (req.url === "/flaky" && tries > 1);
+      res.writeHead(ok ? 200 : 500, { "Content-Type": "text/plain" });
+      res.end(ok ? "thanks" : "receiver is down");
+    });
+  });
+  return new Promise((done) =>
+    server.listen(0, "127.0.0.1", () => done({ server, received, url: `http://127.0.0.1:${server.address().port}` })),
+  );
+}
+
+let stack;
+let receiver;
+before(async () => {
+  receiver = await startReceiver();
+  stack = await startStack();
+  const hooks = [
+    ["crm", "/crm", '["mql","sql"]', 1],
+    ["flaky", "/flaky", '["mql"]', 1],
+    ["down", "/down", '["mql"]', 1],
+    ["sql-only", "/sql-only", '["sql"]', 1],
+    ["paused", "/paused", '["mql","sql"]', 0],
+  ];
+  const values = hooks
+    .map(([id, path, stages, active]) => `('${id}', 'acme-growth', '${receiver.url}${path}', '${stages}', ${active})`)
+    .join(", ");
+  await stack.d1(`INSERT INTO webhooks (id, site_id, url, stages, active) VALUES ${values}`);
+});
+after(async () => {
+  await stack?.stop();
+  receiver?.server.close();
+});
+
+const post = (...args) => poster(stack)(...args);
+const admin = (path) => fetch(`${stack.url}${path}`, { headers: { Authorization: `Bearer ${stack.token}` } });
+
+async function deliveries() {
+  const response = await admin("/v1/sites/acme-growth/deliveries");
+  assert.equal(response.status, 200);
+  return (await response.json()).deliveries;
+}
+
+/** Polls the deliveries API until `done(deliveries)` holds (the queue works in the background). */
+async function deliveriesWhen(done, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const now = await deliveries();
+    if (done(now)) return now;
+    if (Date.now() > deadline) assert.fail(`deliveries never settled: ${JSON.stringify(now, null, 1)}`);
+    await new Promise((later) => setTimeout(later, 250));
+  }
+}
+
+describe("a lead that becomes an MQL", () => {
+  let answer;
+  let settled;
+  before(async () => {
+    const response = await post(SUBMISSIONS, submission(mqlAnswers("marta@acme.example"), ["content", "sales"]));
+    assert.equal(response.status, 201);
+    answer = await response.json();
+    settled = await deliveriesWhen((all) => all.length === 3 && all.every((d) => d.status === "delivered" || d.status === "dead"));
+  });
+
+  test("is posted to each active endpoint subscribed to MQLs, and to no other", () => {
+    const byHook = Object.fromEntries(settled.map((d) => [d.webhook_id, d]));
+    assert.deepEqual(Object.keys(byHook).sort(), ["crm", "down", "flaky"]);
+    assert.equal(receiver.received.filter((r) => r.path === "/sql-only" || r.path === "/paused").length, 0);
+    for (const delivery of settled) assert.equal(delivery.event, "lead.mql");
+  });
+
+  test("is signed with the endpoint's secret over the timestamp and the body", async () => {
+    const [request] = receiver.received.filter((r) => r.path === "/crm");
+    const { webhooks } = await (await admin("/v1/sites/acme-growth/webhooks")).json();
+    const secret = webhooks.find((w) => w.id === "crm").signing_secret;
+    const expected = "whsec_" + createHmac("sha256", stack.secrets.WEBHOOK_SIGNING_KEY).update("webhook:crm").digest("hex");
+    assert.equal(secret, expected, "the secret derives from the Worker secret and the endpoint");
+
+    const [, t, v1] = request.headers["embudo-signature"].match(/^t=(\d+),v1=([0-9a-f]{64})$/);
+    assert.ok(Math.abs(Date.now() / 1000 - Number(t)) < 300, "the timestamp is now");
+    assert.equal(v1, createHmac("sha256", secret).update(`${t}.${request.body}`).digest("hex"));
+    const forged = createHmac("sha256", secret).update(`${t}.${request.body.replace("marta", "mallory")}`).digest("hex");
+    assert.notEqual(v1, forged, "a changed body does not verify");
+
+    const event = JSON.parse(request.body);
+    assert.equal(event.type, "lead.mql");
+    assert.equal(request.headers["embudo-event"], "lead.mql");
+    assert.equal(event.submission_id, answer.submission_id);
+    assert.equal(event.lead.email, "marta@acme.example");
+    assert.equal(event.lead.stage, "mql");
+    const [lead] = await stack.d1("SELECT id FROM leads WHERE email_key = 'marta@acme.example'");
+    assert.equal(event.lead.id, lead.id);
+    assert.ok(event.lead.explanation.fired.length > 0, "sales sees why the lead qualified");
+  });
+
+  test("is retried with backoff when the endpoint fails, until it is taken", () => {
+    const flaky = settled.find((d) => d.webhook_id === "flaky");
+    assert.equal(flaky.status, "delivered");
+    assert.equal(flaky.attempts, 2);
+    const tries = receiver.received.filter((r) => r.path === "/flaky");
+    assert.equal(tries.length, 2);
+    assert.equal(JSON.parse(tries[0].body).id, JSON.parse(tries[1].body).id, "the same event, so receivers can deduplicate");
+    assert.ok(tries[1].at - tries[0].at >= 900, `waited ${tries[1].at - tries[0].at} ms before retrying`);
+  });
+
+  test("is dead-lettered after the last attempt, with the endpoint's last answer", () => {
+    const down = settled.find((d) => d.webhook_id === "down");
+    assert.equal(down.status, "dead");
+    assert.equal(down.attempts, 3);
+    assert.equal(down.last_status, 500);
+    assert.match(down.last_error, /receiver is down/);
+    const tries = receiver.received.filter((r) => r.path === "/down");
+    assert.equal(tries.length, 3, "no attempt after the last");
+    assert.ok(tries[2].at - tries[1].at > tries[1].at - tries[0].at, "each wait longer than the one before");
+  });
+});
+
+describe("the handoff", () => {
+  test("sends nothing for a lead that is not qualified", async () => {
+    const before = (await deliveries()).length;
+    const response = await post(SUBMISSIONS, submission({ email: "nadie@example.org", first_name: "Nadie" }));
+    assert.equal(response.status, 201);
+    await new Promise((later) => setTimeout(later, 1500));
+    assert.equal((await deliveries()).length, before);
+  });
+
+  test("shows deliveries and endpoints only to the API token's holder", async () => {
+    for (const path of ["/v1/sites/acme-growth/deliveries", "/v1/sites/acme-growth/webhooks"]) {
+      await expectProblem(await fetch(`${stack.url}${path}`), 401, "unauthorized");
+    }
+  });
+});
