@@ -384,7 +384,7 @@ describe("a refused submission gets a clear 4xx and stores nothing", () => {
       send: () => fetch(`${stack.url}${SUBMISSIONS}`, { method: "PUT", body: "{}" }),
       status: 405,
       type: "method-not-allowed",
-      check: (_problem, response) => assert.equal(response.headers.get("allow"), "POST"),
+      check: (_problem, response) => assert.equal(response.headers.get("allow"), "POST, OPTIONS"),
     },
   ];
 

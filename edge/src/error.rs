@@ -21,7 +21,7 @@ pub enum Error {
         /// The method the client used.
         method: String,
         /// The methods the path accepts, for the `Allow` header.
-        allowed: &'static str,
+        allowed: String,
     },
     /// The body is not declared as JSON.
     #[error("the body must be application/json, not {found}")]

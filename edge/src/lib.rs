@@ -16,16 +16,19 @@ pub mod leads;
 pub mod ledger;
 pub mod limit;
 pub mod offer;
+pub mod openapi;
 pub mod origin;
 pub mod outbound;
+pub mod routes;
 pub mod site;
 pub mod spam;
 pub mod submissions;
 pub mod turnstile;
 
-use worker::{event, Context, Env, Method, Request, Response};
+use worker::{event, Context, Env, Request, Response};
 
 pub use error::{Error, Result};
+use routes::Endpoint;
 
 /// The name of the D1 binding in `wrangler.toml`.
 pub const DB_BINDING: &str = "DB";
@@ -38,54 +41,47 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
     }
 }
 
-/// Sends each request to its handler by method and path.
+/// Sends each request to its handler by method and path (see [`routes`]).
 async fn route(req: Request, env: &Env) -> Result<Response> {
-    let url = req.url()?;
-    let path = url.path().to_owned();
-    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    match (segments.as_slice(), req.method()) {
-        (["v1", "forms", form, "submissions"], Method::Post) => {
-            let form = decode(form)?;
-            submissions::create(req, env, &form).await
+    let path = req.url()?.path().to_owned();
+    let method = req.method();
+    let mut allowed = Vec::new();
+    for endpoint in Endpoint::ALL {
+        let Some(params) = routes::params(endpoint.pattern(), &path) else {
+            continue;
+        };
+        if endpoint.method() == method.as_ref() {
+            return dispatch(endpoint, &params, req, env).await;
         }
-        (["v1", "forms", form, "submissions"], Method::Options) => {
-            submissions::preflight(req, env, &decode(form)?).await
-        }
-        (["v1", "forms", _, "submissions"], method) => Err(not_allowed(method, "POST")),
-        (["v1", "forms", form], Method::Get) => forms::public(&req, env, &decode(form)?).await,
-        (["v1", "forms", _], method) => Err(not_allowed(method, "GET")),
-        (["v1", "leads"], Method::Get) => leads::list(&req, env).await,
-        (["v1", "offers", form, submission], Method::Get) => {
-            offer::follow(&req, env, &decode(form)?, &decode(submission)?).await
-        }
-        (["v1", "sites", site, "consents", "verify"], Method::Get) => {
-            ledger::verify_route(&req, env, &decode(site)?).await
-        }
-        (["v1", "sites", site, "deliveries"], Method::Get) => {
-            handoff::routes::deliveries(&req, env, &decode(site)?).await
-        }
-        (["v1", "sites", site, "webhooks"], Method::Get) => {
-            handoff::routes::webhooks(&req, env, &decode(site)?).await
-        }
-        (["v1", "leads"], method) => Err(not_allowed(method, "GET")),
-        _ => Err(Error::NotFound { path }),
+        allowed.push(endpoint.method());
     }
-}
-
-fn not_allowed(method: Method, allowed: &'static str) -> Error {
-    Error::MethodNotAllowed {
-        method: method.to_string(),
-        allowed,
-    }
-}
-
-/// Undoes percent-encoding in a path segment: form ids are plain, but a
-/// client may still encode them.
-fn decode(segment: &str) -> Result<String> {
-    percent_encoding::percent_decode_str(segment)
-        .decode_utf8()
-        .map(|text| text.into_owned())
-        .map_err(|_| Error::NotFound {
-            path: segment.to_owned(),
+    if allowed.is_empty() {
+        Err(Error::NotFound { path })
+    } else {
+        Err(Error::MethodNotAllowed {
+            method: method.to_string(),
+            allowed: allowed.join(", "),
         })
+    }
+}
+
+/// Calls `endpoint`'s handler with the path's parameters.
+async fn dispatch(
+    endpoint: Endpoint,
+    params: &[String],
+    req: Request,
+    env: &Env,
+) -> Result<Response> {
+    let param = |i: usize| params.get(i).map(String::as_str).unwrap_or_default();
+    match endpoint {
+        Endpoint::Submit => submissions::create(req, env, param(0)).await,
+        Endpoint::SubmitPreflight => submissions::preflight(req, env, param(0)).await,
+        Endpoint::FormSpec => forms::public(&req, env, param(0)).await,
+        Endpoint::Leads => leads::list(&req, env).await,
+        Endpoint::Offer => offer::follow(&req, env, param(0), param(1)).await,
+        Endpoint::VerifyConsents => ledger::verify_route(&req, env, param(0)).await,
+        Endpoint::Deliveries => handoff::routes::deliveries(&req, env, param(0)).await,
+        Endpoint::Webhooks => handoff::routes::webhooks(&req, env, param(0)).await,
+        Endpoint::OpenApi => openapi::serve(),
+    }
 }

@@ -1,0 +1,140 @@
+//! Every route the Worker serves, listed once. The router dispatches from
+//! this list, a wrong method is answered from it (405 with `Allow`), and a
+//! test checks it against the OpenAPI document, so the code and the
+//! description cannot drift apart.
+
+/// One route: a method on a path pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    /// `POST /v1/forms/{form}/submissions`: a visitor's submission.
+    Submit,
+    /// `OPTIONS /v1/forms/{form}/submissions`: its CORS preflight.
+    SubmitPreflight,
+    /// `GET /v1/forms/{form}`: the public form spec.
+    FormSpec,
+    /// `GET /v1/leads`: the leads list.
+    Leads,
+    /// `GET /v1/offers/{form}/{submission}`: a signed offer link.
+    Offer,
+    /// `GET /v1/sites/{site}/consents/verify`: the consent chain's check.
+    VerifyConsents,
+    /// `GET /v1/sites/{site}/deliveries`: webhook deliveries.
+    Deliveries,
+    /// `GET /v1/sites/{site}/webhooks`: webhook endpoints.
+    Webhooks,
+    /// `GET /v1/openapi.json`: this API's description.
+    OpenApi,
+}
+
+impl Endpoint {
+    /// Every route, in the order they are tried.
+    pub const ALL: [Self; 9] = [
+        Self::Submit,
+        Self::SubmitPreflight,
+        Self::FormSpec,
+        Self::Leads,
+        Self::Offer,
+        Self::VerifyConsents,
+        Self::Deliveries,
+        Self::Webhooks,
+        Self::OpenApi,
+    ];
+
+    /// The HTTP method.
+    pub fn method(self) -> &'static str {
+        match self {
+            Self::Submit => "POST",
+            Self::SubmitPreflight => "OPTIONS",
+            _ => "GET",
+        }
+    }
+
+    /// The path, with `{name}` for each parameter (OpenAPI's notation).
+    pub fn pattern(self) -> &'static str {
+        match self {
+            Self::Submit | Self::SubmitPreflight => "/v1/forms/{form}/submissions",
+            Self::FormSpec => "/v1/forms/{form}",
+            Self::Leads => "/v1/leads",
+            Self::Offer => "/v1/offers/{form}/{submission}",
+            Self::VerifyConsents => "/v1/sites/{site}/consents/verify",
+            Self::Deliveries => "/v1/sites/{site}/deliveries",
+            Self::Webhooks => "/v1/sites/{site}/webhooks",
+            Self::OpenApi => "/v1/openapi.json",
+        }
+    }
+}
+
+/// The parameters `path` gives `pattern`, percent-decoded, in order; `None`
+/// when the path does not fit the pattern.
+pub fn params(pattern: &str, path: &str) -> Option<Vec<String>> {
+    let wanted: Vec<&str> = pattern.trim_matches('/').split('/').collect();
+    let given: Vec<&str> = path.trim_matches('/').split('/').collect();
+    if wanted.len() != given.len() {
+        return None;
+    }
+    let mut params = Vec::new();
+    for (want, got) in wanted.iter().zip(&given) {
+        if want.starts_with('{') && want.ends_with('}') {
+            let value = percent_encoding::percent_decode_str(got)
+                .decode_utf8()
+                .ok()?
+                .into_owned();
+            if value.is_empty() {
+                return None;
+            }
+            params.push(value);
+        } else if want != got {
+            return None;
+        }
+    }
+    Some(params)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_fit_their_pattern_and_give_decoded_parameters() {
+        let submit = Endpoint::Submit.pattern();
+        assert_eq!(
+            params(submit, "/v1/forms/demo-ebook/submissions"),
+            Some(vec!["demo-ebook".to_owned()])
+        );
+        assert_eq!(
+            params(submit, "/v1/forms/demo%2Debook/submissions/"),
+            Some(vec!["demo-ebook".to_owned()])
+        );
+        assert_eq!(params(submit, "/v1/forms//submissions"), None);
+        assert_eq!(params(submit, "/v1/forms/demo-ebook"), None);
+        assert_eq!(params(submit, "/v1/forms/%FF/submissions"), None);
+        assert_eq!(params("/v1/leads", "/v1/leads"), Some(vec![]));
+    }
+
+    #[test]
+    fn the_openapi_document_describes_exactly_the_routes_served() {
+        let document: serde_json::Value =
+            serde_json::from_str(crate::openapi::DOCUMENT).expect("the document is JSON");
+        assert_eq!(document["openapi"], "3.1.0");
+        let paths = document["paths"].as_object().expect("paths");
+        let mut documented: Vec<(String, String)> = paths
+            .iter()
+            .flat_map(|(path, item)| {
+                item.as_object()
+                    .into_iter()
+                    .flat_map(|ops| ops.keys())
+                    .filter(|key| {
+                        ["get", "post", "put", "patch", "delete", "options"].contains(&key.as_str())
+                    })
+                    .map(move |method| (method.to_uppercase(), path.clone()))
+            })
+            .collect();
+        let mut served: Vec<(String, String)> = Endpoint::ALL
+            .iter()
+            .map(|e| (e.method().to_owned(), e.pattern().to_owned()))
+            .collect();
+        documented.sort();
+        served.sort();
+        assert_eq!(documented, served);
+    }
+}

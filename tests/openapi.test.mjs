@@ -1,0 +1,178 @@
+// The OpenAPI document against the real Worker: every documented operation
+// is called (a test fails if one is not), and every answer must have a
+// documented status, a documented content type and a body that fits the
+// documented schema. Together with the edge's unit test comparing the
+// document's paths to its route table, route and document cannot disagree.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { createHmac, randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import Ajv2020 from "ajv/dist/2020.js";
+import { startStack } from "./support/stack.mjs";
+import { SUBMISSIONS, mqlAnswers, submission, visitorAddress } from "./support/requests.mjs";
+
+const DOCUMENT = resolve(import.meta.dirname, "..", "edge", "api", "openapi.json");
+const METHODS = ["get", "post", "put", "patch", "delete", "options"];
+
+let stack;
+let doc;
+let ajv;
+before(async () => {
+  doc = JSON.parse(await readFile(DOCUMENT, "utf8"));
+  ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
+  ajv.addSchema(doc, "openapi");
+  stack = await startStack();
+  await stack.d1(`INSERT INTO webhooks (id, site_id, url) VALUES ('crm', 'acme-growth', 'http://127.0.0.1:9/hook')`);
+});
+after(async () => {
+  await stack?.stop();
+});
+
+/** The documented operation `method` on `path` (an OpenAPI path template). */
+function operation(template, method) {
+  return doc.paths[template]?.[method];
+}
+
+/** A response object, with a `$ref` to the shared responses followed. */
+function responseObject(op, status) {
+  const found = op.responses[String(status)] ?? op.responses[`${String(status)[0]}XX`] ?? op.responses.default;
+  if (!found?.$ref) return found;
+  return doc.components.responses[found.$ref.split("/").at(-1)];
+}
+
+const exercised = new Set();
+
+/**
+ * Sends a request to a documented operation and checks the answer against
+ * the document. Returns the response (body already read into `.body`).
+ */
+async function call(template, method, path, init = {}) {
+  const op = operation(template, method);
+  assert.ok(op, `${method.toUpperCase()} ${template} is documented`);
+  exercised.add(`${method} ${template}`);
+  const response = await fetch(`${stack.url}${path}`, { method: method.toUpperCase(), redirect: "manual", ...init });
+  const text = await response.text();
+  const where = `${method.toUpperCase()} ${path} → ${response.status}`;
+  const documented = responseObject(op, response.status);
+  assert.ok(documented, `${where} is not a documented status: ${text.slice(0, 300)}`);
+  const type = (response.headers.get("content-type") ?? "").split(";")[0].trim();
+  if (!documented.content) {
+    assert.equal(text, "", `${where}: documented without a body`);
+  } else {
+    assert.ok(type in documented.content, `${where}: ${type} is not documented (${Object.keys(documented.content)})`);
+    if (type.endsWith("json")) {
+      const pointer = jsonPointer(op, response.status, type);
+      const validate = ajv.getSchema(`openapi#${pointer}`);
+      assert.ok(validate, `no schema at ${pointer}`);
+      assert.ok(validate(JSON.parse(text)), `${where}: ${ajv.errorsText(validate.errors)}\n${text.slice(0, 500)}`);
+    }
+  }
+  for (const name of Object.keys(documented.headers ?? {})) {
+    if (["Retry-After", "Allow", "WWW-Authenticate", "Location", "ETag"].includes(name)) {
+      assert.ok(response.headers.get(name), `${where}: documented header ${name} is missing`);
+    }
+  }
+  response.body_text = text;
+  return response;
+}
+
+/** The JSON pointer (inside the document) of a response's schema. */
+function jsonPointer(op, status, type) {
+  const escape = (s) => s.replaceAll("~", "~0").replaceAll("/", "~1");
+  const [template, method] = Object.entries(doc.paths)
+    .flatMap(([t, item]) => METHODS.filter((m) => item[m] === op).map((m) => [t, m]))[0];
+  const key = op.responses[String(status)] ? String(status) : op.responses[`${String(status)[0]}XX`] ? `${String(status)[0]}XX` : "default";
+  const ref = op.responses[key].$ref;
+  const base = ref ? ref.slice(1) : `/paths/${escape(template)}/${method}/responses/${key}`;
+  return `${base}/content/${escape(type)}/schema`;
+}
+
+const json = (body, more = {}) => ({
+  headers: { "Content-Type": "application/json", Origin: stack.url, "CF-Connecting-IP": visitorAddress(), ...more },
+  body,
+});
+const asAdmin = (token = stack.token) => ({ headers: { Authorization: `Bearer ${token}` } });
+
+test("the document is served at /v1/openapi.json as written", async () => {
+  const response = await call("/v1/openapi.json", "get", "/v1/openapi.json");
+  assert.deepEqual(JSON.parse(response.body_text), doc);
+});
+
+test("the form spec answers as documented", async () => {
+  const first = await call("/v1/forms/{form}", "get", "/v1/forms/demo-ebook");
+  await call("/v1/forms/{form}", "get", "/v1/forms/demo-ebook", { headers: { "If-None-Match": first.headers.get("etag") } });
+  await call("/v1/forms/{form}", "get", "/v1/forms/no-such-form");
+});
+
+test("submissions answer as documented, success and every refusal", async () => {
+  const S = "/v1/forms/{form}/submissions";
+  const id = randomUUID();
+  const valid = submission(mqlAnswers("oas@acme.example"), ["content"], "es", { id });
+  const stored = await call(S, "post", SUBMISSIONS, json(valid));
+  assert.equal(stored.status, 201);
+  const replay = await call(S, "post", SUBMISSIONS, json(valid));
+  assert.equal(replay.headers.get("idempotent-replayed"), "true");
+  const statuses = [
+    (await call(S, "post", SUBMISSIONS, json("{not json"))).status,
+    (await call(S, "post", SUBMISSIONS, json(valid, { Origin: "https://evil.example" }))).status,
+    (await call(S, "post", "/v1/forms/no-such-form/submissions", json(valid))).status,
+    (await call(S, "post", SUBMISSIONS, json(submission(mqlAnswers("other@acme.example"), ["content"], "es", { id })))).status,
+    (await call(S, "post", SUBMISSIONS, json(JSON.stringify({ fields: { email: "x".repeat(20_000) } })))).status,
+    (await call(S, "post", SUBMISSIONS, { ...json(valid), headers: { ...json(valid).headers, "Content-Type": "text/plain" } })).status,
+    (await call(S, "post", SUBMISSIONS, json(submission({ email: "not-an-email" })))).status,
+  ];
+  assert.deepEqual(statuses, [400, 403, 404, 409, 413, 415, 422]);
+
+  const address = visitorAddress();
+  let last;
+  for (let i = 0; i < 11; i++) {
+    last = await call(S, "post", SUBMISSIONS, json(submission({ email: `burst${i}@acme.example`, first_name: "B" }), { "CF-Connecting-IP": address }));
+  }
+  assert.equal(last.status, 429);
+
+  const preflight = { "Access-Control-Request-Method": "POST" };
+  assert.equal((await call(S, "options", SUBMISSIONS, { headers: { Origin: stack.url, ...preflight } })).status, 204);
+  assert.equal((await call(S, "options", SUBMISSIONS, { headers: { Origin: "https://evil.example", ...preflight } })).status, 403);
+});
+
+test("offer links answer as documented", async () => {
+  const answer = JSON.parse((await call("/v1/forms/{form}/submissions", "post", SUBMISSIONS, json(submission({ email: "links@acme.example", first_name: "L" })))).body_text);
+  const O = "/v1/offers/{form}/{submission}";
+  assert.equal((await call(O, "get", answer.offer.url)).status, 302);
+  assert.equal((await call(O, "get", answer.offer.url.replace(/sig=./, "sig=x"))).status, 403);
+  const past = Math.floor(Date.now() / 1000) - 60;
+  const sig = createHmac("sha256", stack.offerKey).update(`demo-ebook\n${answer.submission_id}\n${past}`).digest("hex");
+  assert.equal((await call(O, "get", `/v1/offers/demo-ebook/${answer.submission_id}?expires=${past}&sig=${sig}`)).status, 410);
+});
+
+test("admin routes answer as documented, with and without the token", async () => {
+  const admin = [
+    ["/v1/leads", "/v1/leads"],
+    ["/v1/sites/{site}/consents/verify", "/v1/sites/acme-growth/consents/verify"],
+    ["/v1/sites/{site}/deliveries", "/v1/sites/acme-growth/deliveries"],
+    ["/v1/sites/{site}/webhooks", "/v1/sites/acme-growth/webhooks"],
+  ];
+  for (const [template, path] of admin) {
+    assert.equal((await call(template, "get", path, asAdmin())).status, 200, path);
+    assert.equal((await call(template, "get", path)).status, 401, path);
+  }
+  assert.equal((await call("/v1/leads", "get", "/v1/leads?limit=0", asAdmin())).status, 400);
+});
+
+test("a method a path does not serve is a documented 405 naming the ones it does", async () => {
+  for (const [template, item] of Object.entries(doc.paths)) {
+    const path = template.replace(/\{[^}]+\}/g, "x1");
+    const response = await fetch(`${stack.url}${path}`, { method: "DELETE" });
+    assert.equal(response.status, 405, `DELETE ${path}`);
+    const allowed = response.headers.get("allow").split(", ").map((m) => m.toLowerCase()).sort();
+    assert.deepEqual(allowed, METHODS.filter((m) => item[m]).sort(), `Allow of ${template}`);
+  }
+});
+
+test("every documented operation was called above", () => {
+  const documented = Object.entries(doc.paths).flatMap(([template, item]) =>
+    METHODS.filter((m) => item[m]).map((m) => `${m} ${template}`),
+  );
+  assert.deepEqual(documented.filter((op) => !exercised.has(op)), []);
+});
