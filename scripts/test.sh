@@ -59,7 +59,7 @@ stage "widget tests in headless Chromium (wasm-bindgen-test)" tests env \
   cargo test -p embudo-widget --target "$WASM"
 stage "fuzz smoke run (cargo fuzz, ${FUZZ_SECONDS:-5}s per target)" gate scripts/fuzz.sh
 stage "build the widget" gate scripts/build-widget.sh
-stage "build the edge" gate scripts/build-edge.sh
+stage "build the edge (and its fault-injection test build)" gate scripts/build-edge.sh --faults
 stage "API and browser end-to-end tests (wrangler dev + D1 + Chromium)" tests \
   node --test --test-reporter=spec tests/*.test.mjs
 

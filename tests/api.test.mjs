@@ -80,6 +80,16 @@ describe("a valid submission", () => {
     assert.deepEqual(changes, [{ from_stage: null, to_stage: "mql", actor: "rule" }]);
   });
 
+  test("is stored even when it asks for injected faults: the deployed build has no such switch", async () => {
+    const response = await post(SUBMISSIONS, body({ email: "faults@acme.example", first_name: "Fausto" }), {
+      "Content-Type": "application/json",
+      "Embudo-Fault": "d1-write=all",
+    });
+    assert.equal(response.status, 201);
+    const [{ n }] = await stack.d1("SELECT count(*) AS n FROM leads WHERE email_key = 'faults@acme.example'");
+    assert.equal(n, 1);
+  });
+
   test("from a competitor is stored as disqualified", async () => {
     const response = await post(SUBMISSIONS, body({ email: "spy@rivalgrowth.example", first_name: "Eve" }));
     assert.equal(response.status, 201);

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use worker::{query, D1Database, D1PreparedStatement};
 
 use crate::error::{Error, Result};
+use crate::faults::Faults;
 use crate::handoff;
 use crate::ledger::{self, Event, Receipt};
 
@@ -136,28 +137,39 @@ pub struct Stored {
 const TRANSIENT_TRIES: u32 = 4;
 const TRANSIENT_FIRST_WAIT_MS: u64 = 100;
 
-/// Stores `submission` under id `id` for `site`: merges it into the
-/// person's lead (one per site and normalised e-mail), re-qualifies the lead
-/// with its whole history, records a stage change and the handoff to sales,
-/// and appends its consents to the site's ledger, all in one batch.
+/// A checked submission on its way into D1, with what storing it needs.
+pub struct Intake<'a> {
+    /// The site the form belongs to.
+    pub site: &'a str,
+    /// The form's qualification rules.
+    pub rules: &'a RuleSet,
+    /// The submission's id.
+    pub id: &'a str,
+    /// The SHA-256 of the body as sent, to tell replays from reuses.
+    pub body_hash: &'a str,
+    /// The keyed hash of the visitor's address, for the consent ledger.
+    pub ip_hash: Option<String>,
+    /// The validated submission.
+    pub submission: ValidSubmission,
+    /// Test-build faults (none in a deployed build).
+    pub faults: Faults,
+}
+
+/// Stores the intake's submission: merges it into the person's lead (one
+/// per site and normalised e-mail), re-qualifies the lead with its whole
+/// history, records a stage change and the handoff to sales, and appends its
+/// consents to the site's ledger, all in one batch.
 ///
 /// Passing D1 failures are retried with backoff. Trying again is safe: a
 /// batch that did commit makes the next try find its own submission id and
 /// answer as a replay.
-pub async fn store(
-    db: &D1Database,
-    site: &str,
-    rules: &RuleSet,
-    id: &str,
-    body_hash: &str,
-    ip_hash: Option<String>,
-    submission: ValidSubmission,
-) -> Result<Stored> {
+pub async fn store(db: &D1Database, intake: &Intake<'_>) -> Result<Stored> {
     let mut wait_ms = TRANSIENT_FIRST_WAIT_MS;
     let mut tries = 1;
     loop {
-        match store_moving(db, site, rules, id, body_hash, &ip_hash, &submission).await {
+        match store_moving(db, intake).await {
             Err(error) if error.is_transient() && tries < TRANSIENT_TRIES => {
+                let id = intake.id;
                 worker::console_warn!("store {id}: {error}; trying again in {wait_ms} ms");
                 worker::Delay::from(std::time::Duration::from_millis(wait_ms)).await;
                 wait_ms *= 2;
@@ -169,25 +181,16 @@ pub async fn store(
 }
 
 /// [`store_once`] until the site's consent chain holds still.
-async fn store_moving(
-    db: &D1Database,
-    site: &str,
-    rules: &RuleSet,
-    id: &str,
-    body_hash: &str,
-    ip_hash: &Option<String>,
-    submission: &ValidSubmission,
-) -> Result<Stored> {
+async fn store_moving(db: &D1Database, intake: &Intake<'_>) -> Result<Stored> {
     for _ in 0..LEDGER_RETRIES {
-        if let Some(stored) =
-            store_once(db, site, rules, id, body_hash, ip_hash, submission).await?
-        {
+        if let Some(stored) = store_once(db, intake).await? {
             return Ok(stored);
         }
     }
     Err(Error::Storage {
         reason: format!(
-            "the consent chain of {site} kept moving; gave up after {LEDGER_RETRIES} tries"
+            "the consent chain of {} kept moving; gave up after {LEDGER_RETRIES} tries",
+            intake.site
         ),
     })
 }
@@ -307,15 +310,17 @@ async fn submission_count(db: &D1Database, site: &str, key: &str) -> Result<usiz
 }
 
 /// One try of [`store`]; `None` when the consent chain moved under it.
-async fn store_once(
-    db: &D1Database,
-    site: &str,
-    rules: &RuleSet,
-    id: &str,
-    body_hash: &str,
-    ip_hash: &Option<String>,
-    submission: &ValidSubmission,
-) -> Result<Option<Stored>> {
+async fn store_once(db: &D1Database, intake: &Intake<'_>) -> Result<Option<Stored>> {
+    let Intake {
+        site,
+        rules,
+        id,
+        body_hash,
+        ip_hash,
+        submission,
+        faults,
+    } = intake;
+    let (site, id, body_hash) = (*site, *id, *body_hash);
     let key = submission.email.dedupe_key();
     let (from, mut history) = match known(db, site, &key).await? {
         Some(known) => (Some(known.stage), known.history),
@@ -367,6 +372,7 @@ async fn store_once(
     let (move_statements, handoff) = record_move(db, site, &key, id, email, from, &judged, &at)?;
     batch.extend(move_statements);
     batch.extend(ledger_statements);
+    faults.before_write()?;
     if let Err(error) = db.batch(batch).await {
         let text = error.to_string();
         // Another post with this id won the race (or an earlier try of this

@@ -10,6 +10,7 @@ pub mod body;
 pub mod capture;
 pub mod digest;
 pub mod error;
+pub mod faults;
 pub mod forms;
 pub mod handoff;
 pub mod leads;

@@ -5,9 +5,10 @@ use embudo_shared::Submission;
 use serde::Serialize;
 use worker::{D1Database, Env, Request, Response};
 
-use crate::capture::{self, Seen};
+use crate::capture::{self, Intake, Seen};
 use crate::digest::sha256_hex;
 use crate::error::{Error, Result};
+use crate::faults::Faults;
 use crate::forms::{self, Form};
 use crate::origin::{self, Caller};
 use crate::{body, handoff, ledger, limit, offer, spam, turnstile, DB_BINDING};
@@ -73,16 +74,16 @@ async fn accept(mut req: Request, env: &Env, db: &D1Database, form: &Form) -> Re
         turnstile::verify(env, token, ip.as_deref(), &id).await?;
     }
     let valid = submission.validate(&form.spec, &Tables)?;
-    let stored = capture::store(
-        db,
-        &form.site,
-        &form.spec.qualification,
-        &id,
-        &body_hash,
+    let intake = Intake {
+        site: &form.site,
+        rules: &form.spec.qualification,
+        id: &id,
+        body_hash: &body_hash,
         ip_hash,
-        valid,
-    )
-    .await?;
+        submission: valid,
+        faults: Faults::of(&req),
+    };
+    let stored = capture::store(db, &intake).await?;
     for event in &stored.handoffs {
         // The deliveries are in D1 already; one that cannot be queued now
         // stays pending there, so the visitor's answer does not wait on it.

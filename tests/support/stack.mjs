@@ -50,11 +50,12 @@ async function waitUntilServing(url, child, output, timeoutMs = 90_000) {
 
 /**
  * Starts the stack. `vars` adds to or overrides the Worker's secrets and
- * variables (a Turnstile stand-in's URL, say). Returns its base URL, the API
+ * variables (a Turnstile stand-in's URL, say); `faults: true` serves the
+ * test-only build with fault injection (scripts/build-edge.sh --faults). Returns its base URL, the API
  * token, the secrets it was given, `d1(sql)` to query the database behind it,
  * and `stop()`.
  */
-export async function startStack(vars = {}) {
+export async function startStack(vars = {}, { faults = false } = {}) {
   const state = await mkdtemp(join(tmpdir(), "embudo-d1-"));
   const token = randomBytes(24).toString("hex");
   const envFile = join(state, "test.vars");
@@ -78,7 +79,7 @@ export async function startStack(vars = {}) {
   const port = await freePort();
   const child = spawn(
     WRANGLER,
-    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state,
+    ["dev", ...(faults ? ["build-faults/index.js"] : []), "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state,
      "--env-file", envFile, "--log-level", "warn", "--show-interactive-dev-session=false"],
     { cwd: EDGE, env: ENV, detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
