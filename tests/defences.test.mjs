@@ -4,7 +4,7 @@
 // siteverify.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
+import { serve } from "./support/local-server.mjs";
 import { startStack } from "./support/stack.mjs";
 import { SUBMISSIONS, expectProblem, poster, submission, visitorAddress } from "./support/requests.mjs";
 
@@ -12,27 +12,21 @@ import { SUBMISSIONS, expectProblem, poster, submission, visitorAddress } from "
  * Stands in for siteverify: the token "pass" passes, "verify-down" makes it
  * fail as a server, anything else is refused. Records what it was asked.
  */
-function startSiteverify() {
+async function startSiteverify() {
   const asked = [];
-  const server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk) => (body += chunk));
-    req.on("end", () => {
-      const check = JSON.parse(body);
-      asked.push(check);
-      if (check.response === "verify-down") {
-        res.writeHead(502).end("bad gateway");
-        return;
-      }
-      const verdict = check.secret === "test-turnstile-secret" && check.response === "pass"
-        ? { success: true, "error-codes": [] }
-        : { success: false, "error-codes": ["invalid-input-response"] };
-      res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(verdict));
-    });
+  const server = await serve((_req, body, res) => {
+    const check = JSON.parse(body);
+    asked.push(check);
+    if (check.response === "verify-down") {
+      res.writeHead(502).end("bad gateway");
+      return;
+    }
+    const verdict = check.secret === "test-turnstile-secret" && check.response === "pass"
+      ? { success: true, "error-codes": [] }
+      : { success: false, "error-codes": ["invalid-input-response"] };
+    res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(verdict));
   });
-  return new Promise((done) =>
-    server.listen(0, "127.0.0.1", () => done({ server, asked, url: `http://127.0.0.1:${server.address().port}/siteverify` })),
-  );
+  return { ...server, asked, url: `${server.url}/siteverify` };
 }
 
 let stack;
@@ -48,7 +42,7 @@ before(async () => {
 });
 after(async () => {
   await stack?.stop();
-  siteverify?.server.close();
+  siteverify?.close();
 });
 
 const post = (...args) => poster(stack)(...args);

@@ -5,28 +5,22 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { createServer } from "node:http";
+import { serve } from "./support/local-server.mjs";
 import { startStack } from "./support/stack.mjs";
 import { SUBMISSIONS, expectProblem, mqlAnswers, poster, submission } from "./support/requests.mjs";
 
 /** A sales tool's webhook receiver: records every request; each path answers its own way. */
-function startReceiver() {
+async function startReceiver() {
   const received = [];
-  const server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk) => (body += chunk));
-    req.on("end", () => {
-      received.push({ path: req.url, headers: req.headers, body, at: Date.now() });
-      const tries = received.filter((r) => r.path === req.url).length;
-      // /crm takes everything; /flaky fails its first request; /down always fails.
-      const ok = req.url === "/crm" || (req.url === "/flaky" && tries > 1);
-      res.writeHead(ok ? 200 : 500, { "Content-Type": "text/plain" });
-      res.end(ok ? "thanks" : "receiver is down");
-    });
+  const server = await serve((req, body, res) => {
+    received.push({ path: req.url, headers: req.headers, body, at: Date.now() });
+    const tries = received.filter((r) => r.path === req.url).length;
+    // /crm takes everything; /flaky fails its first request; /down always fails.
+    const ok = req.url === "/crm" || (req.url === "/flaky" && tries > 1);
+    res.writeHead(ok ? 200 : 500, { "Content-Type": "text/plain" });
+    res.end(ok ? "thanks" : "receiver is down");
   });
-  return new Promise((done) =>
-    server.listen(0, "127.0.0.1", () => done({ server, received, url: `http://127.0.0.1:${server.address().port}` })),
-  );
+  return { ...server, received };
 }
 
 let stack;
@@ -48,7 +42,7 @@ before(async () => {
 });
 after(async () => {
   await stack?.stop();
-  receiver?.server.close();
+  receiver?.close();
 });
 
 const post = (...args) => poster(stack)(...args);
