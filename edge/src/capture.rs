@@ -4,7 +4,7 @@
 use embudo_shared::qualify::{Fired, GroupTotal, Profile, RuleSet};
 use embudo_shared::{qualify, History, Outcome, Stage, ValidSubmission};
 use serde::{Deserialize, Serialize};
-use worker::{query, D1Database, D1PreparedStatement};
+use worker::{query, D1Database, D1PreparedStatement, D1Result};
 
 use crate::error::{Error, Result};
 use crate::faults::Faults;
@@ -83,44 +83,56 @@ struct Known {
     history: Vec<ValidSubmission>,
 }
 
-async fn known(db: &D1Database, site: &str, email_key: &str) -> Result<Option<Known>> {
+/// What a submission is stored against: the person's lead, if any, and the
+/// tail of the site's consent chain.
+struct Before {
+    known: Option<Known>,
+    tail: String,
+}
+
+/// Reads the person's lead with its whole history and the site's chain tail
+/// in one query (one D1 round trip instead of three).
+async fn before(db: &D1Database, site: &str, email_key: &str) -> Result<Before> {
     #[derive(Deserialize)]
-    struct LeadRow {
-        id: i64,
-        stage: Stage,
+    struct Row {
+        lead_id: Option<i64>,
+        stage: Option<Stage>,
+        data: Option<String>,
+        tail: Option<String>,
     }
-    #[derive(Deserialize)]
-    struct DataRow {
-        data: String,
-    }
-    let lead: Option<LeadRow> = query!(
+    let rows: Vec<Row> = query!(
         db,
-        "SELECT id, stage FROM leads WHERE site_id = ?1 AND email_key = ?2",
+        "SELECT l.id AS lead_id, l.stage, s.data,
+                (SELECT hash FROM consent_events WHERE site_id = ?1 ORDER BY id DESC LIMIT 1) AS tail
+           FROM (SELECT 1) AS one
+           LEFT JOIN leads l ON l.site_id = ?1 AND l.email_key = ?2
+           LEFT JOIN submissions s ON s.lead_id = l.id
+          ORDER BY s.created_at, s.rowid",
         site,
         email_key
-    )?
-    .first(None)
-    .await?;
-    let Some(lead) = lead else { return Ok(None) };
-    let rows: Vec<DataRow> = query!(
-        db,
-        "SELECT data FROM submissions WHERE lead_id = ?1 ORDER BY created_at, rowid",
-        lead.id
     )?
     .all()
     .await?
     .results()?;
+    let tail = rows
+        .first()
+        .and_then(|row| row.tail.clone())
+        .unwrap_or_else(|| ledger::GENESIS.to_owned());
+    let Some((lead, stage)) = rows.first().and_then(|row| row.lead_id.zip(row.stage)) else {
+        return Ok(Before { known: None, tail });
+    };
     let history = rows
         .iter()
-        .map(|row| serde_json::from_str(&row.data))
+        .filter_map(|row| row.data.as_deref())
+        .map(serde_json::from_str)
         .collect::<Result<_, _>>()
         .map_err(|error| Error::Storage {
-            reason: format!("lead {} has an unreadable submission: {error}", lead.id),
+            reason: format!("lead {lead} has an unreadable submission: {error}"),
         })?;
-    Ok(Some(Known {
-        stage: lead.stage,
-        history,
-    }))
+    Ok(Before {
+        known: Some(Known { stage, history }),
+        tail,
+    })
 }
 
 /// What storing a submission gave: the visitor's answer, and the handoff
@@ -296,17 +308,20 @@ fn record_move(
     Ok((statements, event.map(|event| event.id)))
 }
 
-/// How many submissions the person's lead holds.
-async fn submission_count(db: &D1Database, site: &str, key: &str) -> Result<usize> {
-    let n: Option<i64> = query!(
-        db,
-        &format!("SELECT count(*) AS n FROM submissions WHERE lead_id = {LEAD_OF}"),
-        site,
-        key
-    )?
-    .first(Some("n"))
-    .await?;
-    Ok(usize::try_from(n.unwrap_or(0)).unwrap_or(0))
+/// The count a batch's closing `SELECT count(*) AS n` gave.
+fn count_of(result: Option<&D1Result>) -> Result<usize> {
+    #[derive(Deserialize)]
+    struct Count {
+        n: i64,
+    }
+    let counted = match result {
+        Some(result) => result.results::<Count>()?,
+        None => Vec::new(),
+    };
+    Ok(counted
+        .first()
+        .and_then(|count| usize::try_from(count.n).ok())
+        .unwrap_or(0))
 }
 
 /// One try of [`store`]; `None` when the consent chain moved under it.
@@ -322,7 +337,8 @@ async fn store_once(db: &D1Database, intake: &Intake<'_>) -> Result<Option<Store
     } = intake;
     let (site, id, body_hash) = (*site, *id, *body_hash);
     let key = submission.email.dedupe_key();
-    let (from, mut history) = match known(db, site, &key).await? {
+    let before = before(db, site, &key).await?;
+    let (from, mut history) = match before.known {
         Some(known) => (Some(known.stage), known.history),
         None => (None, Vec::new()),
     };
@@ -346,8 +362,8 @@ async fn store_once(db: &D1Database, intake: &Intake<'_>) -> Result<Option<Store
             at: at.clone(),
         })
         .collect();
-    let prev = ledger::tail(db, site).await?;
-    let (ledger_statements, receipts) = ledger::append(db, LEAD_OF, site, &key, &prev, &events)?;
+    let (ledger_statements, receipts) =
+        ledger::append(db, LEAD_OF, site, &key, &before.tail, &events)?;
 
     let (data, receipts_json) = (json(submission)?, json(&receipts)?);
     let mut batch = vec![
@@ -372,28 +388,39 @@ async fn store_once(db: &D1Database, intake: &Intake<'_>) -> Result<Option<Store
     let (move_statements, handoff) = record_move(db, site, &key, id, email, from, &judged, &at)?;
     batch.extend(move_statements);
     batch.extend(ledger_statements);
+    // Last, inside the same transaction: how many submissions the lead has
+    // now, to notice a concurrent post for the same person.
+    batch.push(query!(
+        db,
+        &format!("SELECT count(*) AS n FROM submissions WHERE lead_id = {LEAD_OF}"),
+        site,
+        &key
+    )?);
     faults.before_write()?;
-    if let Err(error) = db.batch(batch).await {
-        let text = error.to_string();
-        // Another post with this id won the race (or an earlier try of this
-        // one did commit): answer as a replay would.
-        if text.contains("UNIQUE constraint failed: submissions.id") {
-            return match seen(db, id, body_hash).await? {
-                Seen::Replay(answer) => Ok(Some(Stored {
-                    answer,
-                    handoffs: Vec::new(),
-                })),
-                _ => Err(Error::IdConflict { id: id.to_owned() }),
-            };
+    let results = match db.batch(batch).await {
+        Ok(results) => results,
+        Err(error) => {
+            let text = error.to_string();
+            // Another post with this id won the race (or an earlier try of this
+            // one did commit): answer as a replay would.
+            if text.contains("UNIQUE constraint failed: submissions.id") {
+                return match seen(db, id, body_hash).await? {
+                    Seen::Replay(answer) => Ok(Some(Stored {
+                        answer,
+                        handoffs: Vec::new(),
+                    })),
+                    _ => Err(Error::IdConflict { id: id.to_owned() }),
+                };
+            }
+            // Another submission extended the consent chain first: try again.
+            if text.contains("UNIQUE constraint failed: consent_events") {
+                return Ok(None);
+            }
+            return Err(error.into());
         }
-        // Another submission extended the consent chain first: try again.
-        if text.contains("UNIQUE constraint failed: consent_events") {
-            return Ok(None);
-        }
-        return Err(error.into());
-    }
+    };
     let mut handoffs: Vec<String> = handoff.into_iter().collect();
-    if submission_count(db, site, &key).await? != history.submissions.len() {
+    if count_of(results.last())? != history.submissions.len() {
         // Concurrent posts for the same person: each qualified a history
         // without the other. Qualify the whole history once more.
         handoffs.extend(requalify(db, site, &key, id, rules, &at).await?);
@@ -417,9 +444,12 @@ async fn requalify(
     rules: &RuleSet,
     at: &str,
 ) -> Result<Option<String>> {
-    let lead = known(db, site, key).await?.ok_or_else(|| Error::Storage {
-        reason: "the lead just written is gone".into(),
-    })?;
+    let lead = before(db, site, key)
+        .await?
+        .known
+        .ok_or_else(|| Error::Storage {
+            reason: "the lead just written is gone".into(),
+        })?;
     let email = match lead.history.last() {
         Some(latest) => latest.email.as_str().to_owned(),
         None => return Ok(None),

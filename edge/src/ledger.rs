@@ -74,18 +74,6 @@ pub struct Receipt {
     pub event: String,
 }
 
-/// The hash at the tail of `site`'s chain.
-pub async fn tail(db: &D1Database, site: &str) -> Result<String> {
-    let last: Option<String> = query!(
-        db,
-        "SELECT hash FROM consent_events WHERE site_id = ?1 ORDER BY id DESC LIMIT 1",
-        site
-    )?
-    .first(Some("hash"))
-    .await?;
-    Ok(last.unwrap_or_else(|| GENESIS.to_owned()))
-}
-
 /// The statements appending `events` after `prev`, the lead found by
 /// `lead_of` (SQL with `?1` = site and `?2` = e-mail key bound to
 /// `site`/`key`), and the receipts.
