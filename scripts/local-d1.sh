@@ -8,12 +8,9 @@ set -euo pipefail
 
 persist=()
 [ -n "${1:-}" ] && persist=(--persist-to "$1")
-forms_sql="$ROOT/target/forms.sql"
-mkdir -p "$ROOT/target"
-cargo run -q -p embudo-shared --bin embudo-spec -- sql "$ROOT"/edge/forms/*.toml >"$forms_sql"
 
 cd "$ROOT/edge"
 # CI=true answers wrangler's "apply these migrations?" prompt.
 CI=true wrangler d1 migrations apply embudo --local "${persist[@]}" >/dev/null
 wrangler d1 execute embudo --local "${persist[@]}" --file "$ROOT/edge/sites/sites.sql" >/dev/null
-wrangler d1 execute embudo --local "${persist[@]}" --file "$forms_sql" >/dev/null
+"$ROOT/scripts/load-forms.sh" "${persist[@]}" >/dev/null
