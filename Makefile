@@ -4,7 +4,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 PORT ?= 8787
 
-.PHONY: dev test bootstrap build widget edge bench fuzz
+.PHONY: dev test bootstrap build widget edge bench fuzz forms
 .DEFAULT_GOAL := dev
 
 ## Build everything and serve the product locally (wrangler dev + local D1).
@@ -26,6 +26,10 @@ widget: bootstrap
 
 edge: bootstrap
 	scripts/build-edge.sh
+
+## Load form specs into D1 (check first): make forms [SPECS="edge/forms/x.toml"] [REMOTE=1].
+forms: bootstrap
+	scripts/load-forms.sh $(if $(REMOTE),--remote) $(SPECS)
 
 ## Measure: shared's validation + qualification per submission, the widget's size.
 bench: bootstrap
