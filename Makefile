@@ -4,7 +4,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 PORT ?= 8787
 
-.PHONY: dev test bootstrap build widget edge bench fuzz forms
+.PHONY: dev test bootstrap build widget edge bench bench-edge fuzz forms
 .DEFAULT_GOAL := dev
 
 ## Build everything and serve the product locally (wrangler dev + local D1).
@@ -34,6 +34,10 @@ forms: bootstrap
 ## Measure: shared's validation + qualification per submission, the widget's size.
 bench: bootstrap
 	scripts/bench.sh
+
+## Load the edge under wrangler dev: submissions/s, p50/p99 at 1 and 50 connections, against a one-insert floor.
+bench-edge: bootstrap
+	scripts/bench-edge.sh
 
 ## Fuzz shared's spec parsing and validation; FUZZ_SECONDS=600 make fuzz for a long run.
 fuzz: bootstrap

@@ -20,7 +20,7 @@ const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
 const ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" };
 
 /** A port nothing listens on right now, chosen by the kernel. */
-async function freePort() {
+export async function freePort() {
   return new Promise((done, fail) => {
     const server = createServer();
     server.once("error", fail);

@@ -1,0 +1,468 @@
+// `make bench-edge`: how many realistic submissions per second the edge
+// takes on loopback, and how fast it answers, at 1 and at 50 concurrent
+// connections, beside two reference Workers built and run the same way in
+// the same run: the floor (one D1 insert per submission: D1 has a single
+// writer, so nothing that stores can beat it) and the ceiling (stores
+// nothing). Prints a markdown table with the ratios and writes it to
+// target/bench-edge.md. Build the three Workers first (scripts/bench-edge.sh).
+//
+// Settings (environment):
+//   BENCH_CONCURRENCY  connection counts, comma-separated    (default 1,50)
+//   BENCH_REQUESTS     measured requests at each count        (default 300,600)
+//   BENCH_WARMUP       unmeasured requests before each run    (default 30,100)
+//   BENCH_RUNS         runs per Worker and count; medians     (default 3)
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { Agent, request } from "node:http";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { ENV, LOGS, ROOT, run, startWorker, WRANGLER } from "./servers.mjs";
+
+const FORM = "demo-ebook";
+const PATH = `/v1/forms/${FORM}/submissions`;
+
+/** A comma-separated list of positive integers from the environment. */
+function counts(name, fallback) {
+  const text = process.env[name] ?? fallback;
+  const values = text.split(",").map((part) => Number(part.trim()));
+  if (values.some((n) => !Number.isInteger(n) || n < 1)) {
+    throw new Error(`${name} must be positive integers separated by commas, not ${JSON.stringify(text)}`);
+  }
+  return values;
+}
+
+const CONCURRENCY = counts("BENCH_CONCURRENCY", "1,50");
+const REQUESTS = counts("BENCH_REQUESTS", "300,600");
+const WARMUP = counts("BENCH_WARMUP", "30,100");
+const [RUNS] = counts("BENCH_RUNS", "3");
+for (const [name, list] of [["BENCH_REQUESTS", REQUESTS], ["BENCH_WARMUP", WARMUP]]) {
+  if (list.length !== CONCURRENCY.length) {
+    throw new Error(`${name} needs one count per BENCH_CONCURRENCY entry (${CONCURRENCY.join(",")})`);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Realistic submissions: what the demo form's widget posts (see
+// edge/forms/demo-ebook.toml), each from a different person on a different
+// address, so no lead is merged, no id replayed and no per-IP limit shared.
+
+const PEOPLE = [
+  ["Ana", "ana"], ["Bruno", "bruno"], ["Carmen", "carmen"], ["Diego", "diego"], ["Elena", "elena"],
+  ["Fernando", "fernando"], ["Gabriela", "gabriela"], ["Inés", "ines"], ["Javier", "javier"], ["Lucía", "lucia"],
+];
+const COMPANIES = [
+  ["Acme Industrial", "acme.example"], ["Globex Logística", "globex.example"],
+  ["Initech Software", "initech.example"], ["Umbrella Salud", "umbrella.example"],
+];
+const ROLES = ["Directora de Marketing", "Head of Growth", "CMO", "Analista de datos", "Responsable de ventas"];
+const SIZES = ["1-9", "10-49", "50-249", "250-999", "1000+"];
+const COUNTRIES = ["ES", "MX", "AR", "CO", "US", "GB"];
+
+/** Numbers every request, across Workers and runs: unique e-mails and addresses. */
+let sent = 0;
+
+/** The `n`th submission: its body and the client address it comes from. */
+function submission(n, page) {
+  const [firstName, slug] = PEOPLE[n % PEOPLE.length];
+  const [company, domain] = COMPANIES[n % COMPANIES.length];
+  const fields = {
+    email: `${slug}.${n}@${domain}`,
+    first_name: firstName,
+    company,
+    job_role: ROLES[n % ROLES.length],
+    company_size: SIZES[n % SIZES.length],
+    country: COUNTRIES[n % COUNTRIES.length],
+    utm_source: "newsletter",
+    utm_campaign: "guia-inbound",
+  };
+  // Some people leave a phone or tick more than the required consent, as
+  // on the real form; the mix is the same for every Worker.
+  if (n % 3 === 0) fields.phone = `+34 600 ${String(n % 1000).padStart(3, "0")} ${String((n * 7) % 1000).padStart(3, "0")}`;
+  const consents = { content: true };
+  if (n % 4 === 0) consents.sales = true;
+  if (n % 5 === 0) consents.newsletter = true;
+  const body = JSON.stringify({
+    id: randomUUID(),
+    fields,
+    consents,
+    locale: n % 2 === 0 ? "es" : "en",
+    // More than the edge's 2 s minimum fill time: a person, not a bot.
+    context: { page, elapsed_ms: 5_000 + (n % 20_000) },
+  });
+  const ip = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+  return { body, ip };
+}
+
+// ---------------------------------------------------------------------------
+// Sending: N workers over a keep-alive agent of N sockets, each posting one
+// submission after another until the run's count is reached.
+
+/** Posts one submission; resolves with its status, answer and time in ms. */
+function post(target, agent, { body, ip }) {
+  return new Promise((done) => {
+    const started = process.hrtime.bigint();
+    let finished = false;
+    // A broken response may also fail its request: count it once.
+    const finish = (status, text) => {
+      if (finished) return;
+      finished = true;
+      done({ status, text, ms: Number(process.hrtime.bigint() - started) / 1e6 });
+    };
+    const req = request(
+      {
+        agent,
+        host: "127.0.0.1",
+        port: target.port,
+        method: "POST",
+        path: PATH,
+        headers: {
+          "Content-Type": "application/json",
+          "Content-Length": Buffer.byteLength(body),
+          Origin: target.url,
+          "CF-Connecting-IP": ip,
+        },
+      },
+      (res) => {
+        const chunks = [];
+        res.on("data", (chunk) => chunks.push(chunk));
+        res.on("end", () => finish(res.statusCode, Buffer.concat(chunks).toString()));
+        res.on("error", (error) => finish(0, `response broke: ${error.message}`));
+      },
+    );
+    req.on("error", (error) => finish(0, `request failed: ${error.message}`));
+    req.end(body);
+  });
+}
+
+/** Why an answer is not a stored submission, or null when it is one. */
+function refusal(worker, { status, text }) {
+  if (status < 200 || status > 299) return `${status} ${text}`;
+  let answer;
+  try {
+    answer = JSON.parse(text);
+  } catch {
+    return `${status} but not JSON: ${text}`;
+  }
+  if (typeof answer.submission_id !== "string") return `${status} without a submission_id: ${text}`;
+  // The edge gives a bot a success-looking answer without receipts; a real
+  // submission always has its required consent's receipt.
+  if (worker.receipts && !(answer.consents?.length > 0)) return `${status} without receipts (the bot decoy?): ${text}`;
+  return null;
+}
+
+/** Sends `count` submissions over `concurrency` connections; times each. */
+async function load(worker, agent, concurrency, count) {
+  const latencies = [];
+  const errors = [];
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        next += 1;
+        sent += 1;
+        const answer = await post(worker, agent, submission(sent, `${worker.url}/`));
+        const why = refusal(worker, answer);
+        if (why) errors.push(why);
+        else worker.accepted += 1;
+        latencies.push(answer.ms);
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  latencies.sort((a, b) => a - b);
+  return {
+    perSecond: (count - errors.length) / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    errors,
+  };
+}
+
+/** The nearest-rank percentile of sorted values. */
+function percentile(sorted, p) {
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+// ---------------------------------------------------------------------------
+// Quiet before measuring: wrangler dev goes on working after a Worker's last
+// answer (it logs every D1 call the Worker made, and lags behind under load),
+// and on 2 CPUs that would slow whichever Worker is measured next.
+
+/** The machine's idle and total CPU time so far, from /proc/stat. */
+async function cpuTimes() {
+  const text = await readFile("/proc/stat", "utf8");
+  const ticks = text.split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+  // idle + iowait
+  return { idle: ticks[3] + (ticks[4] ?? 0), total: ticks.reduce((a, b) => a + b, 0) };
+}
+
+/**
+ * Waits until the CPUs are at least 85% idle over half a second, for at most
+ * `limitMs`. Returns false if they never were (something else kept the
+ * machine busy), so the report can say so.
+ */
+async function settle(limitMs = 20_000) {
+  const deadline = Date.now() + limitMs;
+  try {
+    while (Date.now() < deadline) {
+      const before = await cpuTimes();
+      await new Promise((later) => setTimeout(later, 500));
+      const after = await cpuTimes();
+      if ((after.idle - before.idle) / Math.max(1, after.total - before.total) >= 0.85) return true;
+    }
+    return false;
+  } catch {
+    // No /proc (not Linux): a fixed pause instead.
+    await new Promise((later) => setTimeout(later, 2_000));
+    return true;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The three Workers.
+
+async function startEdge() {
+  const key = () => randomBytes(24).toString("hex");
+  return startWorker({
+    name: "edge",
+    dir: join(ROOT, "edge"),
+    // The edge's secrets (scripts/dev.sh names them), random for each run.
+    secrets: { ADMIN_TOKEN: key(), IP_HASH_KEY: key(), OFFER_LINK_KEY: key(), WEBHOOK_SIGNING_KEY: key() },
+    // Migrations, the demo site and the form specs, as make dev and the tests have them.
+    prepare: (state) => run(join(ROOT, "scripts", "local-d1.sh"), [state], { env: ENV }),
+  });
+}
+
+async function startFloor() {
+  const dir = join(ROOT, "bench", "edge", "floor");
+  return startWorker({
+    name: "floor",
+    dir,
+    prepare: (state) =>
+      run(WRANGLER, ["d1", "migrations", "apply", "bench-floor", "--local", "--persist-to", state], { cwd: dir, env: ENV }),
+  });
+}
+
+async function startCeiling() {
+  return startWorker({ name: "ceiling", dir: join(ROOT, "bench", "edge", "ceiling") });
+}
+
+const WORKERS = [
+  { key: "edge", label: "edge (embudo-edge)", database: "embudo", receipts: true, start: startEdge },
+  { key: "floor", label: "floor (one D1 insert)", database: "bench-floor", receipts: false, start: startFloor },
+  { key: "ceiling", label: "ceiling (stores nothing)", database: null, receipts: false, start: startCeiling },
+];
+
+// ---------------------------------------------------------------------------
+
+/** How many errors of each status, e.g. " (500 ×12, 503 ×3)"; "" for none. */
+function statuses(errors) {
+  if (errors.length === 0) return "";
+  const counted = kinds(errors.map((error) => error.split(" ")[0]));
+  return ` (${counted.map(([status, n]) => `${status} ×${n}`).join(", ")})`;
+}
+
+/** Each distinct error with how often it came, most frequent first. */
+function kinds(errors) {
+  const counted = new Map();
+  for (const error of errors) counted.set(error, (counted.get(error) ?? 0) + 1);
+  return [...counted].sort((a, b) => b[1] - a[1]);
+}
+
+/**
+ * The distinct lines of a server's output worth reading, in order of last
+ * appearance: without colours, stack frames, or wrangler's complaint that
+ * it cannot fetch `Request.cf` (this machine has no internet).
+ */
+function distinctLines(text) {
+  const lines = text
+    .replaceAll(/\x1b\[[0-9;]*m/g, "")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith("at ") && !/Request\.cf|workers\.cloudflare\.com/.test(line));
+  return [...new Set(lines.reverse())].reverse();
+}
+
+const oneLine = (text) => text.replaceAll(/\s+/g, " ").slice(0, 400);
+
+const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
+
+async function main() {
+  const log = (line) => process.stderr.write(`${line}\n`);
+  await rm(LOGS, { recursive: true, force: true });
+  await mkdir(LOGS, { recursive: true });
+  for (const worker of WORKERS) {
+    log(`starting ${worker.key} under wrangler dev...`);
+    Object.assign(worker, await worker.start(), { accepted: 0 });
+  }
+
+  // results[key][concurrency] = [run, ...]
+  const results = Object.fromEntries(WORKERS.map((w) => [w.key, Object.fromEntries(CONCURRENCY.map((c) => [c, []]))]));
+  const warmupErrors = Object.fromEntries(WORKERS.map((w) => [w.key, []]));
+  // How often the machine did not quieten down before a warm-up or a run.
+  let busy = 0;
+  for (const [level, concurrency] of CONCURRENCY.entries()) {
+    for (let runIndex = 0; runIndex < RUNS; runIndex += 1) {
+      // Runs interleave the Workers, each run starting with the next one, so
+      // a drift in the machine's speed falls on all three alike.
+      for (let k = 0; k < WORKERS.length; k += 1) {
+        const worker = WORKERS[(runIndex + k) % WORKERS.length];
+        const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+        const began = Date.now();
+        if (!(await settle())) busy += 1;
+        const warm = await load(worker, agent, concurrency, WARMUP[level]);
+        warmupErrors[worker.key].push(...warm.errors);
+        if (!(await settle())) busy += 1;
+        const measured = await load(worker, agent, concurrency, REQUESTS[level]);
+        agent.destroy();
+        results[worker.key][concurrency].push(measured);
+        log(
+          `  ${worker.key.padEnd(7)} c=${String(concurrency).padEnd(3)} run ${runIndex + 1}/${RUNS}: ` +
+            `${fmt(measured.perSecond)}/s, p50 ${fmt(measured.p50)} ms, p99 ${fmt(measured.p99)} ms, ` +
+            `${measured.errors.length} errors${statuses(measured.errors)} ` +
+            `[${fmt((Date.now() - began) / 1000, 0)} s with waits and warm-up]`,
+        );
+      }
+    }
+  }
+
+  // What each storing Worker really holds, against what it said it stored.
+  const stored = {};
+  for (const worker of WORKERS.filter((w) => w.database)) {
+    const [row] = await worker.d1(worker.database, "SELECT count(*) AS n FROM submissions");
+    stored[worker.key] = row.n;
+  }
+  // Before stopping: what a Worker that failed requests logged about it.
+  const logged = {};
+  for (const worker of WORKERS) logged[worker.key] = distinctLines(worker.output()).slice(-5);
+  for (const worker of WORKERS) await worker.stop();
+
+  const { stdout: wranglerVersion } = await run(WRANGLER, ["--version"], { env: ENV });
+  const summary = {};
+  for (const worker of WORKERS) {
+    summary[worker.key] = {};
+    for (const concurrency of CONCURRENCY) {
+      const runs = results[worker.key][concurrency];
+      summary[worker.key][concurrency] = {
+        perSecond: median(runs.map((r) => r.perSecond)),
+        low: Math.min(...runs.map((r) => r.perSecond)),
+        high: Math.max(...runs.map((r) => r.perSecond)),
+        p50: median(runs.map((r) => r.p50)),
+        p99: median(runs.map((r) => r.p99)),
+        errors: runs.flatMap((r) => r.errors),
+      };
+    }
+  }
+
+  const lines = [];
+  const out = (line = "") => lines.push(line);
+  out("## make bench-edge: submissions on loopback, wrangler dev + local D1");
+  out();
+  out(
+    `Medians of ${RUNS} run${RUNS === 1 ? "" : "s"} per row; ` +
+      CONCURRENCY.map((c, i) => `${REQUESTS[i]} requests at ${c} connection${c === 1 ? "" : "s"} (after ${WARMUP[i]} unmeasured)`).join(", ") +
+      `. ${new Date().toISOString()}, ${cpus().length} CPUs, Node ${process.version}, wrangler ${wranglerVersion.trim()}; ` +
+      "the load generator shares the machine with the Workers, and each warm-up and run waits for the CPUs to be idle" +
+      (busy > 0 ? ` (they were not, after 20 s, ${busy} times: something else was busy)` : "") +
+      ". Submissions/s counts stored submissions only; " +
+      "latency runs from sending a request to its whole answer, for every answer, errors included.",
+  );
+  out();
+  out("| Worker | connections | submissions/s | runs' range | p50 ms | p99 ms | errors |");
+  out("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const concurrency of CONCURRENCY) {
+    const level = CONCURRENCY.indexOf(concurrency);
+    for (const worker of WORKERS) {
+      const s = summary[worker.key][concurrency];
+      out(
+        `| ${worker.label} | ${concurrency} | ${fmt(s.perSecond)} | ${fmt(s.low)}–${fmt(s.high)} | ${fmt(s.p50)} | ${fmt(s.p99)} | ` +
+          `${s.errors.length} of ${REQUESTS[level] * RUNS} |`,
+      );
+    }
+  }
+  out();
+  out("Ratios (goal: the edge takes at least 0.8 of the floor's submissions/s, at most 1.25 times its latency):");
+  out();
+  out("| connections | edge/floor submissions/s | edge/floor p50 | edge/floor p99 | edge/ceiling submissions/s | floor/ceiling submissions/s | goals |");
+  out("| ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+  const verdicts = [];
+  for (const concurrency of CONCURRENCY) {
+    const edge = summary.edge[concurrency];
+    const floor = summary.floor[concurrency];
+    const ceiling = summary.ceiling[concurrency];
+    const throughput = edge.perSecond / floor.perSecond;
+    const p50 = edge.p50 / floor.p50;
+    const p99 = edge.p99 / floor.p99;
+    const missed = [];
+    if (!(throughput >= 0.8)) missed.push("throughput");
+    if (!(p50 <= 1.25)) missed.push("p50");
+    if (!(p99 <= 1.25)) missed.push("p99");
+    if (edge.errors.length > 0) missed.push("errors");
+    const verdict = missed.length === 0 ? "met" : `NOT met (${missed.join(", ")})`;
+    verdicts.push(`${concurrency}: ${verdict}`);
+    out(
+      `| ${concurrency} | ${fmt(throughput, 2)} | ${fmt(p50, 2)} | ${fmt(p99, 2)} | ${fmt(edge.perSecond / ceiling.perSecond, 2)} | ` +
+        `${fmt(floor.perSecond / ceiling.perSecond, 2)} | ${verdict} |`,
+    );
+  }
+  out();
+  out(`Goals by connections: ${verdicts.join("; ")}.`);
+  out();
+  out(
+    "Stored rows after the run (warm-ups included): " +
+      WORKERS.filter((w) => w.database)
+        .map((w) => `${w.key} holds ${stored[w.key]} submissions for ${w.accepted} accepted answers`)
+        .join("; ") +
+      ".",
+  );
+
+  const failures = WORKERS.flatMap((worker) =>
+    CONCURRENCY.map((c) => [worker, c, summary[worker.key][c].errors]).filter(([, , errors]) => errors.length > 0),
+  );
+  const warmFailures = WORKERS.filter((w) => warmupErrors[w.key].length > 0);
+  if (failures.length > 0 || warmFailures.length > 0) {
+    out();
+    out("Errors: answers that were not a stored submission, by kind, most frequent first:");
+    out();
+    for (const [worker, concurrency, errors] of failures) {
+      out(`- ${worker.key} at ${concurrency} connection${concurrency === 1 ? "" : "s"}, ${errors.length} errors:`);
+      for (const [error, n] of kinds(errors).slice(0, 3)) out(`  - ${n} × \`${oneLine(error)}\``);
+    }
+    for (const worker of warmFailures) {
+      const [[error, n]] = kinds(warmupErrors[worker.key]);
+      out(`- ${worker.key} during warm-ups, ${warmupErrors[worker.key].length} errors, most often (${n} ×): \`${oneLine(error)}\``);
+    }
+    for (const worker of WORKERS) {
+      const failed = failures.some(([w]) => w === worker) || warmFailures.includes(worker);
+      if (!failed || logged[worker.key].length === 0) continue;
+      out(`- ${worker.key}'s wrangler dev said last:`);
+      for (const line of logged[worker.key]) out(`  - \`${oneLine(line)}\``);
+    }
+  }
+
+  const report = `${lines.join("\n")}\n`;
+  process.stdout.write(report);
+  await mkdir(join(ROOT, "target"), { recursive: true });
+  await writeFile(join(ROOT, "target", "bench-edge.md"), report);
+  log("written to target/bench-edge.md; wrangler's own logs are in target/bench-edge-logs/");
+
+  // Numbers below the goals are a finding, not a failure; a Worker that
+  // stored nothing at all means the benchmark itself is broken.
+  const broken = WORKERS.flatMap((w) => CONCURRENCY.filter((c) => summary[w.key][c].perSecond === 0).map((c) => `${w.key} at ${c}`));
+  if (broken.length > 0) {
+    log(`bench-edge: no request succeeded for ${broken.join(", ")}`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench-edge: ${error.stack ?? error}\n`);
+  process.exit(1);
+});
