@@ -226,6 +226,9 @@ describe("bots", () => {
 });
 
 describe("the consent ledger", () => {
+  const verify = async () =>
+    (await fetch(`${stack.url}/v1/sites/acme-growth/consents/verify`, { headers: { Authorization: `Bearer ${stack.token}` } })).json();
+
   test("gives the visitor a receipt per consent, chained and verifiable", async () => {
     const response = await post(SUBMISSIONS, body({ email: "gala@acme.example", first_name: "Gala" }, ["content", "newsletter"]));
     assert.equal(response.status, 201);
@@ -235,22 +238,50 @@ describe("the consent ledger", () => {
       assert.match(receipt.version, /^sha256:[0-9a-f]{64}$/);
       assert.match(receipt.event, /^[0-9a-f]{64}$/);
     }
-    const events = await stack.d1(`SELECT prev_hash, hash, ip_hash FROM consent_events WHERE submission_id = '${answer.submission_id}' ORDER BY id`);
-    assert.equal(events[1].prev_hash, events[0].hash, "each event links to the one before");
-    assert.deepEqual(events.map((e) => e.hash), answer.consents.map((r) => r.event));
-    const verified = await (await fetch(`${stack.url}/v1/sites/acme-growth/consents/verify`, { headers: { Authorization: `Bearer ${stack.token}` } })).json();
+    const events = () => stack.d1(`SELECT event_hash, prev_hash, hash, ip_hash FROM consent_events WHERE submission_id = '${answer.submission_id}' ORDER BY id`);
+    assert.deepEqual((await events()).map((e) => e.event_hash), answer.consents.map((r) => r.event), "the receipts name the recorded events");
+    const verified = await verify();
     assert.equal(verified.intact, true);
     assert.ok(verified.events >= 2);
+    const [first, second] = await events();
+    assert.equal(second.prev_hash, first.hash, "verifying sealed them into the chain, each linked to the one before");
+    assert.match(first.ip_hash, /^[0-9a-f]{64}$/, "the address is kept only as a keyed hash");
   });
 
-  test("refuses edits, and a forced edit is detected", async () => {
+  test("seals new events every minute through the cron trigger", async () => {
+    const response = await post(SUBMISSIONS, body({ email: "cron@acme.example", first_name: "Crono" }));
+    const { submission_id } = await response.json();
+    const sealed = async () => (await stack.d1(`SELECT hash FROM consent_events WHERE submission_id = '${submission_id}'`))[0].hash;
+    assert.equal(await sealed(), null, "written without waiting on the chain");
+    const cron = await fetch(`${stack.url}/__scheduled?cron=*+*+*+*+*`);
+    assert.equal(cron.status, 200);
+    assert.match(await sealed(), /^[0-9a-f]{64}$/);
+  });
+
+  test("chains every consent of many concurrent submissions, none lost", async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => post(SUBMISSIONS, body({ email: `crowd${i}@acme.example`, first_name: "Crowd" }, ["content", "newsletter"]))),
+    );
+    assert.deepEqual(answers.map((r) => r.status), Array(20).fill(201));
+    const [{ n }] = await stack.d1("SELECT count(*) AS n FROM consent_events WHERE site_id = 'acme-growth'");
+    const verified = await verify();
+    assert.equal(verified.intact, true);
+    assert.equal(verified.events, n);
+    const [{ unsealed }] = await stack.d1("SELECT count(*) AS unsealed FROM consent_events WHERE hash IS NULL");
+    assert.equal(unsealed, 0);
+  });
+
+  test("refuses edits, and a forced edit or deletion is detected", async () => {
     await assert.rejects(stack.d1("UPDATE consent_events SET granted = 0"), /append-only/);
     await assert.rejects(stack.d1("DELETE FROM consent_events"), /append-only/);
-    const [first] = await stack.d1("SELECT id FROM consent_events WHERE site_id = 'acme-growth' ORDER BY id LIMIT 1");
-    // Someone with raw database access removes the guard and rewrites history.
-    await stack.d1(`DROP TRIGGER consent_events_no_update; UPDATE consent_events SET version = 'sha256:forged' WHERE id = ${first.id}`);
-    const verified = await (await fetch(`${stack.url}/v1/sites/acme-growth/consents/verify`, { headers: { Authorization: `Bearer ${stack.token}` } })).json();
+    const [first, , third, fourth] = await stack.d1("SELECT id FROM consent_events WHERE site_id = 'acme-growth' ORDER BY id LIMIT 4");
+    // Someone with raw database access removes the guards and rewrites history.
+    await stack.d1(`DROP TRIGGER consent_events_no_delete; DELETE FROM consent_events WHERE id = ${third.id}`);
+    let verified = await verify();
     assert.equal(verified.intact, false);
+    assert.equal(verified.broken_at, fourth.id, "the event after a deleted one no longer links");
+    await stack.d1(`DROP TRIGGER consent_events_seal_only; UPDATE consent_events SET version = 'sha256:forged' WHERE id = ${first.id}`);
+    verified = await verify();
     assert.equal(verified.broken_at, first.id);
   });
 });

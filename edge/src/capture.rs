@@ -38,10 +38,6 @@ pub struct Answer {
     pub consents: Vec<Receipt>,
 }
 
-/// How many times a store is retried when another submission extended the
-/// site's consent chain first.
-const LEDGER_RETRIES: usize = 8;
-
 /// A submission id seen before: the same body gets the first answer again.
 pub enum Seen {
     /// Never seen.
@@ -83,30 +79,19 @@ struct Known {
     history: Vec<ValidSubmission>,
 }
 
-/// What a submission is stored against: the person's lead, if any, and the
-/// tail of the site's consent chain.
-struct Before {
-    known: Option<Known>,
-    tail: String,
-}
-
-/// Reads the person's lead with its whole history and the site's chain tail
-/// in one query (one D1 round trip instead of three).
-async fn before(db: &D1Database, site: &str, email_key: &str) -> Result<Before> {
+/// Reads the person's lead with its whole history in one query.
+async fn known(db: &D1Database, site: &str, email_key: &str) -> Result<Option<Known>> {
     #[derive(Deserialize)]
     struct Row {
-        lead_id: Option<i64>,
-        stage: Option<Stage>,
+        lead_id: i64,
+        stage: Stage,
         data: Option<String>,
-        tail: Option<String>,
     }
     let rows: Vec<Row> = query!(
         db,
-        "SELECT l.id AS lead_id, l.stage, s.data,
-                (SELECT hash FROM consent_events WHERE site_id = ?1 ORDER BY id DESC LIMIT 1) AS tail
-           FROM (SELECT 1) AS one
-           LEFT JOIN leads l ON l.site_id = ?1 AND l.email_key = ?2
-           LEFT JOIN submissions s ON s.lead_id = l.id
+        "SELECT l.id AS lead_id, l.stage, s.data
+           FROM leads l LEFT JOIN submissions s ON s.lead_id = l.id
+          WHERE l.site_id = ?1 AND l.email_key = ?2
           ORDER BY s.created_at, s.rowid",
         site,
         email_key
@@ -114,12 +99,8 @@ async fn before(db: &D1Database, site: &str, email_key: &str) -> Result<Before> 
     .all()
     .await?
     .results()?;
-    let tail = rows
-        .first()
-        .and_then(|row| row.tail.clone())
-        .unwrap_or_else(|| ledger::GENESIS.to_owned());
-    let Some((lead, stage)) = rows.first().and_then(|row| row.lead_id.zip(row.stage)) else {
-        return Ok(Before { known: None, tail });
+    let Some((lead, stage)) = rows.first().map(|row| (row.lead_id, row.stage)) else {
+        return Ok(None);
     };
     let history = rows
         .iter()
@@ -129,10 +110,7 @@ async fn before(db: &D1Database, site: &str, email_key: &str) -> Result<Before> 
         .map_err(|error| Error::Storage {
             reason: format!("lead {lead} has an unreadable submission: {error}"),
         })?;
-    Ok(Before {
-        known: Some(Known { stage, history }),
-        tail,
-    })
+    Ok(Some(Known { stage, history }))
 }
 
 /// What storing a submission gave: the visitor's answer, and the handoff
@@ -179,7 +157,7 @@ pub async fn store(db: &D1Database, intake: &Intake<'_>) -> Result<Stored> {
     let mut wait_ms = TRANSIENT_FIRST_WAIT_MS;
     let mut tries = 1;
     loop {
-        match store_moving(db, intake).await {
+        match store_once(db, intake).await {
             Err(error) if error.is_transient() && tries < TRANSIENT_TRIES => {
                 let id = intake.id;
                 worker::console_warn!("store {id}: {error}; trying again in {wait_ms} ms");
@@ -190,21 +168,6 @@ pub async fn store(db: &D1Database, intake: &Intake<'_>) -> Result<Stored> {
             done => return done,
         }
     }
-}
-
-/// [`store_once`] until the site's consent chain holds still.
-async fn store_moving(db: &D1Database, intake: &Intake<'_>) -> Result<Stored> {
-    for _ in 0..LEDGER_RETRIES {
-        if let Some(stored) = store_once(db, intake).await? {
-            return Ok(stored);
-        }
-    }
-    Err(Error::Storage {
-        reason: format!(
-            "the consent chain of {} kept moving; gave up after {LEDGER_RETRIES} tries",
-            intake.site
-        ),
-    })
 }
 
 /// The SQL naming the person's lead, with `?1` = site and `?2` = e-mail key.
@@ -324,8 +287,8 @@ fn count_of(result: Option<&D1Result>) -> Result<usize> {
         .unwrap_or(0))
 }
 
-/// One try of [`store`]; `None` when the consent chain moved under it.
-async fn store_once(db: &D1Database, intake: &Intake<'_>) -> Result<Option<Stored>> {
+/// One try of [`store`].
+async fn store_once(db: &D1Database, intake: &Intake<'_>) -> Result<Stored> {
     let Intake {
         site,
         rules,
@@ -337,8 +300,7 @@ async fn store_once(db: &D1Database, intake: &Intake<'_>) -> Result<Option<Store
     } = intake;
     let (site, id, body_hash) = (*site, *id, *body_hash);
     let key = submission.email.dedupe_key();
-    let before = before(db, site, &key).await?;
-    let (from, mut history) = match before.known {
+    let (from, mut history) = match known(db, site, &key).await? {
         Some(known) => (Some(known.stage), known.history),
         None => (None, Vec::new()),
     };
@@ -362,8 +324,7 @@ async fn store_once(db: &D1Database, intake: &Intake<'_>) -> Result<Option<Store
             at: at.clone(),
         })
         .collect();
-    let (ledger_statements, receipts) =
-        ledger::append(db, LEAD_OF, site, &key, &before.tail, &events)?;
+    let (ledger_statements, receipts) = ledger::append(db, LEAD_OF, site, &key, &events)?;
 
     let (data, receipts_json) = (json(submission)?, json(&receipts)?);
     let mut batch = vec![
@@ -405,16 +366,12 @@ async fn store_once(db: &D1Database, intake: &Intake<'_>) -> Result<Option<Store
             // one did commit): answer as a replay would.
             if text.contains("UNIQUE constraint failed: submissions.id") {
                 return match seen(db, id, body_hash).await? {
-                    Seen::Replay(answer) => Ok(Some(Stored {
+                    Seen::Replay(answer) => Ok(Stored {
                         answer,
                         handoffs: Vec::new(),
-                    })),
+                    }),
                     _ => Err(Error::IdConflict { id: id.to_owned() }),
                 };
-            }
-            // Another submission extended the consent chain first: try again.
-            if text.contains("UNIQUE constraint failed: consent_events") {
-                return Ok(None);
             }
             return Err(error.into());
         }
@@ -425,13 +382,13 @@ async fn store_once(db: &D1Database, intake: &Intake<'_>) -> Result<Option<Store
         // without the other. Qualify the whole history once more.
         handoffs.extend(requalify(db, site, &key, id, rules, &at).await?);
     }
-    Ok(Some(Stored {
+    Ok(Stored {
         answer: Answer {
             submission_id: id.to_owned(),
             consents: receipts,
         },
         handoffs,
-    }))
+    })
 }
 
 /// Qualifies the lead again on its whole stored history; gives the handoff
@@ -444,12 +401,9 @@ async fn requalify(
     rules: &RuleSet,
     at: &str,
 ) -> Result<Option<String>> {
-    let lead = before(db, site, key)
-        .await?
-        .known
-        .ok_or_else(|| Error::Storage {
-            reason: "the lead just written is gone".into(),
-        })?;
+    let lead = known(db, site, key).await?.ok_or_else(|| Error::Storage {
+        reason: "the lead just written is gone".into(),
+    })?;
     let email = match lead.history.last() {
         Some(latest) => latest.email.as_str().to_owned(),
         None => return Ok(None),

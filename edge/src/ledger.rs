@@ -1,6 +1,11 @@
 //! The consent ledger: consents as append-only events, hash-chained per site
 //! so any later edit or deletion is detectable, with a receipt for the
 //! visitor and a verification of a whole chain.
+//!
+//! An event is written with its submission, carrying the hash of its own
+//! fields; [`seal`] links unsealed events into the site's chain afterwards,
+//! in id order, so concurrent submissions never wait on each other. Sealing
+//! runs every minute (the cron trigger) and before every verification.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -37,12 +42,20 @@ pub struct Event {
 }
 
 impl Event {
-    /// The event's hash: SHA-256 over the previous hash and every field, each
-    /// length-prefixed so no two events can be spelled alike.
-    pub fn hash(&self, prev: &str) -> String {
-        let mut digest = Sha256::new();
-        let fields = [
-            prev,
+    /// The hash of the event's own fields (its receipt): SHA-256 over every
+    /// field, each length-prefixed so no two events can be spelled alike.
+    pub fn hash(&self) -> String {
+        length_prefixed(&self.fields(None))
+    }
+
+    /// How events written before sealing existed (`scheme` 1) were hashed:
+    /// the previous hash first, then the fields.
+    pub fn legacy_hash(&self, prev: &str) -> String {
+        length_prefixed(&self.fields(Some(prev)))
+    }
+
+    fn fields<'a>(&'a self, prev: Option<&'a str>) -> Vec<&'a str> {
+        let fields: [&str; 9] = [
             &self.site_id,
             &self.submission_id,
             &self.consent_id,
@@ -53,12 +66,22 @@ impl Event {
             self.ip_hash.as_deref().unwrap_or(""),
             &self.at,
         ];
-        for field in fields {
-            digest.update((field.len() as u64).to_be_bytes());
-            digest.update(field.as_bytes());
-        }
-        hex(&digest.finalize())
+        prev.into_iter().chain(fields).collect()
     }
+}
+
+/// A link of the chain: SHA-256 over the previous link and the event's hash.
+pub fn link(prev: &str, event_hash: &str) -> String {
+    length_prefixed(&[prev, event_hash])
+}
+
+fn length_prefixed(fields: &[&str]) -> String {
+    let mut digest = Sha256::new();
+    for field in fields {
+        digest.update((field.len() as u64).to_be_bytes());
+        digest.update(field.as_bytes());
+    }
+    hex(&digest.finalize())
 }
 
 /// What the visitor keeps to prove what they agreed to.
@@ -70,32 +93,30 @@ pub struct Receipt {
     pub purpose: String,
     /// The version of the text agreed to.
     pub version: String,
-    /// The event's hash in the site's chain.
+    /// The hash of the event as recorded; the site's chain links it.
     pub event: String,
 }
 
-/// The statements appending `events` after `prev`, the lead found by
-/// `lead_of` (SQL with `?1` = site and `?2` = e-mail key bound to
-/// `site`/`key`), and the receipts.
+/// The statements recording `events` for the lead found by `lead_of` (SQL
+/// with `?1` = site and `?2` = e-mail key bound to `site`/`key`), and the
+/// receipts. Nothing is read first: [`seal`] chains them later.
 pub fn append(
     db: &D1Database,
     lead_of: &str,
     site: &str,
     key: &str,
-    prev: &str,
     events: &[Event],
 ) -> Result<(Vec<D1PreparedStatement>, Vec<Receipt>)> {
-    let mut prev = prev.to_owned();
     let mut statements = Vec::with_capacity(events.len());
     let mut receipts = Vec::with_capacity(events.len());
     for event in events {
-        let hash = event.hash(&prev);
+        let hash = event.hash();
         statements.push(query!(
             db,
             &format!(
                 "INSERT INTO consent_events (site_id, lead_id, submission_id, consent_id, purpose,
-                   version, granted, page, ip_hash, at, prev_hash, hash)
-                 VALUES (?1, {lead_of}, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+                   version, granted, page, ip_hash, at, event_hash)
+                 VALUES (?1, {lead_of}, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
             ),
             site,
             key,
@@ -107,18 +128,103 @@ pub fn append(
             &event.page,
             &event.ip_hash,
             &event.at,
-            &prev,
             &hash,
         )?);
         receipts.push(Receipt {
             consent: event.consent_id.clone(),
             purpose: event.purpose.clone(),
             version: event.version.clone(),
-            event: hash.clone(),
+            event: hash,
         });
-        prev = hash;
     }
     Ok((statements, receipts))
+}
+
+/// How many events one sealing round links.
+const SEAL_PAGE: u32 = 200;
+
+/// Links `site`'s unsealed events into its chain, oldest first, and says
+/// how many it linked. Sealers may run at once: each computes the same links
+/// from the same events, and a link is written only where none is.
+pub async fn seal(db: &D1Database, site: &str) -> Result<u64> {
+    #[derive(Deserialize)]
+    struct Tail {
+        hash: String,
+    }
+    #[derive(Deserialize)]
+    struct Unsealed {
+        id: i64,
+        event_hash: String,
+    }
+    let mut sealed = 0;
+    loop {
+        // One transaction, so the tail and the events after it agree.
+        let read = db
+            .batch(vec![
+                query!(
+                    db,
+                    "SELECT hash FROM consent_events WHERE site_id = ?1 AND hash IS NOT NULL
+                      ORDER BY id DESC LIMIT 1",
+                    site
+                )?,
+                query!(
+                    db,
+                    "SELECT id, event_hash FROM consent_events WHERE site_id = ?1 AND hash IS NULL
+                      ORDER BY id LIMIT ?2",
+                    site,
+                    SEAL_PAGE
+                )?,
+            ])
+            .await?;
+        let tail: Vec<Tail> = match read.first() {
+            Some(result) => result.results()?,
+            None => Vec::new(),
+        };
+        let unsealed: Vec<Unsealed> = match read.get(1) {
+            Some(result) => result.results()?,
+            None => Vec::new(),
+        };
+        if unsealed.is_empty() {
+            return Ok(sealed);
+        }
+        let mut prev = tail
+            .first()
+            .map_or_else(|| GENESIS.to_owned(), |t| t.hash.clone());
+        let mut links = Vec::with_capacity(unsealed.len());
+        for event in &unsealed {
+            let hash = link(&prev, &event.event_hash);
+            links.push(query!(
+                db,
+                "UPDATE consent_events SET prev_hash = ?2, hash = ?3 WHERE id = ?1 AND hash IS NULL",
+                event.id,
+                &prev,
+                &hash
+            )?);
+            prev = hash;
+        }
+        db.batch(links).await?;
+        sealed += unsealed.len() as u64;
+    }
+}
+
+/// Seals every site that has unsealed events (the cron trigger's job).
+pub async fn seal_all(db: &D1Database) -> Result<u64> {
+    #[derive(Deserialize)]
+    struct Site {
+        site_id: String,
+    }
+    let sites: Vec<Site> = query!(
+        db,
+        "SELECT DISTINCT site_id FROM consent_events WHERE hash IS NULL"
+    )
+    .all()
+    .await?
+    .results()?;
+    let mut sealed = 0;
+    for site in sites {
+        sealed += seal(db, &site.site_id).await?;
+    }
+    Ok(sealed)
 }
 
 /// The result of walking a chain.
@@ -135,24 +241,30 @@ pub struct Verification {
     pub broken_at: Option<i64>,
 }
 
-/// Walks `site`'s chain from the start, in pages.
+/// Walks `site`'s chain from the start, in pages: every sealed event must
+/// hash to its recorded hash and link to the one before; unsealed events
+/// (written since the last sealing) must hash to their recorded hash and
+/// come after every sealed one.
 pub async fn verify(db: &D1Database, site: &str) -> Result<Verification> {
     #[derive(Deserialize)]
     struct Row {
         id: i64,
-        prev_hash: String,
-        hash: String,
+        scheme: i64,
+        event_hash: String,
+        prev_hash: Option<String>,
+        hash: Option<String>,
         #[serde(flatten)]
         event: Event,
     }
     let mut prev = GENESIS.to_owned();
     let mut after = 0i64;
     let mut events = 0u64;
+    let mut unsealed_seen = false;
     loop {
         let rows: Vec<Row> = query!(
             db,
             "SELECT id, site_id, submission_id, consent_id, purpose, version, granted, page,
-                    ip_hash, at, prev_hash, hash
+                    ip_hash, at, scheme, event_hash, prev_hash, hash
                FROM consent_events WHERE site_id = ?1 AND id > ?2 ORDER BY id LIMIT 500",
             site,
             after
@@ -163,7 +275,25 @@ pub async fn verify(db: &D1Database, site: &str) -> Result<Verification> {
         let Some(last) = rows.last() else { break };
         after = last.id;
         for row in &rows {
-            if row.prev_hash != prev || row.event.hash(&prev) != row.hash {
+            let fits = match (&row.prev_hash, &row.hash) {
+                (Some(prev_hash), Some(hash)) if row.scheme == 1 => {
+                    !unsealed_seen
+                        && *prev_hash == prev
+                        && row.event.legacy_hash(&prev) == *hash
+                        && row.event_hash == *hash
+                }
+                (Some(prev_hash), Some(hash)) => {
+                    !unsealed_seen
+                        && *prev_hash == prev
+                        && row.event.hash() == row.event_hash
+                        && link(&prev, &row.event_hash) == *hash
+                }
+                _ => {
+                    unsealed_seen = true;
+                    row.event.hash() == row.event_hash
+                }
+            };
+            if !fits {
                 return Ok(Verification {
                     site: site.to_owned(),
                     intact: false,
@@ -171,7 +301,9 @@ pub async fn verify(db: &D1Database, site: &str) -> Result<Verification> {
                     broken_at: Some(row.id),
                 });
             }
-            prev = row.hash.clone();
+            if let Some(hash) = &row.hash {
+                prev = hash.clone();
+            }
             events += 1;
         }
     }
@@ -188,6 +320,7 @@ pub async fn verify(db: &D1Database, site: &str) -> Result<Verification> {
 pub async fn verify_route(req: &Request, env: &Env, site: &str) -> Result<Response> {
     auth::require_token(req, env)?;
     let db = env.d1(DB_BINDING)?;
+    seal(&db, site).await?;
     let verification = verify(&db, site).await?;
     Ok(Response::from_json(&verification)?)
 }
@@ -223,16 +356,22 @@ mod tests {
     }
 
     #[test]
-    fn any_change_to_an_event_or_its_predecessor_changes_its_hash() {
-        let base = event().hash(GENESIS);
+    fn any_change_to_an_event_changes_its_hash_and_its_link() {
+        let base = event().hash();
         assert_eq!(base.len(), 64);
-        assert_ne!(event().hash("1"), base);
         let mut withdrawn = event();
         withdrawn.granted = 0;
-        assert_ne!(withdrawn.hash(GENESIS), base);
+        assert_ne!(withdrawn.hash(), base);
         let mut other_text = event();
         other_text.version = "sha256:ac".into();
-        assert_ne!(other_text.hash(GENESIS), base);
+        assert_ne!(other_text.hash(), base);
+        assert_ne!(
+            link(GENESIS, &base),
+            link("1", &base),
+            "a link covers the one before"
+        );
+        assert_ne!(link(GENESIS, &base), link(GENESIS, &withdrawn.hash()));
+        assert_ne!(event().legacy_hash(GENESIS), base, "the schemes differ");
     }
 
     #[test]
@@ -240,6 +379,6 @@ mod tests {
         let mut a = event();
         a.consent_id = "news".into();
         a.purpose = "lettermarketing_emails".into();
-        assert_ne!(a.hash(GENESIS), event().hash(GENESIS));
+        assert_ne!(a.hash(), event().hash());
     }
 }

@@ -26,7 +26,7 @@ pub mod spam;
 pub mod submissions;
 pub mod turnstile;
 
-use worker::{event, Context, Env, Request, Response};
+use worker::{event, Context, Env, Request, Response, ScheduleContext, ScheduledEvent};
 
 pub use error::{Error, Result};
 use routes::Endpoint;
@@ -39,6 +39,19 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
     match route(req, &env).await {
         Ok(response) => Ok(response),
         Err(error) => error.into_response(),
+    }
+}
+
+/// The cron trigger (`wrangler.toml`): links the consent events written
+/// since the last run into their sites' chains.
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    let sealed = match env.d1(DB_BINDING) {
+        Ok(db) => ledger::seal_all(&db).await,
+        Err(error) => Err(error.into()),
+    };
+    if let Err(error) = sealed {
+        worker::console_error!("sealing the consent ledger failed: {error}");
     }
 }
 

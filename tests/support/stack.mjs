@@ -80,7 +80,9 @@ export async function startStack(vars = {}, { faults = false } = {}) {
   const child = spawn(
     WRANGLER,
     ["dev", ...(faults ? ["build-faults/index.js"] : []), "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state,
-     "--env-file", envFile, "--log-level", "warn", "--show-interactive-dev-session=false"],
+     "--env-file", envFile, "--log-level", "warn", "--show-interactive-dev-session=false",
+     // Lets a test run the cron trigger: GET /__scheduled?cron=...
+     "--test-scheduled"],
     { cwd: EDGE, env: ENV, detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
   const output = [];
