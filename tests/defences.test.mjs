@@ -33,7 +33,8 @@ let stack;
 let siteverify;
 before(async () => {
   siteverify = await startSiteverify();
-  stack = await startStack({ TURNSTILE_SECRET: "test-turnstile-secret", TURNSTILE_VERIFY_URL: siteverify.url });
+  // FORM_CACHE_SECONDS=0: a settings change below must apply at once.
+  stack = await startStack({ TURNSTILE_SECRET: "test-turnstile-secret", TURNSTILE_VERIFY_URL: siteverify.url, FORM_CACHE_SECONDS: "0" });
   // A second form on the demo site, the same as the demo one but asking for Turnstile.
   const [{ spec }] = await stack.d1("SELECT spec FROM forms WHERE id = 'demo-ebook'");
   const guarded = { ...JSON.parse(spec), id: "guarded", turnstile: { site_key: "0x4AAAAAAAtest" } };

@@ -62,10 +62,17 @@ pub async fn seen(db: &D1Database, id: &str, body_hash: &str) -> Result<Seen> {
     )?
     .first(None)
     .await?;
-    Ok(match row {
+    let row = row.map(|row| (row.body_hash, row.answer));
+    judge_seen(id, body_hash, row)
+}
+
+/// What a stored `(body hash, answer)` under `id`, if any, makes of a post
+/// with `body_hash`.
+fn judge_seen(id: &str, body_hash: &str, stored: Option<(String, String)>) -> Result<Seen> {
+    Ok(match stored {
         None => Seen::New,
-        Some(row) if row.body_hash == body_hash => Seen::Replay(
-            serde_json::from_str(&row.answer).map_err(|error| Error::Storage {
+        Some((hash, answer)) if hash == body_hash => Seen::Replay(
+            serde_json::from_str(&answer).map_err(|error| Error::Storage {
                 reason: format!("submission {id} has an unreadable answer: {error}"),
             })?,
         ),
@@ -79,28 +86,44 @@ struct Known {
     history: Vec<ValidSubmission>,
 }
 
-/// Reads the person's lead with its whole history in one query.
-async fn known(db: &D1Database, site: &str, email_key: &str) -> Result<Option<Known>> {
+/// What a submission meets in D1: whether its id was seen, and the person's
+/// lead with its whole history; one query, one round trip.
+async fn person(
+    db: &D1Database,
+    site: &str,
+    email_key: &str,
+    id: &str,
+    body_hash: &str,
+) -> Result<(Seen, Option<Known>)> {
     #[derive(Deserialize)]
     struct Row {
-        lead_id: i64,
-        stage: Stage,
+        seen_hash: Option<String>,
+        seen_answer: Option<String>,
+        lead_id: Option<i64>,
+        stage: Option<Stage>,
         data: Option<String>,
     }
     let rows: Vec<Row> = query!(
         db,
-        "SELECT l.id AS lead_id, l.stage, s.data
-           FROM leads l LEFT JOIN submissions s ON s.lead_id = l.id
-          WHERE l.site_id = ?1 AND l.email_key = ?2
+        "SELECT sub.body_hash AS seen_hash, sub.answer AS seen_answer,
+                l.id AS lead_id, l.stage, s.data
+           FROM (SELECT 1) AS one
+           LEFT JOIN submissions sub ON sub.id = ?3
+           LEFT JOIN leads l ON l.site_id = ?1 AND l.email_key = ?2
+           LEFT JOIN submissions s ON s.lead_id = l.id
           ORDER BY s.created_at, s.rowid",
         site,
-        email_key
+        email_key,
+        id
     )?
     .all()
     .await?
     .results()?;
-    let Some((lead, stage)) = rows.first().map(|row| (row.lead_id, row.stage)) else {
-        return Ok(None);
+    let first = rows.first();
+    let stored = first.and_then(|row| row.seen_hash.clone().zip(row.seen_answer.clone()));
+    let seen = judge_seen(id, body_hash, stored)?;
+    let Some((lead, stage)) = first.and_then(|row| row.lead_id.zip(row.stage)) else {
+        return Ok((seen, None));
     };
     let history = rows
         .iter()
@@ -110,7 +133,7 @@ async fn known(db: &D1Database, site: &str, email_key: &str) -> Result<Option<Kn
         .map_err(|error| Error::Storage {
             reason: format!("lead {lead} has an unreadable submission: {error}"),
         })?;
-    Ok(Some(Known { stage, history }))
+    Ok((seen, Some(Known { stage, history })))
 }
 
 /// What storing a submission gave: the visitor's answer, and the handoff
@@ -120,6 +143,19 @@ pub struct Stored {
     pub answer: Answer,
     /// Events for sales written in the same batch.
     pub handoffs: Vec<String>,
+    /// Whether the id was stored before with the same body: the answer is
+    /// the first one's, and nothing new was written.
+    pub replayed: bool,
+}
+
+impl Stored {
+    fn replay(answer: Answer) -> Self {
+        Self {
+            answer,
+            handoffs: Vec::new(),
+            replayed: true,
+        }
+    }
 }
 
 /// How many times a store is tried when D1 reports a passing failure, and
@@ -300,7 +336,13 @@ async fn store_once(db: &D1Database, intake: &Intake<'_>) -> Result<Stored> {
     } = intake;
     let (site, id, body_hash) = (*site, *id, *body_hash);
     let key = submission.email.dedupe_key();
-    let (from, mut history) = match known(db, site, &key).await? {
+    let (earlier, known) = person(db, site, &key, id, body_hash).await?;
+    match earlier {
+        Seen::New => {}
+        Seen::Replay(answer) => return Ok(Stored::replay(answer)),
+        Seen::Conflict => return Err(Error::IdConflict { id: id.to_owned() }),
+    }
+    let (from, mut history) = match known {
         Some(known) => (Some(known.stage), known.history),
         None => (None, Vec::new()),
     };
@@ -366,10 +408,7 @@ async fn store_once(db: &D1Database, intake: &Intake<'_>) -> Result<Stored> {
             // one did commit): answer as a replay would.
             if text.contains("UNIQUE constraint failed: submissions.id") {
                 return match seen(db, id, body_hash).await? {
-                    Seen::Replay(answer) => Ok(Stored {
-                        answer,
-                        handoffs: Vec::new(),
-                    }),
+                    Seen::Replay(answer) => Ok(Stored::replay(answer)),
                     _ => Err(Error::IdConflict { id: id.to_owned() }),
                 };
             }
@@ -388,6 +427,7 @@ async fn store_once(db: &D1Database, intake: &Intake<'_>) -> Result<Stored> {
             consents: receipts,
         },
         handoffs,
+        replayed: false,
     })
 }
 
@@ -401,7 +441,8 @@ async fn requalify(
     rules: &RuleSet,
     at: &str,
 ) -> Result<Option<String>> {
-    let lead = known(db, site, key).await?.ok_or_else(|| Error::Storage {
+    let (_, known) = person(db, site, key, "", "").await?;
+    let lead = known.ok_or_else(|| Error::Storage {
         reason: "the lead just written is gone".into(),
     })?;
     let email = match lead.history.last() {

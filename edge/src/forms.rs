@@ -1,6 +1,10 @@
 //! The forms a site has published, as D1 keeps them: one checked spec each,
 //! with the origins its site allows.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use embudo_shared::FormSpec;
 use serde::Deserialize;
 use worker::{query, D1Database, Env, Request, Response};
@@ -22,8 +26,56 @@ pub struct Form {
     pub settings: Settings,
 }
 
-/// The form `form`, or [`Error::UnknownForm`].
-pub async fn load(db: &D1Database, form: &str) -> Result<Form> {
+/// How long an isolate keeps a form it loaded, unless the variable
+/// `FORM_CACHE_SECONDS` says otherwise: a published change reaches every
+/// visitor within this time, and repeat submissions skip a D1 round trip.
+pub const DEFAULT_CACHE_SECONDS: f64 = 10.0;
+/// The most forms one isolate keeps.
+const MAX_CACHED: usize = 256;
+
+thread_local! {
+    /// Forms this isolate loaded, by id, with when each stops being fresh
+    /// (milliseconds since the epoch).
+    static CACHE: RefCell<HashMap<String, (f64, Rc<Form>)>> = RefCell::new(HashMap::new());
+}
+
+/// The form `form` (from this isolate's cache while fresh), or
+/// [`Error::UnknownForm`].
+pub async fn load(env: &Env, db: &D1Database, form: &str) -> Result<Rc<Form>> {
+    let fresh_ms = env
+        .var("FORM_CACHE_SECONDS")
+        .ok()
+        .and_then(|value| value.to_string().parse::<f64>().ok())
+        .unwrap_or(DEFAULT_CACHE_SECONDS)
+        * 1000.0;
+    let now = worker::js_sys::Date::now();
+    let cached = CACHE.with(|cache| {
+        cache
+            .borrow()
+            .get(form)
+            .filter(|(until, _)| *until > now)
+            .map(|(_, form)| Rc::clone(form))
+    });
+    if let Some(form) = cached {
+        return Ok(form);
+    }
+    let loaded = Rc::new(read(db, form).await?);
+    if fresh_ms > 0.0 {
+        CACHE.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if cache.len() >= MAX_CACHED {
+                cache.retain(|_, (until, _)| *until > now);
+            }
+            if cache.len() < MAX_CACHED {
+                cache.insert(form.to_owned(), (now + fresh_ms, Rc::clone(&loaded)));
+            }
+        });
+    }
+    Ok(loaded)
+}
+
+/// Reads the form `form` from D1.
+async fn read(db: &D1Database, form: &str) -> Result<Form> {
     #[derive(Deserialize)]
     struct Row {
         spec: String,
@@ -61,7 +113,7 @@ pub async fn load(db: &D1Database, form: &str) -> Result<Form> {
 /// costs a 304.
 pub async fn public(req: &Request, env: &Env, form: &str) -> Result<Response> {
     let db = env.d1(DB_BINDING)?;
-    let spec = load(&db, form).await?.spec.public();
+    let spec = load(env, &db, form).await?.spec.clone().public();
     let body = serde_json::to_string(&spec).map_err(|error| Error::Storage {
         reason: error.to_string(),
     })?;

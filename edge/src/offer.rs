@@ -90,8 +90,8 @@ pub async fn follow(req: &Request, env: &Env, form: &str, submission: &str) -> R
     if counted.meta()?.and_then(|m| m.changes).unwrap_or(0) == 0 {
         return page(403);
     }
-    let target = match forms::load(&db, form).await?.spec.offer.delivery {
-        Delivery::Download { url } | Delivery::Redirect { url } => url,
+    let target = match &forms::load(env, &db, form).await?.spec.offer.delivery {
+        Delivery::Download { url } | Delivery::Redirect { url } => url.clone(),
         Delivery::Email => return page(410),
     };
     let location = url.join(&target).map_err(|e| Error::Storage {

@@ -18,7 +18,7 @@ use crate::{body, handoff, ledger, limit, offer, spam, turnstile, DB_BINDING};
 /// the widget can read it.
 pub async fn create(req: Request, env: &Env, form: &str) -> Result<Response> {
     let db = env.d1(DB_BINDING)?;
-    let form = forms::load(&db, form).await?;
+    let form = forms::load(env, &db, form).await?;
     let caller = origin::check(&req, &form.origins)?;
     let response = match accept(req, env, &db, &form).await {
         Ok(response) => response,
@@ -30,7 +30,7 @@ pub async fn create(req: Request, env: &Env, form: &str) -> Result<Response> {
 /// `OPTIONS` on the same path: the CORS preflight, for allowed pages only.
 pub async fn preflight(req: Request, env: &Env, form: &str) -> Result<Response> {
     let db = env.d1(DB_BINDING)?;
-    let form = forms::load(&db, form).await?;
+    let form = forms::load(env, &db, form).await?;
     match origin::check(&req, &form.origins)? {
         caller @ Caller::Page(_) => Ok(origin::preflight(&caller)?),
         Caller::Server => Ok(Response::empty()?.with_status(204)),
@@ -40,7 +40,8 @@ pub async fn preflight(req: Request, env: &Env, form: &str) -> Result<Response> 
 /// Validates against the spec and stores, once per submission id. Every
 /// check runs before the single batch of writes, so a refused post stores
 /// nothing. Cheap refusals come first: the rate limit before the body is
-/// read, the bot traps before D1 is asked anything.
+/// read, the bot traps before D1 is asked anything. Whether the id was seen
+/// is read with the person's lead, in the one query before the batch.
 async fn accept(mut req: Request, env: &Env, db: &D1Database, form: &Form) -> Result<Response> {
     body::check_headers(&req)?;
     let ip = req.headers().get("CF-Connecting-IP")?;
@@ -64,16 +65,22 @@ async fn accept(mut req: Request, env: &Env, db: &D1Database, form: &Form) -> Re
         spam::count(db, &form.site, reason).await?;
         return spam::decoy(&id);
     }
-    match capture::seen(db, &id, &body_hash).await? {
-        Seen::Replay(answer) => return replayed(env, &form.spec.id, answer),
-        Seen::Conflict => return Err(Error::IdConflict { id }),
-        Seen::New => {}
-    }
     if form.spec.turnstile.is_some() {
+        // A retry carries the same token; siteverify accepts it again under
+        // the submission id as idempotency key.
         let token = submission.context.turnstile.as_deref();
         turnstile::verify(env, token, ip.as_deref(), &id).await?;
     }
-    let valid = submission.validate(&form.spec, &Tables)?;
+    let valid = match submission.validate(&form.spec, &Tables) {
+        Ok(valid) => valid,
+        // Stored before and refused now (the form changed since): the
+        // visitor still gets the first answer.
+        Err(refused) => match capture::seen(db, &id, &body_hash).await? {
+            Seen::Replay(answer) => return replayed(env, &form.spec.id, answer),
+            Seen::Conflict => return Err(Error::IdConflict { id }),
+            Seen::New => return Err(refused.into()),
+        },
+    };
     let intake = Intake {
         site: &form.site,
         rules: &form.spec.qualification,
@@ -84,6 +91,9 @@ async fn accept(mut req: Request, env: &Env, db: &D1Database, form: &Form) -> Re
         faults: Faults::of(&req),
     };
     let stored = capture::store(db, &intake).await?;
+    if stored.replayed {
+        return replayed(env, &form.spec.id, stored.answer);
+    }
     for event in &stored.handoffs {
         // The deliveries are in D1 already; one that cannot be queued now
         // stays pending there, so the visitor's answer does not wait on it.
