@@ -124,7 +124,9 @@ describe("a lead that becomes an MQL", () => {
     assert.match(down.last_error, /receiver is down/);
     const tries = receiver.received.filter((r) => r.path === "/down");
     assert.equal(tries.length, 3, "no attempt after the last");
-    assert.ok(tries[2].at - tries[1].at > tries[1].at - tries[0].at, "each wait longer than the one before");
+    // HANDOFF_BACKOFF_SECONDS is 1 in tests: waits of at least 1 s, then 2 s.
+    assert.ok(tries[1].at - tries[0].at >= 900, `first wait ${tries[1].at - tries[0].at} ms`);
+    assert.ok(tries[2].at - tries[1].at >= 1900, `second wait ${tries[2].at - tries[1].at} ms, twice the first`);
   });
 });
 
