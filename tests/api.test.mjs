@@ -294,6 +294,7 @@ describe("origins", () => {
     const response = await post(SUBMISSIONS, valid(), { "Content-Type": "application/json", Origin: origin });
     assert.equal(response.status, 201);
     assert.equal(response.headers.get("access-control-allow-origin"), origin);
+    assert.match(response.headers.get("access-control-expose-headers"), /Retry-After/, "the widget can read how long to wait");
   });
 
   test("another site's page is refused and nothing is stored", async () => {

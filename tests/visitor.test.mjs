@@ -128,3 +128,85 @@ test("a visitor's browser never fills the honeypot, and a bot-fast visitor store
   const rows = await stack.d1("SELECT count(*) AS n FROM leads WHERE email_key = 'rapida@empresa.example'");
   assert.equal(rows[0].n, 0, "sent within the minimum fill time: taken for a bot");
 });
+
+/** Fills the demo form as a person would (and waits past the minimum fill time). */
+async function fillDemo(page, email, name) {
+  await page.getByLabel("Correo electrónico de trabajo", { exact: true }).fill(email);
+  await page.getByLabel("Nombre", { exact: true }).fill(name);
+  await page.getByLabel(/^Acepto que Acme Growth me envíe/).check();
+  await page.waitForTimeout(2_100);
+}
+
+/** Polls D1 until `sql`'s single count is at least `n`; returns it. */
+async function countWhen(sql, n, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [{ n: found }] = await stack.d1(sql);
+    if (found >= n || Date.now() > deadline) return found;
+    await new Promise((later) => setTimeout(later, 300));
+  }
+}
+
+const outboxOf = (page) => page.evaluate(() => JSON.parse(localStorage.getItem("embudo:outbox") ?? "[]"));
+
+test("with the edge down, the submission is kept, retried, and stored exactly once when it is back", async () => {
+  const { page } = await openDemo();
+  await page.evaluate(() => {
+    window.seen = [];
+    for (const name of ["embudo:submit", "embudo:success", "embudo:error"]) {
+      document.addEventListener(name, (event) => window.seen.push([name, event.detail.form]));
+    }
+  });
+  let refused = 0;
+  await page.route("**/v1/forms/demo-ebook/submissions", async (route) => {
+    if (route.request().method() === "POST" && refused < 2) {
+      refused += 1;
+      await route.fulfill({
+        status: 503,
+        headers: {
+          "Content-Type": "application/problem+json",
+          "Retry-After": "1",
+          "Access-Control-Allow-Origin": stack.url,
+          "Access-Control-Expose-Headers": "Retry-After",
+        },
+        body: JSON.stringify({ type: "urn:embudo:problem:unavailable", title: "Temporarily unavailable", status: 503, detail: "down" }),
+      });
+    } else {
+      await route.continue();
+    }
+  });
+  await fillDemo(page, "caida@empresa.example", "Caída");
+  await page.getByRole("button", { name: "Quiero la guía" }).click();
+  await page.getByRole("status").filter({ hasText: "Guardado en este navegador" }).waitFor();
+  assert.equal((await outboxOf(page)).length, 1, "kept in the outbox while the edge is down");
+  await page.getByRole("status").filter({ hasText: "¡Listo!" }).waitFor({ timeout: 30_000 });
+  assert.equal(refused, 2);
+  assert.deepEqual(await outboxOf(page), [], "settled, so forgotten");
+  const [{ n }] = await stack.d1("SELECT count(*) AS n FROM submissions s JOIN leads l ON l.id = s.lead_id WHERE l.email_key = 'caida@empresa.example'");
+  assert.equal(n, 1, "stored exactly once");
+  assert.deepEqual(await page.evaluate(() => window.seen), [["embudo:submit", "demo-ebook"], ["embudo:success", "demo-ebook"]]);
+});
+
+test("sent offline, then the page reloaded online: delivered exactly once", async () => {
+  const { page } = await openDemo();
+  await fillDemo(page, "sin.red@empresa.example", "Sin Red");
+  await page.context().setOffline(true);
+  await page.getByRole("button", { name: "Quiero la guía" }).click();
+  await page.getByRole("status").filter({ hasText: "Guardado en este navegador" }).waitFor();
+  const [kept] = await outboxOf(page);
+  assert.equal(kept.form, "demo-ebook");
+  await page.screenshot({ path: join(SCREENSHOTS, "visitor-offline-saved.png"), fullPage: true });
+
+  // Back online, the visitor opens the site again; the old page may also
+  // have sent it when the connection came back: still one submission.
+  await page.context().setOffline(false);
+  await page.reload();
+  const sql = "SELECT count(*) AS n FROM submissions s JOIN leads l ON l.id = s.lead_id WHERE l.email_key = 'sin.red@empresa.example'";
+  assert.equal(await countWhen(sql, 1), 1);
+  const deadline = Date.now() + 10_000;
+  while ((await outboxOf(page)).length > 0 && Date.now() < deadline) await page.waitForTimeout(200);
+  assert.deepEqual(await outboxOf(page), []);
+  await page.waitForTimeout(1_000);
+  const [{ n }] = await stack.d1(sql);
+  assert.equal(n, 1, "exactly once");
+});

@@ -68,6 +68,12 @@ pub fn allow(mut response: Response, caller: &Caller) -> worker::Result<Response
         let headers = response.headers_mut();
         headers.set("Access-Control-Allow-Origin", origin)?;
         headers.set("Vary", "Origin")?;
+        // The widget's outbox waits as long as a 429 or 503 asks, and can
+        // tell a replayed answer.
+        headers.set(
+            "Access-Control-Expose-Headers",
+            "Retry-After, Idempotent-Replayed",
+        )?;
     }
     Ok(response)
 }

@@ -22,3 +22,21 @@ impl Unicode for Browser {
         Some(url.hostname())
     }
 }
+
+/// Waits `ms` milliseconds, or less if the browser comes back online (the
+/// moment a kept submission is worth sending again).
+pub async fn pause(ms: f64) {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let Some(window) = web_sys::window() else {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
+            return;
+        };
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+        let once = web_sys::AddEventListenerOptions::new();
+        once.set_once(true);
+        let _ = window.add_event_listener_with_callback_and_add_event_listener_options(
+            "online", &resolve, &once,
+        );
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

@@ -11,6 +11,8 @@ pub struct Copy {
     pub choose: &'static str,
     /// Shown while the submission is on its way.
     pub sending: &'static str,
+    /// Shown while a kept submission waits to be sent again.
+    pub saved: &'static str,
     /// Announced when the form has errors to fix.
     pub fix_errors: &'static str,
     /// The link to a downloadable offer.
@@ -23,6 +25,7 @@ const ES: Copy = Copy {
     consents: "Consentimiento",
     choose: "Elige una opción",
     sending: "Enviando…",
+    saved: "Guardado en este navegador. Lo enviaremos en cuanto podamos conectar.",
     fix_errors: "Revisa los campos marcados.",
     download: "Descargar ahora",
     unavailable: "No pudimos cargar el formulario. Inténtalo de nuevo más tarde.",
@@ -32,6 +35,7 @@ const EN: Copy = Copy {
     consents: "Consent",
     choose: "Choose an option",
     sending: "Sending…",
+    saved: "Saved in this browser. We will send it as soon as we can connect.",
     fix_errors: "Please check the marked fields.",
     download: "Download now",
     unavailable: "We could not load the form. Please try again later.",

@@ -8,6 +8,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, RequestMode, Response};
 
 use crate::error::{Error, OrDom, Result};
+use crate::outbox::{self, Fate};
 
 /// What the edge decided about a submission.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +21,19 @@ pub enum Verdict {
     },
     /// The edge refused some fields (422); shown on those fields.
     Refused(Vec<FieldError>),
+    /// Refused for good with another status (a 4xx): sending the same again
+    /// cannot help.
+    Rejected {
+        /// The status.
+        status: u16,
+    },
+    /// Not taken now (offline, 429, 5xx): to be sent again.
+    Later {
+        /// The status, if the edge answered at all.
+        status: Option<u16>,
+        /// The edge's `Retry-After`, in seconds.
+        retry_after: Option<u32>,
+    },
 }
 
 /// The part of an `application/problem+json` answer the widget reads.
@@ -43,7 +57,11 @@ struct OfferLink {
 
 /// `GET {api}/v1/forms/{form}`: the form's public spec.
 pub async fn fetch_spec(api: &str, form: &str) -> Result<FormSpec> {
-    let response = call(&format!("{}/v1/forms/{}", base(api), encode(form)), None).await?;
+    let response = call(
+        &format!("{}/v1/forms/{}", base(api), encode_segment(form)),
+        None,
+    )
+    .await?;
     if !response.ok() {
         return Err(Error::Server {
             status: response.status(),
@@ -52,25 +70,61 @@ pub async fn fetch_spec(api: &str, form: &str) -> Result<FormSpec> {
     serde_wasm_bindgen::from_value(json(&response).await?).map_err(|_| Error::Answer)
 }
 
-/// Posts `submission` to `{api}/v1/forms/{form}/submissions`.
-pub async fn send(api: &str, form: &str, submission: &Submission) -> Result<Verdict> {
-    let url = format!("{}/v1/forms/{}/submissions", base(api), encode(form));
+/// The JSON body for `submission`, as the outbox keeps and resends it.
+pub fn encode(submission: &Submission) -> Result<String> {
     // JSON-compatible: maps become plain objects, not `Map`s JSON drops.
     let body = submission
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|_| Error::Answer)?;
-    let body = js_sys::JSON::stringify(&body).map_err(|_| Error::Answer)?;
-    let response = call(&url, Some(body.into())).await?;
-    match response.status() {
+    js_sys::JSON::stringify(&body)
+        .ok()
+        .and_then(|text| JsValue::from(text).as_string())
+        .ok_or(Error::Answer)
+}
+
+/// Posts the submission `body` to `{api}/v1/forms/{form}/submissions`. It
+/// never fails: no answer at all is [`Verdict::Later`].
+pub async fn send(api: &str, form: &str, body: &str) -> Verdict {
+    let url = format!(
+        "{}/v1/forms/{}/submissions",
+        base(api),
+        encode_segment(form)
+    );
+    let Ok(response) = call(&url, Some(JsValue::from_str(body))).await else {
+        return Verdict::Later {
+            status: None,
+            retry_after: None,
+        };
+    };
+    let status = response.status();
+    match status {
         200..=299 => {
-            let stored: Stored = serde_wasm_bindgen::from_value(json(&response).await?)
-                .map_err(|_| Error::Answer)?;
-            Ok(Verdict::Stored {
-                offer: stored.offer.map(|offer| offer.url),
-            })
+            // Stored, even if the answer does not read: the link is a bonus.
+            let offer = match json(&response).await {
+                Ok(answer) => serde_wasm_bindgen::from_value::<Stored>(answer)
+                    .ok()
+                    .and_then(|stored| stored.offer)
+                    .map(|offer| offer.url),
+                Err(_) => None,
+            };
+            Verdict::Stored { offer }
         }
-        422 => refused(json(&response).await?),
-        status => Err(Error::Server { status }),
+        422 => match json(&response).await.map(refused) {
+            Ok(Ok(verdict)) => verdict,
+            _ => Verdict::Rejected { status },
+        },
+        status => match outbox::fate(Some(status), None) {
+            Fate::Settled => Verdict::Rejected { status },
+            Fate::Later(_) => Verdict::Later {
+                status: Some(status),
+                retry_after: response
+                    .headers()
+                    .get("Retry-After")
+                    .ok()
+                    .flatten()
+                    .and_then(|seconds| seconds.trim().parse().ok()),
+            },
+        },
     }
 }
 
@@ -117,7 +171,7 @@ fn base(api: &str) -> &str {
 }
 
 /// Percent-encodes a form id for a URL path segment.
-fn encode(segment: &str) -> String {
+fn encode_segment(segment: &str) -> String {
     let encoded: JsValue = js_sys::encode_uri_component(segment).into();
     encoded.as_string().unwrap_or_default()
 }

@@ -10,19 +10,29 @@ pub mod browser;
 pub mod copy;
 pub mod edge;
 pub mod error;
+pub mod outbox;
 pub mod view;
 
+use std::cell::RefCell;
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use embudo_shared::{Error as Invalid, FormSpec, Locale};
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, Event};
+use web_sys::{CustomEvent, CustomEventInit, Element, Event};
 
 use browser::Browser;
 use edge::Verdict;
 use error::OrDom;
 pub use error::{Error, Result};
+use outbox::Letter;
 use view::FormView;
+
+thread_local! {
+    /// The submissions this page is sending now, so that a flush of the
+    /// outbox never sends one twice at the same time.
+    static IN_FLIGHT: RefCell<BTreeSet<String>> = const { RefCell::new(BTreeSet::new()) };
+}
 
 /// Fetches the spec of `form` from the edge at `api` and renders it into
 /// `host`. `locale` is a BCP 47 tag (`es`, `en-GB`); unknown ones get Spanish.
@@ -35,6 +45,8 @@ pub async fn mount(
     locale: String,
 ) -> std::result::Result<(), JsValue> {
     let locale = Locale::from_tag(&locale);
+    // Whatever an earlier page could not deliver goes first.
+    flush(&host, &api);
     match edge::fetch_spec(&api, &form).await {
         Ok(spec) => start(&host, spec, api, locale).map_err(JsValue::from),
         Err(error) => {
@@ -49,11 +61,13 @@ pub fn start(host: &Element, spec: FormSpec, api: String, locale: Locale) -> Res
     let view = Rc::new(FormView::render(host, spec, locale)?);
     let on_submit = {
         let view = Rc::clone(&view);
+        let host = host.clone();
         Closure::<dyn FnMut(Event)>::new(move |event: Event| {
             event.prevent_default();
             let view = Rc::clone(&view);
             let api = api.clone();
-            wasm_bindgen_futures::spawn_local(async move { submit(&view, &api).await });
+            let host = host.clone();
+            wasm_bindgen_futures::spawn_local(async move { submit(&view, &host, &api).await });
         })
     };
     view.form()
@@ -64,7 +78,7 @@ pub fn start(host: &Element, spec: FormSpec, api: String, locale: Locale) -> Res
     Ok(())
 }
 
-async fn submit(view: &FormView, api: &str) {
+async fn submit(view: &FormView, host: &Element, api: &str) {
     let submission = match view.read() {
         Ok(submission) => submission,
         Err(error) => return report(view, Err(error)),
@@ -73,18 +87,102 @@ async fn submit(view: &FormView, api: &str) {
         return report(view, view.show_field_errors(&fields));
     }
     report(view, view.show_field_errors(&[]));
-    view.set_busy(true);
-    view.announce(copy::for_locale(view.locale()).sending);
-    let outcome = match edge::send(api, &view.spec().id, &submission).await {
-        Ok(Verdict::Stored { offer }) => view.show_success(api, offer.as_deref()),
-        Ok(Verdict::Refused(fields)) => {
-            view.new_attempt();
-            view.show_field_errors(&fields)
-        }
-        Err(error) => Err(error),
+    let body = match edge::encode(&submission) {
+        Ok(body) => body,
+        Err(error) => return report(view, Err(error)),
     };
+    let letter = Letter {
+        id: submission.id.clone().unwrap_or_default(),
+        api: api.to_owned(),
+        form: view.spec().id.clone(),
+        body,
+        tries: 0,
+        written: js_sys::Date::now(),
+    };
+    // Kept before it is sent: from here on, closing the page loses nothing.
+    outbox::keep(&letter);
+    emit(host, "embudo:submit", &letter, None);
+    view.set_busy(true);
+    let copy = copy::for_locale(view.locale());
+    view.announce(copy.sending);
+    let verdict = deliver(letter.clone(), || view.announce(copy.saved)).await;
     view.set_busy(false);
+    let outcome = match &verdict {
+        Verdict::Stored { offer } => view.show_success(api, offer.as_deref()),
+        Verdict::Refused(fields) => {
+            view.new_attempt();
+            view.show_field_errors(fields)
+        }
+        Verdict::Rejected { status } => Err(Error::Server { status: *status }),
+        Verdict::Later { .. } => Ok(()),
+    };
+    emit_verdict(host, &letter, &verdict);
     report(view, outcome);
+}
+
+/// Sends `letter` until the edge settles it, keeping it in the outbox in
+/// the meantime; `waiting` is called each time it has to wait.
+async fn deliver(mut letter: Letter, waiting: impl Fn()) -> Verdict {
+    IN_FLIGHT.with(|sending| sending.borrow_mut().insert(letter.id.clone()));
+    let verdict = loop {
+        letter.tries += 1;
+        match edge::send(&letter.api, &letter.form, &letter.body).await {
+            Verdict::Later { retry_after, .. } => {
+                outbox::keep(&letter);
+                waiting();
+                let jitter = js_sys::Math::random();
+                browser::pause(outbox::wait_ms(letter.tries, retry_after, jitter)).await;
+            }
+            settled => break settled,
+        }
+    };
+    outbox::settle(&letter.id);
+    IN_FLIGHT.with(|sending| sending.borrow_mut().remove(&letter.id));
+    verdict
+}
+
+/// Sends, in the background, what earlier pages left in the outbox for the
+/// edge at `api`; the widget's events for them go to `host`.
+fn flush(host: &Element, api: &str) {
+    for letter in outbox::letters() {
+        let idle = IN_FLIGHT.with(|sending| !sending.borrow().contains(&letter.id));
+        if letter.api == api && idle {
+            let host = host.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let verdict = deliver(letter.clone(), || {}).await;
+                emit_verdict(&host, &letter, &verdict);
+            });
+        }
+    }
+}
+
+/// `embudo:success` or `embudo:error` on the host, for the site's analytics.
+fn emit_verdict(host: &Element, letter: &Letter, verdict: &Verdict) {
+    match verdict {
+        Verdict::Stored { .. } => emit(host, "embudo:success", letter, None),
+        Verdict::Refused(_) => emit(host, "embudo:error", letter, Some(422)),
+        Verdict::Rejected { status } => emit(host, "embudo:error", letter, Some(*status)),
+        Verdict::Later { .. } => {}
+    }
+}
+
+/// Dispatches the DOM event `name` on the host element, with the form and
+/// submission ids (and the edge's status for an error) as `detail`. It
+/// bubbles out of the shadow root so the page can listen on `document`.
+fn emit(host: &Element, name: &str, letter: &Letter, status: Option<u16>) {
+    let detail = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&detail, &"form".into(), &letter.form.as_str().into());
+    let _ = js_sys::Reflect::set(&detail, &"submission".into(), &letter.id.as_str().into());
+    if let Some(status) = status {
+        let _ = js_sys::Reflect::set(&detail, &"status".into(), &status.into());
+    }
+    let init = CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    init.set_detail(&detail);
+    if let Ok(event) = CustomEvent::new_with_event_init_dict(name, &init) {
+        let _ = host.dispatch_event(&event);
+    }
 }
 
 /// Tells the visitor about a failure in their language, and the console

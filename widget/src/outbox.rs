@@ -1,0 +1,116 @@
+//! The outbox: a submission is written to the browser's storage before it
+//! is sent and removed only when the edge settles it (stored, or refused in
+//! a way sending again cannot change). Until then it is sent again with
+//! backoff and jitter, honouring `Retry-After`, when the browser comes back
+//! online, and on the next load of any page with the widget. The edge stores
+//! a submission id once, so sending again never makes a second lead.
+
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
+
+/// The storage key holding every pending submission of this origin's page.
+pub const KEY: &str = "embudo:outbox";
+/// The first wait before sending again, in milliseconds.
+pub const FIRST_WAIT_MS: f64 = 1_000.0;
+/// The longest wait between tries.
+pub const MAX_WAIT_MS: f64 = 300_000.0;
+/// How long a pending submission is kept before it is given up (a week).
+pub const KEEP_MS: f64 = 7.0 * 24.0 * 3_600_000.0;
+
+/// One pending submission, exactly as it will be sent again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Letter {
+    /// The submission id.
+    pub id: String,
+    /// The edge's base URL.
+    pub api: String,
+    /// The form id.
+    pub form: String,
+    /// The JSON body, byte for byte as first sent.
+    pub body: String,
+    /// Tries made so far.
+    pub tries: u32,
+    /// When it was written (ms since the epoch).
+    pub written: f64,
+}
+
+/// What one try's answer means for a pending submission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fate {
+    /// Settled (stored, or refused for good): remove it.
+    Settled,
+    /// Not yet (offline, overloaded, down): keep it and try again, not
+    /// before this many seconds if the edge said so.
+    Later(Option<u32>),
+}
+
+/// The fate of an answer with `status` (`None`: no answer at all).
+pub fn fate(status: Option<u16>, retry_after: Option<u32>) -> Fate {
+    match status {
+        None | Some(408 | 425 | 429 | 500..=599) => Fate::Later(retry_after),
+        Some(_) => Fate::Settled,
+    }
+}
+
+/// How long to wait before try `tries + 1`: doubling from a second up to
+/// five minutes, with "equal jitter" (half fixed, half random from
+/// `jitter` in 0..1) so many widgets do not come back at the same instant,
+/// and never sooner than the edge's `Retry-After`.
+pub fn wait_ms(tries: u32, retry_after: Option<u32>, jitter: f64) -> f64 {
+    let doubled = FIRST_WAIT_MS * 2f64.powi(tries.saturating_sub(1).min(20) as i32);
+    let capped = doubled.min(MAX_WAIT_MS);
+    let jittered = capped / 2.0 + capped / 2.0 * jitter.clamp(0.0, 1.0);
+    let floor = f64::from(retry_after.unwrap_or(0)) * 1000.0;
+    jittered.max(floor)
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    // Storage can be missing or refused (a sandboxed frame, strict privacy
+    // settings): the submission is then still sent, just not kept.
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// Every pending submission still worth sending.
+pub fn letters() -> Vec<Letter> {
+    let now = js_sys::Date::now();
+    storage()
+        .and_then(|storage| storage.get_item(KEY).ok().flatten())
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
+        .and_then(|value| serde_wasm_bindgen::from_value::<Vec<Letter>>(value).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|letter| now - letter.written < KEEP_MS)
+        .collect()
+}
+
+fn save(letters: &[Letter]) {
+    let Some(storage) = storage() else { return };
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let text = letters
+        .serialize(&serializer)
+        .ok()
+        .and_then(|value| js_sys::JSON::stringify(&value).ok())
+        .and_then(|text| JsValue::from(text).as_string());
+    if let Some(text) = text {
+        // A full storage keeps the older letters; this one is still sent.
+        let _ = storage.set_item(KEY, &text);
+    }
+}
+
+/// Keeps `letter` (replacing an older copy with the same id).
+pub fn keep(letter: &Letter) {
+    let mut all = letters();
+    all.retain(|kept| kept.id != letter.id);
+    all.push(letter.clone());
+    save(&all);
+}
+
+/// Forgets the submission `id`: the edge settled it.
+pub fn settle(id: &str) {
+    let mut all = letters();
+    let before = all.len();
+    all.retain(|kept| kept.id != id);
+    if all.len() != before {
+        save(&all);
+    }
+}
