@@ -129,11 +129,14 @@ test("a visitor's browser never fills the honeypot, and a bot-fast visitor store
   assert.equal(rows[0].n, 0, "sent within the minimum fill time: taken for a bot");
 });
 
-/** Fills the demo form as a person would (and waits past the minimum fill time). */
-async function fillDemo(page, email, name) {
-  await page.getByLabel("Correo electrónico de trabajo", { exact: true }).fill(email);
-  await page.getByLabel("Nombre", { exact: true }).fill(name);
-  await page.getByLabel(/^Acepto que Acme Growth me envíe/).check();
+/**
+ * Fills the demo form as a person would (and waits past the minimum fill
+ * time); `within` is the page or the part of it holding the form.
+ */
+async function fillDemo(page, email, name, within = page) {
+  await within.getByLabel("Correo electrónico de trabajo", { exact: true }).fill(email);
+  await within.getByLabel("Nombre", { exact: true }).fill(name);
+  await within.getByLabel(/^Acepto que Acme Growth me envíe/).check();
   await page.waitForTimeout(2_100);
 }
 
@@ -209,4 +212,44 @@ test("sent offline, then the page reloaded online: delivered exactly once", asyn
   await page.waitForTimeout(1_000);
   const [{ n }] = await stack.d1(sql);
   assert.equal(n, 1, "exactly once");
+});
+
+test("a button opens the form in a popup, where it works the same", async () => {
+  const { page, problems } = await openDemo();
+  await page.getByLabel("Correo electrónico de trabajo", { exact: true }).waitFor();
+  await page.getByRole("button", { name: "Pídela en una ventana" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Correo electrónico de trabajo", { exact: true }).waitFor();
+  await fillDemo(page, "ventana@empresa.example", "Ventana", dialog);
+  await dialog.getByRole("button", { name: "Quiero la guía" }).click();
+  await dialog.getByRole("status").filter({ hasText: "¡Listo!" }).waitFor();
+  await page.screenshot({ path: join(SCREENSHOTS, "visitor-popup.png") });
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "detached" });
+  const [{ n }] = await stack.d1("SELECT count(*) AS n FROM leads WHERE email_key = 'ventana@empresa.example'");
+  assert.equal(n, 1);
+  assert.deepEqual(problems, []);
+});
+
+test("the widget is fetched only when its form comes near the viewport", async () => {
+  const page = await browser.newPage();
+  const fetched = [];
+  page.on("request", (request) => {
+    if (request.url().endsWith(".wasm") || request.url().includes("/v1/forms/")) fetched.push(request.url());
+  });
+  // A long article with the form at its end, served from the edge's origin.
+  await page.route(`${stack.url}/long-article.html`, (route) =>
+    route.fulfill({
+      contentType: "text/html",
+      body: `<!doctype html><html lang="en"><body><article style="height: 4000px">A long read</article>
+             <embudo-form form="demo-ebook"></embudo-form><script async src="/embed.js"></script></body></html>`,
+    }),
+  );
+  await page.goto(`${stack.url}/long-article.html`);
+  await page.waitForTimeout(1_500);
+  assert.deepEqual(fetched, [], "nothing fetched while the form is far below the fold");
+  await page.locator("embudo-form").scrollIntoViewIfNeeded();
+  await page.getByLabel("Work e-mail", { exact: true }).waitFor();
+  assert.ok(fetched.some((url) => url.endsWith(".wasm")), "fetched once the form is near");
+  assert.ok(fetched.some((url) => url.endsWith("/v1/forms/demo-ebook")));
 });
