@@ -1,0 +1,140 @@
+// The widget as a guest on other people's pages, in headless Chromium
+// against the real Worker and D1: accessible (axe-core finds nothing), usable
+// by keyboard alone, and working, unharmed and harmless on a hostile page
+// with a strict Content-Security-Policy.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { resolve } from "node:path";
+import { startStack } from "./support/stack.mjs";
+import { launchBrowser } from "./support/browser.mjs";
+
+const AXE = resolve(import.meta.dirname, "..", "node_modules", "axe-core", "axe.min.js");
+
+let stack;
+let browser;
+before(async () => {
+  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+});
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+/** axe-core's violations inside the widget (its shadow DOM included). */
+async function violations(page) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const result = await window.axe.run({ include: [["embudo-form"]] });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
+}
+
+/** The focused element, looking into shadow roots: its id, tag and text. */
+function focused(page) {
+  return page.evaluate(() => {
+    let element = document.activeElement;
+    while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
+    return { id: element?.id ?? "", tag: element?.tagName ?? "", text: element?.textContent?.trim() ?? "" };
+  });
+}
+
+/** Presses Tab until `wanted(focused)` holds (at most 25 times). */
+async function tabTo(page, wanted) {
+  for (let i = 0; i < 25; i++) {
+    await page.keyboard.press("Tab");
+    if (wanted(await focused(page))) return;
+  }
+  assert.fail("never reached by Tab");
+}
+
+test("axe-core finds no violation in the form: empty, with errors, and sent", async () => {
+  const page = await browser.newPage({ locale: "es-ES" });
+  await page.goto(`${stack.url}/`);
+  await page.getByLabel("Correo electrónico de trabajo", { exact: true }).waitFor();
+  assert.deepEqual(await violations(page), [], "the empty form");
+
+  await page.getByRole("button", { name: "Quiero la guía" }).click();
+  await page.getByText("Revisa los campos marcados.").waitFor();
+  assert.deepEqual(await violations(page), [], "with every error shown");
+
+  await page.getByLabel("Correo electrónico de trabajo", { exact: true }).fill("axe@empresa.example");
+  await page.getByLabel("Nombre", { exact: true }).fill("Axe");
+  await page.getByLabel(/^Acepto que Acme Growth me envíe/).check();
+  await page.waitForTimeout(2_100);
+  await page.getByRole("button", { name: "Quiero la guía" }).click();
+  await page.getByRole("status").filter({ hasText: "¡Listo!" }).waitFor();
+  assert.deepEqual(await violations(page), [], "sent, with the download link");
+});
+
+test("a visitor using only the keyboard can fill and send the form", async () => {
+  const page = await browser.newPage({ locale: "es-ES" });
+  await page.goto(`${stack.url}/`);
+  await page.getByLabel("Correo electrónico de trabajo", { exact: true }).waitFor();
+  await tabTo(page, (f) => f.tag === "INPUT" && f.id.includes("email"));
+  await page.keyboard.type("teclado@empresa.example");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("Tecla");
+  await tabTo(page, (f) => f.id.includes("content"));
+  await page.keyboard.press("Space");
+  await page.waitForTimeout(2_100);
+  await tabTo(page, (f) => f.tag === "BUTTON" && f.text === "Quiero la guía");
+  await page.keyboard.press("Enter");
+  await page.getByRole("status").filter({ hasText: "¡Listo!" }).waitFor();
+  const [{ n }] = await stack.d1("SELECT count(*) AS n FROM leads WHERE email_key = 'teclado@empresa.example'");
+  assert.equal(n, 1);
+});
+
+test("on a hostile page with a strict CSP the form works in English, and leaves the page as it was", async () => {
+  const page = await browser.newPage({ locale: "en-GB" });
+  const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'";
+  await page.route(`${stack.url}/hostile.html`, (route) =>
+    route.fulfill({
+      contentType: "text/html",
+      headers: { "Content-Security-Policy": csp },
+      body: `<!doctype html><html lang="en"><head><link rel="stylesheet" href="/hostile.css"></head>
+             <body><p>Someone else's page.</p><script async src="/embed.js" data-form="demo-ebook"></script></body></html>`,
+    }),
+  );
+  await page.route(`${stack.url}/hostile.css`, (route) =>
+    route.fulfill({
+      contentType: "text/css",
+      body: `* { all: unset !important; }
+             input, select, textarea, button, label { display: none !important; }
+             embudo-form { font-size: 3px !important; color: transparent !important; }`,
+    }),
+  );
+  // Before anything of the page runs: note its globals, and any CSP report.
+  await page.addInitScript(() => {
+    window.__before = new Set(Object.keys(window));
+    window.__violations = [];
+    document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await page.goto(`${stack.url}/hostile.html`);
+
+  const email = page.getByLabel("Work e-mail", { exact: true });
+  await email.waitFor();
+  const box = await email.boundingBox();
+  assert.ok(box.width > 100 && box.height > 20, `the input is usable: ${JSON.stringify(box)}`);
+  const size = await email.evaluate((input) => getComputedStyle(input).fontSize);
+  assert.ok(parseFloat(size) >= 14, `the page's font size does not reach in (${size})`);
+
+  await email.fill("guest@hostile.example");
+  await page.getByLabel("First name", { exact: true }).fill("Guest");
+  await page.getByLabel(/^I agree that Acme Growth may e-mail me/).check();
+  await page.waitForTimeout(2_100);
+  await page.getByRole("button", { name: "Send me the guide" }).click();
+  await page.getByRole("status").filter({ hasText: "Done!" }).waitFor();
+
+  const left = await page.evaluate(() => ({
+    violations: window.__violations,
+    globals: Object.keys(window).filter((key) => !window.__before.has(key) && !key.startsWith("__")),
+    cookies: document.cookie,
+    adopted: document.adoptedStyleSheets.length,
+    sheets: document.styleSheets.length,
+  }));
+  assert.deepEqual(left, { violations: [], globals: ["embudo"], cookies: "", adopted: 0, sheets: 1 });
+  const [{ locale }] = await stack.d1(
+    "SELECT json_extract(s.data, '$.locale') AS locale FROM submissions s JOIN leads l ON l.id = s.lead_id WHERE l.email_key = 'guest@hostile.example'",
+  );
+  assert.equal(locale, "en");
+});
