@@ -4,7 +4,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 PORT ?= 8787
 
-.PHONY: dev test bootstrap build widget edge bench bench-edge fuzz forms
+.PHONY: dev test bootstrap build widget edge bench bench-edge size fuzz forms
 .DEFAULT_GOAL := dev
 
 ## Build everything and serve the product locally (wrangler dev + local D1).
@@ -38,6 +38,10 @@ bench: bootstrap
 ## Load the edge under wrangler dev: submissions/s, p50/p99 at 1 and 50 connections, against a one-insert floor.
 bench-edge: bootstrap
 	scripts/bench-edge.sh
+
+## What a visitor downloads (loader + glue + wasm, gzipped) beside @typeform/embed, and each crate's weight.
+size: bootstrap
+	scripts/size.sh
 
 ## Fuzz shared's spec parsing and validation; FUZZ_SECONDS=600 make fuzz for a long run.
 fuzz: bootstrap
