@@ -253,3 +253,19 @@ test("the widget is fetched only when its form comes near the viewport", async (
   assert.ok(fetched.some((url) => url.endsWith(".wasm")), "fetched once the form is near");
   assert.ok(fetched.some((url) => url.endsWith("/v1/forms/demo-ebook")));
 });
+
+test("a field is checked as the visitor leaves it, before anything is sent", async () => {
+  const { page } = await openDemo();
+  const email = page.getByLabel("Correo electrónico de trabajo", { exact: true });
+  await email.fill("ana-sin-arroba");
+  await page.keyboard.press("Tab");
+  await page.getByText("Revisa tu correo electrónico: debe tener la forma nombre@empresa.com.").waitFor();
+  assert.equal(await email.getAttribute("aria-invalid"), "true");
+  assert.equal(await page.getByLabel("Nombre", { exact: true }).getAttribute("aria-invalid"), null, "an untouched field is not told off");
+  await email.fill("ana@empresa.example");
+  await page.keyboard.press("Tab");
+  await page.waitForFunction(() => {
+    const host = document.querySelector("embudo-form");
+    return !host.shadowRoot.querySelector("[aria-invalid]");
+  });
+});

@@ -70,11 +70,24 @@ pub fn start(host: &Element, spec: FormSpec, api: String, locale: Locale) -> Res
             wasm_bindgen_futures::spawn_local(async move { submit(&view, &host, &api).await });
         })
     };
-    view.form()
-        .add_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref())
+    let on_leave = {
+        let view = Rc::clone(&view);
+        Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+            let left = event.target().and_then(|t| t.dyn_into::<Element>().ok());
+            if let Some(control) = left {
+                report(&view, view.check_left(&control.id(), &Browser));
+            }
+        })
+    };
+    let form = view.form();
+    form.add_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref())
         .or_dom("addEventListener")?;
-    // The listener lives as long as the form does, which is the page's life.
+    // A field is checked as the visitor leaves it.
+    form.add_event_listener_with_callback("focusout", on_leave.as_ref().unchecked_ref())
+        .or_dom("addEventListener")?;
+    // The listeners live as long as the form does, which is the page's life.
     on_submit.forget();
+    on_leave.forget();
     Ok(())
 }
 

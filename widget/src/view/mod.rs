@@ -27,6 +27,9 @@ const STYLE: &str = include_str!("../form.css");
 /// on later visits (progressive profiling).
 pub const FIRST_VISIT_FIELDS: usize = 4;
 
+/// How long the success message shows before a redirect offer opens.
+const REDIRECT_AFTER_MS: i32 = 1_500;
+
 /// Handles on the rendered form's parts.
 pub struct FormView {
     spec: FormSpec,
@@ -208,24 +211,10 @@ impl FormView {
             );
         let mut first: Option<HtmlElement> = None;
         for (id, element_id) in controls {
-            let control = self.element(&element_id)?;
-            let slot = self.element(&controls::error_id(&element_id))?;
-            match errors.iter().find(|error| error.field == id) {
-                Some(error) => {
-                    control
-                        .set_attribute("aria-invalid", "true")
-                        .or_dom("setAttribute")?;
-                    slot.set_text_content(Some(&error.message));
-                    if first.is_none() {
-                        first = Some(control.unchecked_into());
-                    }
-                }
-                None => {
-                    control
-                        .remove_attribute("aria-invalid")
-                        .or_dom("removeAttribute")?;
-                    slot.set_text_content(None);
-                }
+            let error = errors.iter().find(|error| error.field == id);
+            let control = self.mark(&element_id, error)?;
+            if error.is_some() && first.is_none() {
+                first = Some(control.unchecked_into());
             }
         }
         match first {
@@ -242,6 +231,60 @@ impl FormView {
             }
             None => Ok(()),
         }
+    }
+
+    /// Checks the one field whose control has id `control` (the one the
+    /// visitor just left) and shows or clears its error, leaving the others
+    /// and the focus alone. An empty field is not told it is required until
+    /// the visitor sends the form.
+    pub fn check_left(&self, control: &str, unicode: &dyn embudo_shared::Unicode) -> Result<()> {
+        let Some(field) = self
+            .spec
+            .fields
+            .iter()
+            .find(|f| controls::field_id(&f.id) == control && self.asked.contains(&f.id))
+        else {
+            return Ok(());
+        };
+        let errors = match self.read()?.validate(&self.spec, unicode) {
+            Err(embudo_shared::Error::Invalid { fields }) => fields,
+            _ => Vec::new(),
+        };
+        let error = errors.iter().find(|error| error.field == field.id);
+        let empty = self
+            .value(control)
+            .map(|v| v.trim().is_empty())
+            .unwrap_or(true);
+        let showing = self
+            .element(control)?
+            .get_attribute("aria-invalid")
+            .is_some();
+        match error {
+            Some(_) if empty && !showing => Ok(()),
+            error => self.mark(control, error).map(|_| ()),
+        }
+    }
+
+    /// Marks the control `control` invalid with `error`'s message, or clears
+    /// it; gives the control back.
+    fn mark(&self, control: &str, error: Option<&FieldError>) -> Result<Element> {
+        let element = self.element(control)?;
+        let slot = self.element(&controls::error_id(control))?;
+        match error {
+            Some(error) => {
+                element
+                    .set_attribute("aria-invalid", "true")
+                    .or_dom("setAttribute")?;
+                slot.set_text_content(Some(&error.message));
+            }
+            None => {
+                element
+                    .remove_attribute("aria-invalid")
+                    .or_dom("removeAttribute")?;
+                slot.set_text_content(None);
+            }
+        }
+        Ok(element)
     }
 
     /// Shows `message` in the live region, where screen readers announce it.
@@ -273,6 +316,22 @@ impl FormView {
             .set_attribute("aria-busy", "false")
             .or_dom("setAttribute")?;
         self.announce(self.spec.success.get(self.locale));
+        if let Delivery::Redirect { url } = &self.spec.offer.delivery {
+            // The offer is a page (a webinar room, a calendar): go there once
+            // the visitor has read that it worked.
+            let target = url.clone();
+            let go = wasm_bindgen::closure::Closure::once_into_js(move || {
+                if let Some(window) = web_sys::window() {
+                    let _ = window.location().assign(&target);
+                }
+            });
+            if let Some(window) = web_sys::window() {
+                let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                    go.unchecked_ref(),
+                    REDIRECT_AFTER_MS,
+                );
+            }
+        }
         if let Delivery::Download { url } = &self.spec.offer.delivery {
             let url = signed.unwrap_or(url);
             let doc = self.form.owner_document().or_dom("ownerDocument")?;
