@@ -119,6 +119,15 @@ describe("one person, one lead", () => {
     assert.equal(rows[0].stage, "iql", "the newsletter consent in the second made an IQL");
   });
 
+  test("a returning person may leave out a required field they gave before, and only then", async () => {
+    const refused = await expectProblem(await post(SUBMISSIONS, body({ email: "dolores@acme.example" })), 422, "invalid-fields");
+    assert.deepEqual(refused.errors.map((e) => [e.field, e.code]), [["first_name", "required"]]);
+    assert.equal((await post(SUBMISSIONS, body({ email: "dolores@acme.example", first_name: "Dora" }))).status, 201);
+    assert.equal((await post(SUBMISSIONS, body({ email: "dolores@acme.example", company: "Acme" }))).status, 201, "progressive profiling skipped the name");
+    const [lead] = await stack.d1("SELECT fields FROM leads WHERE email_key = 'dolores@acme.example'");
+    assert.deepEqual(JSON.parse(lead.fields), { first_name: "Dora", company: "Acme" });
+  });
+
   test("concurrent posts for one e-mail never make two leads", async () => {
     // One of them consents to the newsletter: whatever order they land in,
     // the lead must end up qualified on all eight (an IQL).
@@ -144,10 +153,12 @@ describe("a submission id", () => {
     const again = await post(SUBMISSIONS, sent);
     assert.equal(again.status, 201);
     assert.equal(again.headers.get("idempotent-replayed"), "true");
-    const { offer: firstOffer, ...firstAnswer } = await first.json();
-    const { offer: againOffer, ...againAnswer } = await again.json();
+    // The offer link and visitor token are signed afresh; the rest is the first answer.
+    const { offer: firstOffer, visitor: firstVisitor, ...firstAnswer } = await first.json();
+    const { offer: againOffer, visitor: againVisitor, ...againAnswer } = await again.json();
     assert.deepEqual(againAnswer, firstAnswer, "the same submission id and consent receipts");
     assert.ok(firstOffer.url && againOffer.url, "each answer carries a working offer link");
+    assert.equal(againVisitor.split(".")[0], firstVisitor.split(".")[0], "and a token for the same lead");
     assert.deepEqual(await stack.d1("SELECT count(*) AS n FROM submissions"), before);
   });
 

@@ -136,6 +136,16 @@ test("submissions answer as documented, success and every refusal", async () => 
   assert.equal((await call(S, "options", SUBMISSIONS, { headers: { Origin: "https://evil.example", ...preflight } })).status, 403);
 });
 
+test("a returning visitor's known fields answer as documented", async () => {
+  const answer = JSON.parse((await call("/v1/forms/{form}/submissions", "post", SUBMISSIONS, json(submission(mqlAnswers("again@acme.example"))))).body_text);
+  assert.match(answer.visitor, /^\d+\.\d+\.[0-9a-f]{64}$/);
+  const K = "/v1/forms/{form}/known";
+  const known = await call(K, "get", `/v1/forms/demo-ebook/known?visitor=${answer.visitor}`, { headers: { Origin: stack.url } });
+  assert.equal(known.status, 200);
+  assert.ok(JSON.parse(known.body_text).known.includes("job_role"));
+  assert.equal((await call(K, "get", `/v1/forms/demo-ebook/known?visitor=${answer.visitor.replace(/.$/, "x")}`)).status, 403);
+});
+
 test("offer links answer as documented", async () => {
   const answer = JSON.parse((await call("/v1/forms/{form}/submissions", "post", SUBMISSIONS, json(submission({ email: "links@acme.example", first_name: "L" })))).body_text);
   const O = "/v1/offers/{form}/{submission}";

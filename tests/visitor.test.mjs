@@ -269,3 +269,32 @@ test("a field is checked as the visitor leaves it, before anything is sent", asy
     return !host.shadowRoot.querySelector("[aria-invalid]");
   });
 });
+
+test("a returning visitor is asked the next fields instead of the ones already given", async () => {
+  const { page } = await openDemo();
+  const labels = () =>
+    page.locator("embudo-form").evaluate((host) => [...host.shadowRoot.querySelectorAll(".field > label, .field legend")].map((l) => l.textContent));
+  await fillDemo(page, "vuelve@empresa.example", "Vuelve");
+  await page.getByLabel("Cargo", { exact: true }).fill("CMO");
+  const first = await labels();
+  await page.getByRole("button", { name: "Quiero la guía" }).click();
+  await page.getByRole("status").filter({ hasText: "¡Listo!" }).waitFor();
+  const token = await page.evaluate(() => localStorage.getItem("embudo:visitor:acme-growth"));
+  assert.match(token, /^\d+\.\d+\.[0-9a-f]{64}$/, "the edge's token is kept in the widget's storage");
+
+  await page.reload();
+  await page.getByLabel("Correo electrónico de trabajo", { exact: true }).waitFor();
+  const second = await labels();
+  assert.ok(!second.includes("Nombre") && !second.includes("Cargo"), `not asked again: ${second}`);
+  assert.ok(second.includes("Correo electrónico de trabajo"), "the e-mail still says who it is");
+  assert.ok(second.some((label) => !first.includes(label)), `the next fields instead: ${first} → ${second}`);
+  await page.getByLabel("Correo electrónico de trabajo", { exact: true }).fill("vuelve@empresa.example");
+  await page.getByLabel(/^Acepto que Acme Growth me envíe/).check();
+  await page.waitForTimeout(2_100);
+  await page.getByRole("button", { name: "Quiero la guía" }).click();
+  await page.getByRole("status").filter({ hasText: "¡Listo!" }).waitFor();
+  const [lead] = await stack.d1(
+    "SELECT json_extract(fields, '$.first_name') AS name, (SELECT count(*) FROM submissions WHERE lead_id = leads.id) AS n FROM leads WHERE email_key = 'vuelve@empresa.example'",
+  );
+  assert.deepEqual(lead, { name: "Vuelve", n: 2 }, "one lead, what it gave before kept");
+});

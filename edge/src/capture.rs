@@ -2,7 +2,9 @@
 //! with its whole history, and storing everything in one D1 batch.
 
 use embudo_shared::qualify::{Fired, GroupTotal, Profile, RuleSet};
-use embudo_shared::{qualify, History, Outcome, Stage, ValidSubmission};
+use embudo_shared::{
+    qualify, FieldError, FieldErrorCode, FormSpec, History, Outcome, Stage, ValidSubmission,
+};
 use serde::{Deserialize, Serialize};
 use worker::{query, D1Database, D1PreparedStatement, D1Result};
 
@@ -36,6 +38,10 @@ pub struct Answer {
     pub submission_id: String,
     /// The consent receipts: what was agreed to, and where in the ledger.
     pub consents: Vec<Receipt>,
+    /// The lead it went to (kept in D1 for replays, never shown: the
+    /// visitor gets a signed token for it instead).
+    #[serde(default, skip_serializing)]
+    pub lead: Option<i64>,
 }
 
 /// A submission id seen before: the same body gets the first answer again.
@@ -167,8 +173,8 @@ const TRANSIENT_FIRST_WAIT_MS: u64 = 100;
 pub struct Intake<'a> {
     /// The site the form belongs to.
     pub site: &'a str,
-    /// The form's qualification rules.
-    pub rules: &'a RuleSet,
+    /// The form's spec (its rules qualify the lead).
+    pub spec: &'a FormSpec,
     /// The submission's id.
     pub id: &'a str,
     /// The SHA-256 of the body as sent, to tell replays from reuses.
@@ -307,27 +313,48 @@ fn record_move(
     Ok((statements, event.map(|event| event.id)))
 }
 
-/// The count a batch's closing `SELECT count(*) AS n` gave.
-fn count_of(result: Option<&D1Result>) -> Result<usize> {
+/// What the batch's closing statement read: how many submissions the lead
+/// has, and its id.
+fn tally(result: Option<&D1Result>) -> Result<(usize, Option<i64>)> {
     #[derive(Deserialize)]
-    struct Count {
+    struct Tally {
         n: i64,
+        lead: Option<i64>,
     }
-    let counted = match result {
-        Some(result) => result.results::<Count>()?,
+    let rows = match result {
+        Some(result) => result.results::<Tally>()?,
         None => Vec::new(),
     };
-    Ok(counted
-        .first()
-        .and_then(|count| usize::try_from(count.n).ok())
-        .unwrap_or(0))
+    Ok(rows.first().map_or((0, None), |row| {
+        (usize::try_from(row.n).unwrap_or(0), row.lead)
+    }))
+}
+
+/// Refuses `submission` if it leaves out a required field the person never
+/// gave before (progressive profiling only skips what is known).
+fn complete(
+    spec: &FormSpec,
+    submission: &ValidSubmission,
+    earlier: &[ValidSubmission],
+) -> Result<()> {
+    let missing: Vec<FieldError> = submission
+        .left_out(spec)
+        .into_iter()
+        .filter(|id| !earlier.iter().any(|given| given.fields.contains_key(id)))
+        .map(|id| FieldError::new(&id, FieldErrorCode::Required, submission.locale))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid { fields: missing })
+    }
 }
 
 /// One try of [`store`].
 async fn store_once(db: &D1Database, intake: &Intake<'_>) -> Result<Stored> {
     let Intake {
         site,
-        rules,
+        spec,
         id,
         body_hash,
         ip_hash,
@@ -346,6 +373,8 @@ async fn store_once(db: &D1Database, intake: &Intake<'_>) -> Result<Stored> {
         Some(known) => (Some(known.stage), known.history),
         None => (None, Vec::new()),
     };
+    complete(spec, submission, &history)?;
+    let rules = &spec.qualification;
     history.push(submission.clone());
     let history = History::from(history);
     let judged = judge(rules, &history, from)?;
@@ -376,7 +405,7 @@ async fn store_once(db: &D1Database, intake: &Intake<'_>) -> Result<Stored> {
             &format!(
                 "INSERT INTO submissions (id, lead_id, form_id, body_hash, data, answer)
                  VALUES (?3, {LEAD_OF}, ?4, ?5, ?6,
-                         json_object('submission_id', ?3, 'consents', json(?7)))"
+                         json_object('submission_id', ?3, 'consents', json(?7), 'lead', {LEAD_OF}))"
             ),
             site,
             &key,
@@ -395,7 +424,9 @@ async fn store_once(db: &D1Database, intake: &Intake<'_>) -> Result<Stored> {
     // now, to notice a concurrent post for the same person.
     batch.push(query!(
         db,
-        &format!("SELECT count(*) AS n FROM submissions WHERE lead_id = {LEAD_OF}"),
+        &format!(
+            "SELECT count(*) AS n, {LEAD_OF} AS lead FROM submissions WHERE lead_id = {LEAD_OF}"
+        ),
         site,
         &key
     )?);
@@ -416,7 +447,8 @@ async fn store_once(db: &D1Database, intake: &Intake<'_>) -> Result<Stored> {
         }
     };
     let mut handoffs: Vec<String> = handoff.into_iter().collect();
-    if count_of(results.last())? != history.submissions.len() {
+    let (count, lead_id) = tally(results.last())?;
+    if count != history.submissions.len() {
         // Concurrent posts for the same person: each qualified a history
         // without the other. Qualify the whole history once more.
         handoffs.extend(requalify(db, site, &key, id, rules, &at).await?);
@@ -425,6 +457,7 @@ async fn store_once(db: &D1Database, intake: &Intake<'_>) -> Result<Stored> {
         answer: Answer {
             submission_id: id.to_owned(),
             consents: receipts,
+            lead: lead_id,
         },
         handoffs,
         replayed: false,

@@ -85,6 +85,9 @@ pub enum Error {
         /// The form id from the path.
         form: String,
     },
+    /// A visitor token that is forged, expired or names no lead.
+    #[error("the visitor token is not valid (forged, expired, or its lead was erased)")]
+    VisitorToken,
     /// The request lacks the right bearer token.
     #[error("a valid bearer token is required")]
     Unauthorized,
@@ -198,7 +201,7 @@ impl Error {
             Self::MethodNotAllowed { .. } => 405,
             Self::PayloadTooLarge { .. } => 413,
             Self::UnsupportedMediaType { .. } => 415,
-            Self::OriginRefused { .. } | Self::TurnstileFailed { .. } => 403,
+            Self::OriginRefused { .. } | Self::TurnstileFailed { .. } | Self::VisitorToken => 403,
             Self::RateLimited { .. } => 429,
             Self::StageMove { .. } | Self::IdConflict { .. } => 409,
             Self::Invalid { .. } | Self::InvalidSpec { .. } => 422,
@@ -225,6 +228,7 @@ impl Error {
             Self::IdConflict { .. } => ("submission-id-conflict", "Submission id reused"),
             Self::OriginRefused { .. } => ("origin-refused", "Origin not allowed"),
             Self::Unauthorized => ("unauthorized", "Unauthorized"),
+            Self::VisitorToken => ("visitor-token", "Visitor token not valid"),
             Self::NotConfigured { .. } => ("not-configured", "Not configured"),
             Self::RateLimited { .. } => ("rate-limited", "Too many requests"),
             Self::TurnstileFailed { .. } => ("turnstile-failed", "Anti-bot check failed"),

@@ -2,7 +2,7 @@
 //! with the origins its site allows.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
 use embudo_shared::FormSpec;
@@ -24,6 +24,8 @@ pub struct Form {
     pub origins: Vec<String>,
     /// The site's settings.
     pub settings: Settings,
+    /// The ids of its required fields besides the e-mail.
+    pub required: BTreeSet<String>,
 }
 
 /// How long an isolate keeps a form it loaded, unless the variable
@@ -99,8 +101,11 @@ async fn read(db: &D1Database, form: &str) -> Result<Form> {
     let unreadable = |what: &str, error: serde_json::Error| Error::Storage {
         reason: format!("the {what} of form {form} does not read: {error}"),
     };
+    let spec: FormSpec = serde_json::from_str(&row.spec).map_err(|e| unreadable("spec", e))?;
+    let required = spec.required_once();
     Ok(Form {
-        spec: serde_json::from_str(&row.spec).map_err(|e| unreadable("spec", e))?,
+        required,
+        spec,
         site: row.site_id,
         origins: serde_json::from_str(&row.allowed_origins)
             .map_err(|e| unreadable("site's origins", e))?,

@@ -24,7 +24,9 @@ pub mod routes;
 pub mod site;
 pub mod spam;
 pub mod submissions;
+pub mod token;
 pub mod turnstile;
+pub mod visitor;
 
 use worker::{event, Context, Env, Request, Response, ScheduleContext, ScheduledEvent};
 
@@ -91,6 +93,7 @@ async fn dispatch(
         Endpoint::Submit => submissions::create(req, env, param(0)).await,
         Endpoint::SubmitPreflight => submissions::preflight(req, env, param(0)).await,
         Endpoint::FormSpec => forms::public(&req, env, param(0)).await,
+        Endpoint::Known => visitor::known(&req, env, param(0)).await,
         Endpoint::Leads => leads::list(&req, env).await,
         Endpoint::Offer => offer::follow(&req, env, param(0), param(1)).await,
         Endpoint::VerifyConsents => ledger::verify_route(&req, env, param(0)).await,

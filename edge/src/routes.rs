@@ -12,6 +12,8 @@ pub enum Endpoint {
     SubmitPreflight,
     /// `GET /v1/forms/{form}`: the public form spec.
     FormSpec,
+    /// `GET /v1/forms/{form}/known`: the fields a returning visitor gave.
+    Known,
     /// `GET /v1/leads`: the leads list.
     Leads,
     /// `GET /v1/offers/{form}/{submission}`: a signed offer link.
@@ -28,10 +30,11 @@ pub enum Endpoint {
 
 impl Endpoint {
     /// Every route, in the order they are tried.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Submit,
         Self::SubmitPreflight,
         Self::FormSpec,
+        Self::Known,
         Self::Leads,
         Self::Offer,
         Self::VerifyConsents,
@@ -54,6 +57,7 @@ impl Endpoint {
         match self {
             Self::Submit | Self::SubmitPreflight => "/v1/forms/{form}/submissions",
             Self::FormSpec => "/v1/forms/{form}",
+            Self::Known => "/v1/forms/{form}/known",
             Self::Leads => "/v1/leads",
             Self::Offer => "/v1/offers/{form}/{submission}",
             Self::VerifyConsents => "/v1/sites/{site}/consents/verify",

@@ -64,6 +64,7 @@ pub fn decoy(submission_id: &str) -> Result<Response> {
     let answer = Answer {
         submission_id: submission_id.to_owned(),
         consents: Vec::new(),
+        lead: None,
     };
     Ok(Response::from_json(&answer)?.with_status(201))
 }

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::faults::Faults;
 use crate::forms::{self, Form};
 use crate::origin::{self, Caller};
-use crate::{body, handoff, ledger, limit, offer, spam, turnstile, DB_BINDING};
+use crate::{body, handoff, ledger, limit, offer, spam, turnstile, visitor, DB_BINDING};
 
 /// Checks where the post comes from, then takes the submission in; the
 /// answer, success or problem, carries CORS headers for an allowed page so
@@ -71,19 +71,27 @@ async fn accept(mut req: Request, env: &Env, db: &D1Database, form: &Form) -> Re
         let token = submission.context.turnstile.as_deref();
         turnstile::verify(env, token, ip.as_deref(), &id).await?;
     }
-    let valid = match submission.validate(&form.spec, &Tables) {
+    // Required fields may be left out here: progressive profiling does not
+    // ask what the person gave before, which only their lead can tell
+    // (checked with it, before the batch).
+    let valid = match submission.validate_knowing(&form.spec, &Tables, &form.required) {
         Ok(valid) => valid,
         // Stored before and refused now (the form changed since): the
         // visitor still gets the first answer.
         Err(refused) => match capture::seen(db, &id, &body_hash).await? {
-            Seen::Replay(answer) => return replayed(env, &form.spec.id, answer),
+            Seen::Replay(answer) => return replayed(env, form, answer),
             Seen::Conflict => return Err(Error::IdConflict { id }),
-            Seen::New => return Err(refused.into()),
+            // Every mistake at once, the required fields too: the person
+            // has to send again anyway.
+            Seen::New => {
+                let strict = submission.validate(&form.spec, &Tables).err();
+                return Err(strict.unwrap_or(refused).into());
+            }
         },
     };
     let intake = Intake {
         site: &form.site,
-        rules: &form.spec.qualification,
+        spec: &form.spec,
         id: &id,
         body_hash: &body_hash,
         ip_hash,
@@ -92,7 +100,7 @@ async fn accept(mut req: Request, env: &Env, db: &D1Database, form: &Form) -> Re
     };
     let stored = capture::store(db, &intake).await?;
     if stored.replayed {
-        return replayed(env, &form.spec.id, stored.answer);
+        return replayed(env, form, stored.answer);
     }
     for event in &stored.handoffs {
         // The deliveries are in D1 already; one that cannot be queued now
@@ -101,7 +109,8 @@ async fn accept(mut req: Request, env: &Env, db: &D1Database, form: &Form) -> Re
             worker::console_error!("handoff {event} not queued: {error}");
         }
     }
-    Ok(Response::from_json(&reply(env, &form.spec.id, stored.answer))?.with_status(201))
+    let answer = reply(env, form, stored.answer);
+    Ok(Response::from_json(&answer)?.with_status(201))
 }
 
 /// The visitor's answer: the stored one, with a fresh signed offer link.
@@ -111,15 +120,25 @@ struct Reply {
     answer: capture::Answer,
     #[serde(skip_serializing_if = "Option::is_none")]
     offer: Option<offer::Link>,
+    /// The visitor token for progressive profiling, when a lead was stored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    visitor: Option<String>,
 }
 
-fn reply(env: &Env, form: &str, answer: capture::Answer) -> Reply {
+fn reply(env: &Env, form: &Form, answer: capture::Answer) -> Reply {
     let now = (worker::js_sys::Date::now() / 1000.0) as u64;
-    let offer = offer::link(env, form, &answer.submission_id, now);
-    Reply { answer, offer }
+    let offer = offer::link(env, &form.spec.id, &answer.submission_id, now);
+    let visitor = answer
+        .lead
+        .and_then(|lead| visitor::issue(env, &form.site, lead, now));
+    Reply {
+        answer,
+        offer,
+        visitor,
+    }
 }
 
-fn replayed(env: &Env, form: &str, answer: capture::Answer) -> Result<Response> {
+fn replayed(env: &Env, form: &Form, answer: capture::Answer) -> Result<Response> {
     let mut response = Response::from_json(&reply(env, form, answer))?.with_status(201);
     response.headers_mut().set("Idempotent-Replayed", "true")?;
     Ok(response)

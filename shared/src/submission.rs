@@ -1,7 +1,7 @@
 //! What a visitor sends, and the one check both the widget and the edge run
 //! on it against the form's spec.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -148,11 +148,36 @@ pub struct ValidSubmission {
     pub context: Context,
 }
 
+impl ValidSubmission {
+    /// The required fields of `spec` this submission leaves out (besides the
+    /// e-mail, which it always has): each must be known from the person's
+    /// earlier submissions, or the submission is incomplete.
+    pub fn left_out(&self, spec: &FormSpec) -> Vec<String> {
+        spec.required_once()
+            .into_iter()
+            .filter(|id| !self.fields.contains_key(id))
+            .collect()
+    }
+}
+
 impl Submission {
     /// Checks every field and consent against `spec` and returns either the
     /// clean submission or every problem at once, each with the field id, a
     /// stable code and a message in the visitor's locale.
     pub fn validate(&self, spec: &FormSpec, unicode: &dyn Unicode) -> Result<ValidSubmission> {
+        self.validate_knowing(spec, unicode, &BTreeSet::new())
+    }
+
+    /// Validates like [`Submission::validate`], except that a required field
+    /// in `known` may be left out: the person gave it in an earlier
+    /// submission, and progressive profiling does not ask it again. The
+    /// e-mail is always required: it says who the person is.
+    pub fn validate_knowing(
+        &self,
+        spec: &FormSpec,
+        unicode: &dyn Unicode,
+        known: &BTreeSet<String>,
+    ) -> Result<ValidSubmission> {
         let locale = self.locale;
         let mut errors = Vec::new();
         let mut fail = |field: &str, code| errors.push(FieldError::new(field, code, locale));
@@ -174,7 +199,8 @@ impl Submission {
         for field in &spec.fields {
             let answer = self.fields.get(&field.id).filter(|a| !is_blank(a));
             let Some(answer) = answer else {
-                if field.required || field.kind == FieldKind::Email {
+                if (field.required && !known.contains(&field.id)) || field.kind == FieldKind::Email
+                {
                     fail(&field.id, FieldErrorCode::Required);
                 }
                 continue;

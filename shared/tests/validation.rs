@@ -5,6 +5,8 @@
 
 mod common;
 
+use std::collections::BTreeSet;
+
 use common::{demo, submission};
 use embudo_shared::spec::consent::Purpose;
 use embudo_shared::spec::field::{Choice, Field, FieldKind};
@@ -319,4 +321,35 @@ proptest! {
             prop_assert_eq!(once.email, twice.email);
         }
     }
+}
+
+#[test]
+fn a_known_required_field_may_be_left_out_but_the_email_never() {
+    let spec = demo();
+    let returning = Submission {
+        fields: [(
+            "email".to_owned(),
+            Answer::One("vuelve@empresa.example".into()),
+        )]
+        .into(),
+        consents: [("content".to_owned(), true)].into(),
+        ..Submission::default()
+    };
+    let refused = returning.validate(&spec, &Tables);
+    assert!(
+        matches!(&refused, Err(Error::Invalid { fields }) if fields.iter().any(|f| f.field == "first_name")),
+        "a first-timer must give their name: {refused:?}"
+    );
+    let known: BTreeSet<String> = ["first_name".to_owned()].into();
+    let valid = returning
+        .validate_knowing(&spec, &Tables, &known)
+        .expect("a returning visitor need not give it again");
+    assert_eq!(valid.left_out(&spec), ["first_name"]);
+
+    let mut no_email = returning.clone();
+    no_email.fields.clear();
+    let everything: BTreeSet<String> = spec.fields.iter().map(|f| f.id.clone()).collect();
+    assert!(no_email
+        .validate_knowing(&spec, &Tables, &everything)
+        .is_err());
 }

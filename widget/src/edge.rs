@@ -1,6 +1,8 @@
 //! The widget's conversation with the edge: fetching a form's spec and
 //! sending a submission.
 
+use std::collections::BTreeSet;
+
 use embudo_shared::{FieldError, FormSpec, Submission};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
@@ -18,6 +20,8 @@ pub enum Verdict {
     Stored {
         /// The offer link (a path on the edge or a full URL).
         offer: Option<String>,
+        /// The visitor token for progressive profiling, if the edge gave one.
+        visitor: Option<String>,
     },
     /// The edge refused some fields (422); shown on those fields.
     Refused(Vec<FieldError>),
@@ -48,6 +52,14 @@ struct Problem {
 struct Stored {
     #[serde(default)]
     offer: Option<OfferLink>,
+    #[serde(default)]
+    visitor: Option<String>,
+}
+
+/// The answer of the known-fields route.
+#[derive(Deserialize)]
+struct Known {
+    known: BTreeSet<String>,
 }
 
 #[derive(Deserialize)]
@@ -68,6 +80,26 @@ pub async fn fetch_spec(api: &str, form: &str) -> Result<FormSpec> {
         });
     }
     serde_wasm_bindgen::from_value(json(&response).await?).map_err(|_| Error::Answer)
+}
+
+/// `GET {api}/v1/forms/{form}/known?visitor=…`: the fields the edge already
+/// knows for the visitor holding `token`.
+pub async fn fetch_known(api: &str, form: &str, token: &str) -> Result<BTreeSet<String>> {
+    let token: String = js_sys::encode_uri_component(token).into();
+    let url = format!(
+        "{}/v1/forms/{}/known?visitor={token}",
+        base(api),
+        encode_segment(form)
+    );
+    let response = call(&url, None).await?;
+    if !response.ok() {
+        return Err(Error::Server {
+            status: response.status(),
+        });
+    }
+    let known: Known =
+        serde_wasm_bindgen::from_value(json(&response).await?).map_err(|_| Error::Answer)?;
+    Ok(known.known)
 }
 
 /// The JSON body for `submission`, as the outbox keeps and resends it.
@@ -99,15 +131,16 @@ pub async fn send(api: &str, form: &str, body: &str) -> Verdict {
     let status = response.status();
     match status {
         200..=299 => {
-            // Stored, even if the answer does not read: the link is a bonus.
-            let offer = match json(&response).await {
-                Ok(answer) => serde_wasm_bindgen::from_value::<Stored>(answer)
-                    .ok()
-                    .and_then(|stored| stored.offer)
-                    .map(|offer| offer.url),
+            // Stored, even if the answer does not read: link and token are
+            // extras.
+            let stored = match json(&response).await {
+                Ok(answer) => serde_wasm_bindgen::from_value::<Stored>(answer).ok(),
                 Err(_) => None,
             };
-            Verdict::Stored { offer }
+            let (offer, visitor) = stored.map_or((None, None), |stored| {
+                (stored.offer.map(|offer| offer.url), stored.visitor)
+            });
+            Verdict::Stored { offer, visitor }
         }
         422 => match json(&response).await.map(refused) {
             Ok(Ok(verdict)) => verdict,

@@ -12,6 +12,7 @@ pub mod edge;
 pub mod error;
 pub mod outbox;
 pub mod view;
+pub mod visitor;
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -48,7 +49,10 @@ pub async fn mount(
     // Whatever an earlier page could not deliver goes first.
     flush(&host, &api);
     match edge::fetch_spec(&api, &form).await {
-        Ok(spec) => start(&host, spec, api, locale).map_err(JsValue::from),
+        Ok(spec) => {
+            let known = known_fields(&api, &spec).await;
+            start(&host, spec, api, locale, &known).map_err(JsValue::from)
+        }
         Err(error) => {
             FormView::render_unavailable(&host, locale)?;
             Err(error.into())
@@ -56,9 +60,33 @@ pub async fn mount(
     }
 }
 
-/// Renders `spec` into `host` and wires its submission to the edge at `api`.
-pub fn start(host: &Element, spec: FormSpec, api: String, locale: Locale) -> Result<()> {
-    let view = Rc::new(FormView::render(host, spec, locale)?);
+/// What the edge already knows of a returning visitor (nothing for a
+/// first-timer, or when it cannot say).
+async fn known_fields(api: &str, spec: &FormSpec) -> BTreeSet<String> {
+    let Some(token) = visitor::token(&spec.site) else {
+        return BTreeSet::new();
+    };
+    match edge::fetch_known(api, &spec.id, &token).await {
+        Ok(known) => known,
+        Err(Error::Server { status: 403 }) => {
+            visitor::forget(&spec.site);
+            BTreeSet::new()
+        }
+        Err(_) => BTreeSet::new(),
+    }
+}
+
+/// Renders `spec` into `host`, asking what `known` (the fields the edge
+/// already has for this visitor) leaves to ask, and wires its submission to
+/// the edge at `api`.
+pub fn start(
+    host: &Element,
+    spec: FormSpec,
+    api: String,
+    locale: Locale,
+    known: &BTreeSet<String>,
+) -> Result<()> {
+    let view = Rc::new(FormView::render(host, spec, locale, known)?);
     let on_submit = {
         let view = Rc::clone(&view);
         let host = host.clone();
@@ -96,7 +124,8 @@ async fn submit(view: &FormView, host: &Element, api: &str) {
         Ok(submission) => submission,
         Err(error) => return report(view, Err(error)),
     };
-    if let Err(Invalid::Invalid { fields }) = submission.validate(view.spec(), &Browser) {
+    let checked = submission.validate_knowing(view.spec(), &Browser, view.known());
+    if let Err(Invalid::Invalid { fields }) = checked {
         return report(view, view.show_field_errors(&fields));
     }
     report(view, view.show_field_errors(&[]));
@@ -105,6 +134,7 @@ async fn submit(view: &FormView, host: &Element, api: &str) {
         Err(error) => return report(view, Err(error)),
     };
     let letter = Letter {
+        site: view.spec().site.clone(),
         id: submission.id.clone().unwrap_or_default(),
         api: api.to_owned(),
         form: view.spec().id.clone(),
@@ -121,7 +151,7 @@ async fn submit(view: &FormView, host: &Element, api: &str) {
     let verdict = deliver(letter.clone(), || view.announce(copy.saved)).await;
     view.set_busy(false);
     let outcome = match &verdict {
-        Verdict::Stored { offer } => view.show_success(api, offer.as_deref()),
+        Verdict::Stored { offer, .. } => view.show_success(api, offer.as_deref()),
         Verdict::Refused(fields) => {
             view.new_attempt();
             view.show_field_errors(fields)
@@ -169,10 +199,16 @@ fn flush(host: &Element, api: &str) {
     }
 }
 
-/// `embudo:success` or `embudo:error` on the host, for the site's analytics.
+/// `embudo:success` or `embudo:error` on the host, for the site's analytics;
+/// a stored submission's visitor token is kept for the next visit.
 fn emit_verdict(host: &Element, letter: &Letter, verdict: &Verdict) {
     match verdict {
-        Verdict::Stored { .. } => emit(host, "embudo:success", letter, None),
+        Verdict::Stored { visitor: token, .. } => {
+            if let Some(token) = token {
+                visitor::keep(&letter.site, token);
+            }
+            emit(host, "embudo:success", letter, None)
+        }
         Verdict::Refused(_) => emit(host, "embudo:error", letter, Some(422)),
         Verdict::Rejected { status } => emit(host, "embudo:error", letter, Some(*status)),
         Verdict::Later { .. } => {}

@@ -20,6 +20,10 @@ pub const KEEP_MS: f64 = 7.0 * 24.0 * 3_600_000.0;
 /// One pending submission, exactly as it will be sent again.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Letter {
+    /// The site the form belongs to (for the visitor token the answer
+    /// brings).
+    #[serde(default)]
+    pub site: String,
     /// The submission id.
     pub id: String,
     /// The edge's base URL.

@@ -10,6 +10,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 fn letter(id: &str) -> Letter {
     Letter {
+        site: "acme-growth".into(),
         id: id.into(),
         api: "https://edge.example".into(),
         form: "demo-ebook".into(),

@@ -156,6 +156,16 @@ impl FormSpec {
         self.consents.iter().find(|consent| consent.id == id)
     }
 
+    /// The ids of the required fields besides the e-mail: the ones
+    /// progressive profiling does not ask again once the person gave them.
+    pub fn required_once(&self) -> BTreeSet<String> {
+        self.fields
+            .iter()
+            .filter(|f| f.required && f.kind != field::FieldKind::Email)
+            .map(|f| f.id.clone())
+            .collect()
+    }
+
     /// Progressive profiling: the fields to show a visitor who already gave
     /// `known`. The e-mail and every required field not yet known always,
     /// then unknown optional fields by priority, up to `at_most` in all.

@@ -23,8 +23,8 @@ use dom::{append, make, text};
 
 const STYLE: &str = include_str!("../form.css");
 
-/// How many visible fields a first-time visitor is asked for; the rest come
-/// on later visits (progressive profiling).
+/// How many visible fields a visitor is asked for at once; the rest come on
+/// later visits (progressive profiling).
 pub const FIRST_VISIT_FIELDS: usize = 4;
 
 /// How long the success message shows before a redirect offer opens.
@@ -34,6 +34,8 @@ const REDIRECT_AFTER_MS: i32 = 1_500;
 pub struct FormView {
     spec: FormSpec,
     asked: Vec<String>,
+    /// The fields the edge already has for this visitor.
+    known: BTreeSet<String>,
     locale: Locale,
     form: HtmlFormElement,
     button: HtmlButtonElement,
@@ -47,8 +49,14 @@ pub struct FormView {
 }
 
 impl FormView {
-    /// Renders the form for `spec` into a new shadow root on `host`.
-    pub fn render(host: &Element, spec: FormSpec, locale: Locale) -> Result<Self> {
+    /// Renders the form for `spec` into a new shadow root on `host`, asking
+    /// what the `known` fields leave to ask.
+    pub fn render(
+        host: &Element,
+        spec: FormSpec,
+        locale: Locale,
+        known: &BTreeSet<String>,
+    ) -> Result<Self> {
         let root = shadow(host)?;
         let doc = host.owner_document().or_dom("ownerDocument")?;
         let form = make(
@@ -70,7 +78,7 @@ impl FormView {
         )?;
 
         let asked: Vec<String> = spec
-            .fields_to_ask(&BTreeSet::new(), FIRST_VISIT_FIELDS)
+            .fields_to_ask(known, FIRST_VISIT_FIELDS)
             .into_iter()
             .map(|field| field.id.clone())
             .collect();
@@ -105,6 +113,7 @@ impl FormView {
             form: form.dyn_into().or_dom("form")?,
             spec,
             asked,
+            known: known.clone(),
             locale,
             button,
             status,
@@ -131,6 +140,11 @@ impl FormView {
     /// The form's spec.
     pub fn spec(&self) -> &FormSpec {
         &self.spec
+    }
+
+    /// The fields the edge already has for this visitor, not asked again.
+    pub fn known(&self) -> &BTreeSet<String> {
+        &self.known
     }
 
     /// The visitor's language.
@@ -246,7 +260,10 @@ impl FormView {
         else {
             return Ok(());
         };
-        let errors = match self.read()?.validate(&self.spec, unicode) {
+        let errors = match self
+            .read()?
+            .validate_knowing(&self.spec, unicode, &self.known)
+        {
             Err(embudo_shared::Error::Invalid { fields }) => fields,
             _ => Vec::new(),
         };
