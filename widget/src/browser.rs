@@ -40,3 +40,10 @@ pub async fn pause(ms: f64) {
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
+
+/// The page's `localStorage`, if the browser gives one: it can be missing
+/// or refused (a sandboxed frame, strict privacy settings), and the widget
+/// then works without keeping anything.
+pub fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}

@@ -8,6 +8,8 @@
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
+use crate::browser;
+
 /// The storage key holding every pending submission of this origin's page.
 pub const KEY: &str = "embudo:outbox";
 /// The first wait before sending again, in milliseconds.
@@ -68,16 +70,10 @@ pub fn wait_ms(tries: u32, retry_after: Option<u32>, jitter: f64) -> f64 {
     jittered.max(floor)
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    // Storage can be missing or refused (a sandboxed frame, strict privacy
-    // settings): the submission is then still sent, just not kept.
-    web_sys::window()?.local_storage().ok()?
-}
-
 /// Every pending submission still worth sending.
 pub fn letters() -> Vec<Letter> {
     let now = js_sys::Date::now();
-    storage()
+    browser::storage()
         .and_then(|storage| storage.get_item(KEY).ok().flatten())
         .and_then(|text| js_sys::JSON::parse(&text).ok())
         .and_then(|value| serde_wasm_bindgen::from_value::<Vec<Letter>>(value).ok())
@@ -88,7 +84,9 @@ pub fn letters() -> Vec<Letter> {
 }
 
 fn save(letters: &[Letter]) {
-    let Some(storage) = storage() else { return };
+    let Some(storage) = browser::storage() else {
+        return;
+    };
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     let text = letters
         .serialize(&serializer)
