@@ -4,42 +4,17 @@
 // siteverify.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { serve } from "./support/local-server.mjs";
 import { startStack } from "./support/stack.mjs";
+import { SITE_KEY, addGuardedForm, startSiteverify } from "./support/turnstile.mjs";
 import { SUBMISSIONS, expectProblem, poster, submission, visitorAddress } from "./support/requests.mjs";
-
-/**
- * Stands in for siteverify: the token "pass" passes, "verify-down" makes it
- * fail as a server, anything else is refused. Records what it was asked.
- */
-async function startSiteverify() {
-  const asked = [];
-  const server = await serve((_req, body, res) => {
-    const check = JSON.parse(body);
-    asked.push(check);
-    if (check.response === "verify-down") {
-      res.writeHead(502).end("bad gateway");
-      return;
-    }
-    const verdict = check.secret === "test-turnstile-secret" && check.response === "pass"
-      ? { success: true, "error-codes": [] }
-      : { success: false, "error-codes": ["invalid-input-response"] };
-    res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(verdict));
-  });
-  return { ...server, asked, url: `${server.url}/siteverify` };
-}
 
 let stack;
 let siteverify;
 before(async () => {
   siteverify = await startSiteverify();
   // FORM_CACHE_SECONDS=0: a settings change below must apply at once.
-  stack = await startStack({ TURNSTILE_SECRET: "test-turnstile-secret", TURNSTILE_VERIFY_URL: siteverify.url, FORM_CACHE_SECONDS: "0" });
-  // A second form on the demo site, the same as the demo one but asking for Turnstile.
-  const [{ spec }] = await stack.d1("SELECT spec FROM forms WHERE id = 'demo-ebook'");
-  const guarded = { ...JSON.parse(spec), id: "guarded", turnstile: { site_key: "0x4AAAAAAAtest" } };
-  const sql = JSON.stringify(guarded).replaceAll("'", "''");
-  await stack.d1(`INSERT INTO forms (id, site_id, name, revision, spec) VALUES ('guarded', 'acme-growth', 'Guarded', 1, '${sql}')`);
+  stack = await startStack({ ...siteverify.vars, FORM_CACHE_SECONDS: "0" });
+  await addGuardedForm(stack);
 });
 after(async () => {
   await stack?.stop();
@@ -86,7 +61,7 @@ describe("Turnstile", () => {
 
   test("is announced to the widget with the form's site key", async () => {
     const spec = await (await fetch(`${stack.url}/v1/forms/guarded`)).json();
-    assert.deepEqual(spec.turnstile, { site_key: "0x4AAAAAAAtest" });
+    assert.deepEqual(spec.turnstile, { site_key: SITE_KEY });
   });
 
   test("a token siteverify accepts lets the lead in; the secret and an idempotency key are sent", async () => {
@@ -95,7 +70,7 @@ describe("Turnstile", () => {
     assert.equal(response.status, 201);
     assert.equal(await stored("tina@acme.example"), 1);
     const check = siteverify.asked.at(-1);
-    assert.equal(check.secret, "test-turnstile-secret");
+    assert.equal(check.secret, siteverify.secret);
     assert.equal(check.response, "pass");
     assert.equal(check.idempotency_key, id, "a retried submission can be verified again");
     const [row] = await stack.d1(`SELECT data FROM submissions WHERE id = '${id}'`);

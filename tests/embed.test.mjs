@@ -7,17 +7,22 @@ import assert from "node:assert/strict";
 import { resolve } from "node:path";
 import { startStack } from "./support/stack.mjs";
 import { launchBrowser } from "./support/browser.mjs";
+import { addGuardedForm, startSiteverify } from "./support/turnstile.mjs";
 
 const AXE = resolve(import.meta.dirname, "..", "node_modules", "axe-core", "axe.min.js");
 
 let stack;
 let browser;
+let siteverify;
 before(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+  siteverify = await startSiteverify();
+  [stack, browser] = await Promise.all([startStack(siteverify.vars), launchBrowser()]);
+  await addGuardedForm(stack);
 });
 after(async () => {
   await browser?.close();
   await stack?.stop();
+  siteverify?.close();
 });
 
 /** axe-core's violations inside the widget (its shadow DOM included). */
@@ -137,4 +142,42 @@ test("on a hostile page with a strict CSP the form works in English, and leaves 
     "SELECT json_extract(s.data, '$.locale') AS locale FROM submissions s JOIN leads l ON l.id = s.lead_id WHERE l.email_key = 'guest@hostile.example'",
   );
   assert.equal(locale, "en");
+});
+
+test("a form that asks for Turnstile loads it only then, and sends its token for the edge to verify", async () => {
+  const page = await browser.newPage({ locale: "en-GB" });
+  const loads = [];
+  // Cloudflare's script, stood in: a challenge the visitor passes at once.
+  await page.route("https://challenges.cloudflare.com/turnstile/v0/api.js*", (route) => {
+    loads.push(route.request().url());
+    return route.fulfill({
+      contentType: "text/javascript",
+      body: `window.turnstile = { render(slot, options) {
+               slot.textContent = "check for " + options.sitekey;
+               setTimeout(() => options.callback("pass"), 50);
+               return "widget-1";
+             } };`,
+    });
+  });
+  await page.route(`${stack.url}/guarded.html`, (route) =>
+    route.fulfill({
+      contentType: "text/html",
+      body: `<!doctype html><html lang="en"><body>
+             <embudo-form form="demo-ebook"></embudo-form>
+             <embudo-form form="guarded"></embudo-form><script async src="/embed.js"></script></body></html>`,
+    }),
+  );
+  await page.goto(`${stack.url}/guarded.html`);
+  const guarded = page.locator('embudo-form[form="guarded"]');
+  await guarded.getByText("check for 0x4AAAAAAAtest").waitFor();
+  assert.equal(loads.length, 1, "loaded once, for the form that asks for it");
+  await guarded.getByLabel("Work e-mail", { exact: true }).fill("checked@empresa.example");
+  await guarded.getByLabel("First name", { exact: true }).fill("Checked");
+  await guarded.getByLabel(/^I agree that Acme Growth may e-mail me/).check();
+  await page.waitForTimeout(2_100);
+  await guarded.getByRole("button", { name: "Send me the guide" }).click();
+  await guarded.getByRole("status").filter({ hasText: "Done!" }).waitFor();
+  assert.equal(siteverify.asked.at(-1).response, "pass", "the edge verified the challenge's token");
+  const [{ n }] = await stack.d1("SELECT count(*) AS n FROM leads WHERE email_key = 'checked@empresa.example'");
+  assert.equal(n, 1);
 });

@@ -108,6 +108,8 @@ test("a snippet naming a form the edge does not know says so in place of the for
     document.querySelector("footer").append(script);
   });
   const footer = page.locator("footer");
+  // Forms load as they come near the viewport: the footer's, once scrolled to.
+  await footer.scrollIntoViewIfNeeded();
   await footer.getByRole("alert").filter({ hasText: "We could not load the form" }).waitFor();
   assert.ok(problems.some((p) => p.startsWith("404 ") && p.endsWith("/v1/forms/no-such-form")));
 });

@@ -13,6 +13,8 @@ pub struct Copy {
     pub sending: &'static str,
     /// Shown while a kept submission waits to be sent again.
     pub saved: &'static str,
+    /// Shown when the anti-bot check has not been passed yet.
+    pub challenge: &'static str,
     /// Announced when the form has errors to fix.
     pub fix_errors: &'static str,
     /// The link to a downloadable offer.
@@ -26,6 +28,7 @@ const ES: Copy = Copy {
     choose: "Elige una opción",
     sending: "Enviando…",
     saved: "Guardado en este navegador. Lo enviaremos en cuanto podamos conectar.",
+    challenge: "Completa la verificación antes de enviar.",
     fix_errors: "Revisa los campos marcados.",
     download: "Descargar ahora",
     unavailable: "No pudimos cargar el formulario. Inténtalo de nuevo más tarde.",
@@ -36,6 +39,7 @@ const EN: Copy = Copy {
     choose: "Choose an option",
     sending: "Sending…",
     saved: "Saved in this browser. We will send it as soon as we can connect.",
+    challenge: "Please complete the check before sending.",
     fix_errors: "Please check the marked fields.",
     download: "Download now",
     unavailable: "We could not load the form. Please try again later.",

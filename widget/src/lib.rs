@@ -11,6 +11,7 @@ pub mod copy;
 pub mod edge;
 pub mod error;
 pub mod outbox;
+pub mod turnstile;
 pub mod view;
 pub mod visitor;
 
@@ -129,6 +130,9 @@ async fn submit(view: &FormView, host: &Element, api: &str) {
         return report(view, view.show_field_errors(&fields));
     }
     report(view, view.show_field_errors(&[]));
+    if view.awaits_challenge() {
+        return view.announce(copy::for_locale(view.locale()).challenge);
+    }
     let body = match edge::encode(&submission) {
         Ok(body) => body,
         Err(error) => return report(view, Err(error)),

@@ -19,6 +19,7 @@ use web_sys::{
 
 use crate::copy;
 use crate::error::{OrDom, Result};
+use crate::turnstile::Challenge;
 use dom::{append, make, text};
 
 const STYLE: &str = include_str!("../form.css");
@@ -36,6 +37,8 @@ pub struct FormView {
     asked: Vec<String>,
     /// The fields the edge already has for this visitor.
     known: BTreeSet<String>,
+    /// The Turnstile challenge, when the form asks for one.
+    challenge: Option<Challenge>,
     locale: Locale,
     form: HtmlFormElement,
     button: HtmlButtonElement,
@@ -89,6 +92,18 @@ impl FormView {
         }
         controls::consents(&doc, &form, &spec.consents, locale)?;
         controls::trap(&doc, &form)?;
+        let challenge = match &spec.turnstile {
+            Some(turnstile) => {
+                let slot = make(
+                    &doc,
+                    "div",
+                    &[("class", "turnstile"), ("part", "turnstile")],
+                )?;
+                append(&form, &[&slot])?;
+                Some(Challenge::render(&doc, &slot, &turnstile.site_key, locale)?)
+            }
+            None => None,
+        };
 
         let button: HtmlButtonElement = text(
             &doc,
@@ -114,6 +129,7 @@ impl FormView {
             spec,
             asked,
             known: known.clone(),
+            challenge,
             locale,
             button,
             status,
@@ -140,6 +156,12 @@ impl FormView {
     /// The form's spec.
     pub fn spec(&self) -> &FormSpec {
         &self.spec
+    }
+
+    /// Whether the form asks for a Turnstile challenge the visitor has not
+    /// passed yet.
+    pub fn awaits_challenge(&self) -> bool {
+        self.challenge.as_ref().is_some_and(|c| c.token().is_none())
     }
 
     /// The fields the edge already has for this visitor, not asked again.
@@ -197,7 +219,7 @@ impl FormView {
                 referrer,
                 elapsed_ms: Some((js_sys::Date::now() - self.shown_at).max(0.0) as u64),
                 trap: Some(self.value(controls::TRAP_ID)?).filter(|t| !t.is_empty()),
-                turnstile: None,
+                turnstile: self.challenge.as_ref().and_then(Challenge::token),
             },
         })
     }
