@@ -300,3 +300,25 @@ test("a returning visitor is asked the next fields instead of the ones already g
   );
   assert.deepEqual(lead, { name: "Vuelve", n: 2 }, "one lead, what it gave before kept");
 });
+
+test("an offer delivered by redirect opens after the thank-you", async () => {
+  // A webinar-style form: the demo form, its offer a page to go to.
+  const [{ spec }] = await stack.d1("SELECT spec FROM forms WHERE id = 'demo-ebook'");
+  const webinar = { ...JSON.parse(spec), id: "webinar" };
+  webinar.offer = { ...webinar.offer, delivery: { by: "redirect", url: "/offers/guia-inbound.pdf" } };
+  const sql = JSON.stringify(webinar).replaceAll("'", "''");
+  await stack.d1(`INSERT INTO forms (id, site_id, name, revision, spec) VALUES ('webinar', 'acme-growth', 'Webinar', 1, '${sql}')`);
+  const page = await browser.newPage({ locale: "es-ES" });
+  await page.route(`${stack.url}/webinar.html`, (route) =>
+    route.fulfill({
+      contentType: "text/html",
+      body: `<!doctype html><html lang="es"><body><embudo-form form="webinar"></embudo-form><script async src="/embed.js"></script></body></html>`,
+    }),
+  );
+  await page.goto(`${stack.url}/webinar.html`);
+  await fillDemo(page, "webinar@empresa.example", "Web");
+  const arrived = page.waitForURL(`${stack.url}/offers/guia-inbound.pdf`);
+  await page.getByRole("button", { name: "Quiero la guía" }).click();
+  await page.getByRole("status").filter({ hasText: "¡Listo!" }).waitFor();
+  await arrived;
+});
