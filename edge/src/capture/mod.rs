@@ -1,17 +1,22 @@
-//! The write side of a submission: finding the person's lead, qualifying it
-//! with its whole history, and storing everything in one D1 batch.
+//! The write side of a submission: qualifying the person's lead with its
+//! whole history (read first, in `read`) and storing everything in one D1 batch.
 
 use embudo_shared::qualify::{Fired, GroupTotal, Profile, RuleSet};
 use embudo_shared::{
     qualify, FieldError, FieldErrorCode, FormSpec, History, Outcome, Stage, ValidSubmission,
 };
 use serde::{Deserialize, Serialize};
-use worker::{query, D1Database, D1PreparedStatement, D1Result};
+use worker::{query, D1Database, D1PreparedStatement};
 
 use crate::error::{Error, Result};
 use crate::faults::Faults;
 use crate::handoff;
-use crate::ledger::{self, Event, Receipt};
+use crate::ledger::{self, Event};
+
+mod read;
+
+use read::{person, tally};
+pub use read::{seen, Answer, Seen};
 
 /// Why a lead is at its stage: the rules that fired and the group totals.
 #[derive(Debug, Serialize, Deserialize)]
@@ -29,117 +34,6 @@ impl From<&Outcome> for Explanation {
             groups: outcome.groups.clone(),
         }
     }
-}
-
-/// What the first post of a submission id was told, replayed to repeats.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Answer {
-    /// The submission's id.
-    pub submission_id: String,
-    /// The consent receipts: what was agreed to, and where in the ledger.
-    pub consents: Vec<Receipt>,
-    /// The lead it went to (kept in D1 for replays, never shown: the
-    /// visitor gets a signed token for it instead).
-    #[serde(default, skip_serializing)]
-    pub lead: Option<i64>,
-}
-
-/// A submission id seen before: the same body gets the first answer again.
-pub enum Seen {
-    /// Never seen.
-    New,
-    /// Seen with the same body: this was its answer.
-    Replay(Answer),
-    /// Seen with another body.
-    Conflict,
-}
-
-/// Looks `id` up among stored submissions.
-pub async fn seen(db: &D1Database, id: &str, body_hash: &str) -> Result<Seen> {
-    #[derive(Deserialize)]
-    struct Row {
-        body_hash: String,
-        answer: String,
-    }
-    let row: Option<Row> = query!(
-        db,
-        "SELECT body_hash, answer FROM submissions WHERE id = ?1",
-        id
-    )?
-    .first(None)
-    .await?;
-    let row = row.map(|row| (row.body_hash, row.answer));
-    judge_seen(id, body_hash, row)
-}
-
-/// What a stored `(body hash, answer)` under `id`, if any, makes of a post
-/// with `body_hash`.
-fn judge_seen(id: &str, body_hash: &str, stored: Option<(String, String)>) -> Result<Seen> {
-    Ok(match stored {
-        None => Seen::New,
-        Some((hash, answer)) if hash == body_hash => Seen::Replay(
-            serde_json::from_str(&answer).map_err(|error| Error::Storage {
-                reason: format!("submission {id} has an unreadable answer: {error}"),
-            })?,
-        ),
-        Some(_) => Seen::Conflict,
-    })
-}
-
-/// The person's lead on this site so far.
-struct Known {
-    stage: Stage,
-    history: Vec<ValidSubmission>,
-}
-
-/// What a submission meets in D1: whether its id was seen, and the person's
-/// lead with its whole history; one query, one round trip.
-async fn person(
-    db: &D1Database,
-    site: &str,
-    email_key: &str,
-    id: &str,
-    body_hash: &str,
-) -> Result<(Seen, Option<Known>)> {
-    #[derive(Deserialize)]
-    struct Row {
-        seen_hash: Option<String>,
-        seen_answer: Option<String>,
-        lead_id: Option<i64>,
-        stage: Option<Stage>,
-        data: Option<String>,
-    }
-    let rows: Vec<Row> = query!(
-        db,
-        "SELECT sub.body_hash AS seen_hash, sub.answer AS seen_answer,
-                l.id AS lead_id, l.stage, s.data
-           FROM (SELECT 1) AS one
-           LEFT JOIN submissions sub ON sub.id = ?3
-           LEFT JOIN leads l ON l.site_id = ?1 AND l.email_key = ?2
-           LEFT JOIN submissions s ON s.lead_id = l.id
-          ORDER BY s.created_at, s.rowid",
-        site,
-        email_key,
-        id
-    )?
-    .all()
-    .await?
-    .results()?;
-    let first = rows.first();
-    let stored = first.and_then(|row| row.seen_hash.clone().zip(row.seen_answer.clone()));
-    let seen = judge_seen(id, body_hash, stored)?;
-    let Some((lead, stage)) = first.and_then(|row| row.lead_id.zip(row.stage)) else {
-        return Ok((seen, None));
-    };
-    let history = rows
-        .iter()
-        .filter_map(|row| row.data.as_deref())
-        .map(serde_json::from_str)
-        .collect::<Result<_, _>>()
-        .map_err(|error| Error::Storage {
-            reason: format!("lead {lead} has an unreadable submission: {error}"),
-        })?;
-    Ok((seen, Some(Known { stage, history })))
 }
 
 /// What storing a submission gave: the visitor's answer, and the handoff
@@ -311,23 +205,6 @@ fn record_move(
         statements.push(handoff::record(db, site, key, event)?);
     }
     Ok((statements, event.map(|event| event.id)))
-}
-
-/// What the batch's closing statement read: how many submissions the lead
-/// has, and its id.
-fn tally(result: Option<&D1Result>) -> Result<(usize, Option<i64>)> {
-    #[derive(Deserialize)]
-    struct Tally {
-        n: i64,
-        lead: Option<i64>,
-    }
-    let rows = match result {
-        Some(result) => result.results::<Tally>()?,
-        None => Vec::new(),
-    };
-    Ok(rows.first().map_or((0, None), |row| {
-        (usize::try_from(row.n).unwrap_or(0), row.lead)
-    }))
 }
 
 /// Refuses `submission` if it leaves out a required field the person never
