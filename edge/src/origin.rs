@@ -78,6 +78,16 @@ pub fn allow(mut response: Response, caller: &Caller) -> worker::Result<Response
     Ok(response)
 }
 
+/// The answer to a page's request, success or problem alike, with the CORS
+/// headers an allowed page needs to read it.
+pub fn answer(outcome: crate::Result<Response>, caller: &Caller) -> crate::Result<Response> {
+    let response = match outcome {
+        Ok(response) => response,
+        Err(error) => error.into_response()?,
+    };
+    Ok(allow(response, caller)?)
+}
+
 /// The answer to a CORS preflight from an allowed page.
 pub fn preflight(caller: &Caller) -> worker::Result<Response> {
     let mut response = Response::empty()?.with_status(204);

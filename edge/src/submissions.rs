@@ -20,11 +20,7 @@ pub async fn create(req: Request, env: &Env, form: &str) -> Result<Response> {
     let db = env.d1(DB_BINDING)?;
     let form = forms::load(env, &db, form).await?;
     let caller = origin::check(&req, &form.origins)?;
-    let response = match accept(req, env, &db, &form).await {
-        Ok(response) => response,
-        Err(error) => error.into_response()?,
-    };
-    Ok(origin::allow(response, &caller)?)
+    origin::answer(accept(req, env, &db, &form).await, &caller)
 }
 
 /// `OPTIONS` on the same path: the CORS preflight, for allowed pages only.

@@ -84,11 +84,7 @@ pub async fn known(req: &Request, env: &Env, form: &str) -> Result<Response> {
         response.headers_mut().set("Cache-Control", "no-store")?;
         Ok::<_, Error>(response)
     };
-    let response = match answer.await {
-        Ok(response) => response,
-        Err(error) => error.into_response()?,
-    };
-    Ok(origin::allow(response, &caller)?)
+    origin::answer(answer.await, &caller)
 }
 
 #[cfg(test)]
