@@ -37,8 +37,8 @@ use routes::Endpoint;
 pub const DB_BINDING: &str = "DB";
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
-    match route(req, &env).await {
+async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response> {
+    match route(req, &env, &ctx).await {
         Ok(response) => Ok(response),
         Err(error) => error.into_response(),
     }
@@ -58,7 +58,7 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
 }
 
 /// Sends each request to its handler by method and path (see [`routes`]).
-async fn route(req: Request, env: &Env) -> Result<Response> {
+async fn route(req: Request, env: &Env, ctx: &Context) -> Result<Response> {
     let path = req.url()?.path().to_owned();
     let method = req.method();
     let mut allowed = Vec::new();
@@ -67,7 +67,7 @@ async fn route(req: Request, env: &Env) -> Result<Response> {
             continue;
         };
         if endpoint.method() == method.as_ref() {
-            return dispatch(endpoint, &params, req, env).await;
+            return dispatch(endpoint, &params, req, env, ctx).await;
         }
         allowed.push(endpoint.method());
     }
@@ -87,10 +87,11 @@ async fn dispatch(
     params: &[String],
     req: Request,
     env: &Env,
+    ctx: &Context,
 ) -> Result<Response> {
     let param = |i: usize| params.get(i).map(String::as_str).unwrap_or_default();
     match endpoint {
-        Endpoint::Submit => submissions::create(req, env, param(0)).await,
+        Endpoint::Submit => submissions::create(req, env, ctx, param(0)).await,
         Endpoint::SubmitPreflight => submissions::preflight(req, env, param(0)).await,
         Endpoint::FormSpec => forms::public(&req, env, param(0)).await,
         Endpoint::Known => visitor::known(&req, env, param(0)).await,

@@ -2,8 +2,9 @@
 
 use embudo_shared::unicode::Tables;
 use embudo_shared::Submission;
+use futures_util::future::join;
 use serde::Serialize;
-use worker::{D1Database, Env, Request, Response};
+use worker::{Context, D1Database, Env, Request, Response};
 
 use crate::capture::{self, Intake, Seen};
 use crate::digest::sha256_hex;
@@ -15,12 +16,13 @@ use crate::{body, handoff, ledger, limit, offer, spam, turnstile, visitor, DB_BI
 
 /// Checks where the post comes from, then takes the submission in; the
 /// answer, success or problem, carries CORS headers for an allowed page so
-/// the widget can read it.
-pub async fn create(req: Request, env: &Env, form: &str) -> Result<Response> {
+/// the widget can read it. Handoffs to sales are queued after the answer
+/// (`ctx`), so the visitor does not wait on them.
+pub async fn create(req: Request, env: &Env, ctx: &Context, form: &str) -> Result<Response> {
     let db = env.d1(DB_BINDING)?;
     let form = forms::load(env, &db, form).await?;
     let caller = origin::check(&req, &form.origins)?;
-    origin::answer(accept(req, env, &db, &form).await, &caller)
+    origin::answer(accept(req, env, ctx, &db, &form).await, &caller)
 }
 
 /// `OPTIONS` on the same path: the CORS preflight, for allowed pages only.
@@ -35,22 +37,28 @@ pub async fn preflight(req: Request, env: &Env, form: &str) -> Result<Response> 
 
 /// Validates against the spec and stores, once per submission id. Every
 /// check runs before the single batch of writes, so a refused post stores
-/// nothing. Cheap refusals come first: the rate limit before the body is
-/// read, the bot traps before D1 is asked anything. Whether the id was seen
-/// is read with the person's lead, in the one query before the batch.
-async fn accept(mut req: Request, env: &Env, db: &D1Database, form: &Form) -> Result<Response> {
+/// nothing. Cheap refusals come first: the rate limit (asked while the body
+/// arrives) and the bot traps before D1 is asked anything.
+async fn accept(
+    mut req: Request,
+    env: &Env,
+    ctx: &Context,
+    db: &D1Database,
+    form: &Form,
+) -> Result<Response> {
     body::check_headers(&req)?;
     let ip = req.headers().get("CF-Connecting-IP")?;
     let ip_hash = ledger::ip_hash(env, ip.as_deref());
-    limit::admit(
+    let admitted = limit::admit(
         env,
         form.settings.rate_limit,
         &form.site,
         ip_hash.as_deref(),
         ip.as_deref(),
-    )
-    .await?;
-    let bytes = req.bytes().await?;
+    );
+    let (admitted, bytes) = join(admitted, req.bytes()).await;
+    admitted?;
+    let bytes = bytes?;
     let submission: Submission = body::parse(&bytes)?;
     let body_hash = sha256_hex(&bytes);
     let id = match &submission.id {
@@ -98,12 +106,13 @@ async fn accept(mut req: Request, env: &Env, db: &D1Database, form: &Form) -> Re
     if stored.replayed {
         return replayed(env, form, stored.answer);
     }
-    for event in &stored.handoffs {
-        // The deliveries are in D1 already; one that cannot be queued now
-        // stays pending there, so the visitor's answer does not wait on it.
-        if let Err(error) = handoff::enqueue(env, db, event).await {
-            worker::console_error!("handoff {event} not queued: {error}");
-        }
+    if !stored.deliveries.is_empty() {
+        let (env, deliveries) = (env.clone(), stored.deliveries);
+        ctx.wait_until(async move {
+            if let Err(error) = handoff::enqueue(&env, deliveries).await {
+                worker::console_error!("handoff deliveries not queued: {error}");
+            }
+        });
     }
     let answer = reply(env, form, stored.answer);
     Ok(Response::from_json(&answer)?.with_status(201))

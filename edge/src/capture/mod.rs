@@ -37,12 +37,12 @@ impl From<&Outcome> for Explanation {
 }
 
 /// What storing a submission gave: the visitor's answer, and the handoff
-/// events (by id) recorded with it, to be queued.
+/// deliveries (by id) recorded with it, to be queued.
 pub struct Stored {
     /// The answer.
     pub answer: Answer,
-    /// Events for sales written in the same batch.
-    pub handoffs: Vec<String>,
+    /// Deliveries to sales written in the same batch, pending.
+    pub deliveries: Vec<String>,
     /// Whether the id was stored before with the same body: the answer is
     /// the first one's, and nothing new was written.
     pub replayed: bool,
@@ -52,7 +52,7 @@ impl Stored {
     fn replay(answer: Answer) -> Self {
         Self {
             answer,
-            handoffs: Vec::new(),
+            deliveries: Vec::new(),
             replayed: true,
         }
     }
@@ -86,14 +86,28 @@ pub struct Intake<'a> {
 /// history, records a stage change and the handoff to sales, and appends its
 /// consents to the site's ledger, all in one batch.
 ///
+/// Most submissions come from someone the site has not seen, whose history
+/// is the submission itself: those are written first, without reading, in
+/// one round trip. When the batch finds the person's lead already there it
+/// changes nothing, and the submission takes the read-first way. A
+/// submission leaving out required fields (progressive profiling) relies on
+/// what the person gave before, so it reads first from the start.
+///
 /// Passing D1 failures are retried with backoff. Trying again is safe: a
 /// batch that did commit makes the next try find its own submission id and
 /// answer as a replay.
 pub async fn store(db: &D1Database, intake: &Intake<'_>) -> Result<Stored> {
+    let mut way = if intake.submission.left_out(intake.spec).is_empty() {
+        Way::FirstSight
+    } else {
+        Way::ReadFirst
+    };
     let mut wait_ms = TRANSIENT_FIRST_WAIT_MS;
     let mut tries = 1;
     loop {
-        match store_once(db, intake).await {
+        match store_once(db, intake, way).await {
+            Ok(Attempt::Stored(stored)) => return Ok(stored),
+            Ok(Attempt::Known) => way = Way::ReadFirst,
             Err(error) if error.is_transient() && tries < TRANSIENT_TRIES => {
                 let id = intake.id;
                 worker::console_warn!("store {id}: {error}; trying again in {wait_ms} ms");
@@ -101,9 +115,27 @@ pub async fn store(db: &D1Database, intake: &Intake<'_>) -> Result<Stored> {
                 wait_ms *= 2;
                 tries += 1;
             }
-            done => return done,
+            Err(error) => return Err(error),
         }
     }
+}
+
+/// How a try learns about the person before writing.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Way {
+    /// Assume a new person: write at once; the lead's insert fails, and the
+    /// whole batch with it, if they are known.
+    FirstSight,
+    /// Read the person's lead and history, then write.
+    ReadFirst,
+}
+
+/// What one try did.
+enum Attempt {
+    /// Stored (or found stored before).
+    Stored(Stored),
+    /// Nothing written: the person has a lead, so read it first.
+    Known,
 }
 
 /// The SQL naming the person's lead, with `?1` = site and `?2` = e-mail key.
@@ -129,22 +161,36 @@ fn judge(rules: &RuleSet, history: &History, current: Option<Stage>) -> Result<J
     })
 }
 
-/// The lead's row written from a judgement: inserted, or updated in place.
+/// Inserts a lead; on its own it fails if the person has one already.
+const INSERT_LEAD: &str =
+    "INSERT INTO leads (site_id, email, email_key, fields, score, stage, explanation)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+/// What the batch's error says when the person already has a lead.
+const LEAD_TAKEN: &str = "UNIQUE constraint failed: leads.";
+
+/// The lead's row written from a judgement: inserted, or (`Way::ReadFirst`)
+/// updated in place when the person has one.
 fn upsert_lead(
     db: &D1Database,
+    way: Way,
     site: &str,
     key: &str,
     email: &str,
     judged: &Judgement,
 ) -> Result<D1PreparedStatement> {
+    let update = match way {
+        Way::FirstSight => "",
+        Way::ReadFirst => {
+            " ON CONFLICT (site_id, email_key) DO UPDATE SET
+               email = excluded.email, fields = excluded.fields, score = excluded.score,
+               stage = excluded.stage, explanation = excluded.explanation,
+               updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+        }
+    };
     Ok(query!(
         db,
-        "INSERT INTO leads (site_id, email, email_key, fields, score, stage, explanation)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT (site_id, email_key) DO UPDATE SET
-           email = excluded.email, fields = excluded.fields, score = excluded.score,
-           stage = excluded.stage, explanation = excluded.explanation,
-           updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+        &format!("{INSERT_LEAD}{update}"),
         site,
         email,
         key,
@@ -155,9 +201,27 @@ fn upsert_lead(
     )?)
 }
 
-/// The statements recording a move the rules made, if they made one: the
-/// stage change, and the handoff to sales when the lead became MQL or SQL
-/// (with the event's id, to queue once the batch is in).
+/// The statements recording a move the rules made, if they made one.
+struct Moved {
+    /// The stage change, then the handoff to sales when the lead became MQL
+    /// or SQL.
+    statements: Vec<D1PreparedStatement>,
+    /// Where among them the handoff is: its result names the deliveries.
+    handoff_at: Option<usize>,
+}
+
+impl Moved {
+    /// Adds the statements to `batch`; gives where the handoff's result
+    /// will be among the batch's results.
+    fn into_batch(self, batch: &mut Vec<D1PreparedStatement>) -> Option<usize> {
+        let at = self.handoff_at.map(|at| at + batch.len());
+        batch.extend(self.statements);
+        at
+    }
+}
+
+/// The stage change and handoff recording the move the rules made, if they
+/// made one.
 #[allow(clippy::too_many_arguments)]
 fn record_move(
     db: &D1Database,
@@ -168,10 +232,15 @@ fn record_move(
     from: Option<Stage>,
     judged: &Judgement,
     at: &str,
-) -> Result<(Vec<D1PreparedStatement>, Option<String>)> {
+) -> Result<Moved> {
     let to = judged.to;
     let reason = match from {
-        Some(from) if from == to => return Ok((Vec::new(), None)),
+        Some(from) if from == to => {
+            return Ok(Moved {
+                statements: Vec::new(),
+                handoff_at: None,
+            })
+        }
         Some(from) => format!(
             "rules moved the lead from {from} to {to} (score {})",
             judged.outcome.score
@@ -201,10 +270,15 @@ fn record_move(
         explanation: &judged.explanation,
         at,
     })?;
+    let mut handoff_at = None;
     if let Some(event) = &event {
+        handoff_at = Some(statements.len());
         statements.push(handoff::record(db, site, key, event)?);
     }
-    Ok((statements, event.map(|event| event.id)))
+    Ok(Moved {
+        statements,
+        handoff_at,
+    })
 }
 
 /// Refuses `submission` if it leaves out a required field the person never
@@ -227,8 +301,8 @@ fn complete(
     }
 }
 
-/// One try of [`store`].
-async fn store_once(db: &D1Database, intake: &Intake<'_>) -> Result<Stored> {
+/// One try of [`store`], the `way` given.
+async fn store_once(db: &D1Database, intake: &Intake<'_>, way: Way) -> Result<Attempt> {
     let Intake {
         site,
         spec,
@@ -240,10 +314,13 @@ async fn store_once(db: &D1Database, intake: &Intake<'_>) -> Result<Stored> {
     } = intake;
     let (site, id, body_hash) = (*site, *id, *body_hash);
     let key = submission.email.dedupe_key();
-    let (earlier, known) = person(db, site, &key, id, body_hash).await?;
+    let (earlier, known) = match way {
+        Way::FirstSight => (Seen::New, None),
+        Way::ReadFirst => person(db, site, &key, id, body_hash).await?,
+    };
     match earlier {
         Seen::New => {}
-        Seen::Replay(answer) => return Ok(Stored::replay(answer)),
+        Seen::Replay(answer) => return Ok(Attempt::Stored(Stored::replay(answer))),
         Seen::Conflict => return Err(Error::IdConflict { id: id.to_owned() }),
     }
     let (from, mut history) = match known {
@@ -276,7 +353,7 @@ async fn store_once(db: &D1Database, intake: &Intake<'_>) -> Result<Stored> {
 
     let (data, receipts_json) = (json(submission)?, json(&receipts)?);
     let mut batch = vec![
-        upsert_lead(db, site, &key, submission.email.as_str(), &judged)?,
+        upsert_lead(db, way, site, &key, submission.email.as_str(), &judged)?,
         query!(
             db,
             &format!(
@@ -294,8 +371,8 @@ async fn store_once(db: &D1Database, intake: &Intake<'_>) -> Result<Stored> {
         )?,
     ];
     let email = submission.email.as_str();
-    let (move_statements, handoff) = record_move(db, site, &key, id, email, from, &judged, &at)?;
-    batch.extend(move_statements);
+    let handoff_at =
+        record_move(db, site, &key, id, email, from, &judged, &at)?.into_batch(&mut batch);
     batch.extend(ledger_statements);
     // Last, inside the same transaction: how many submissions the lead has
     // now, to notice a concurrent post for the same person.
@@ -312,37 +389,40 @@ async fn store_once(db: &D1Database, intake: &Intake<'_>) -> Result<Stored> {
         Ok(results) => results,
         Err(error) => {
             let text = error.to_string();
+            if way == Way::FirstSight && text.contains(LEAD_TAKEN) {
+                return Ok(Attempt::Known);
+            }
             // Another post with this id won the race (or an earlier try of this
             // one did commit): answer as a replay would.
             if text.contains("UNIQUE constraint failed: submissions.id") {
                 return match seen(db, id, body_hash).await? {
-                    Seen::Replay(answer) => Ok(Stored::replay(answer)),
+                    Seen::Replay(answer) => Ok(Attempt::Stored(Stored::replay(answer))),
                     _ => Err(Error::IdConflict { id: id.to_owned() }),
                 };
             }
             return Err(error.into());
         }
     };
-    let mut handoffs: Vec<String> = handoff.into_iter().collect();
+    let mut deliveries = handoff::recorded(handoff_at.and_then(|at| results.get(at)))?;
     let (count, lead_id) = tally(results.last())?;
     if count != history.submissions.len() {
         // Concurrent posts for the same person: each qualified a history
         // without the other. Qualify the whole history once more.
-        handoffs.extend(requalify(db, site, &key, id, rules, &at).await?);
+        deliveries.extend(requalify(db, site, &key, id, rules, &at).await?);
     }
-    Ok(Stored {
+    Ok(Attempt::Stored(Stored {
         answer: Answer {
             submission_id: id.to_owned(),
             consents: receipts,
             lead: lead_id,
         },
-        handoffs,
+        deliveries,
         replayed: false,
-    })
+    }))
 }
 
 /// Qualifies the lead again on its whole stored history; gives the handoff
-/// event it recorded, if any.
+/// deliveries it recorded, if any.
 async fn requalify(
     db: &D1Database,
     site: &str,
@@ -350,18 +430,18 @@ async fn requalify(
     submission_id: &str,
     rules: &RuleSet,
     at: &str,
-) -> Result<Option<String>> {
+) -> Result<Vec<String>> {
     let (_, known) = person(db, site, key, "", "").await?;
     let lead = known.ok_or_else(|| Error::Storage {
         reason: "the lead just written is gone".into(),
     })?;
     let email = match lead.history.last() {
         Some(latest) => latest.email.as_str().to_owned(),
-        None => return Ok(None),
+        None => return Ok(Vec::new()),
     };
     let judged = judge(rules, &History::from(lead.history), Some(lead.stage))?;
-    let mut batch = vec![upsert_lead(db, site, key, &email, &judged)?];
-    let (move_statements, handoff) = record_move(
+    let mut batch = vec![upsert_lead(db, Way::ReadFirst, site, key, &email, &judged)?];
+    let handoff_at = record_move(
         db,
         site,
         key,
@@ -370,10 +450,10 @@ async fn requalify(
         Some(lead.stage),
         &judged,
         at,
-    )?;
-    batch.extend(move_statements);
-    db.batch(batch).await?;
-    Ok(handoff)
+    )?
+    .into_batch(&mut batch);
+    let results = db.batch(batch).await?;
+    handoff::recorded(handoff_at.and_then(|at| results.get(at)))
 }
 
 /// A value as the text of a JSON column.

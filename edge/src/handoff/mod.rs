@@ -10,7 +10,7 @@ pub mod signature;
 
 use embudo_shared::Stage;
 use serde::{Deserialize, Serialize};
-use worker::{query, D1Database, D1PreparedStatement, Env};
+use worker::{query, D1Database, D1PreparedStatement, D1Result, Env};
 
 use crate::digest::sha256_hex;
 use crate::error::{Error, Result};
@@ -128,7 +128,8 @@ pub fn record(
            FROM webhooks w JOIN leads l ON l.site_id = ?1 AND l.email_key = ?2
           WHERE w.site_id = ?1 AND w.active = 1
             AND EXISTS (SELECT 1 FROM json_each(w.stages) WHERE json_each.value = ?6)
-         ON CONFLICT (id) DO NOTHING",
+         ON CONFLICT (id) DO NOTHING
+         RETURNING id",
         site,
         key,
         &event.id,
@@ -145,30 +146,31 @@ pub struct Job {
     pub delivery: String,
 }
 
-/// Queues every pending delivery of the event `event_id`. A delivery that
-/// could not be queued stays `pending` in D1, visible through the API.
-pub async fn enqueue(env: &Env, db: &D1Database, event_id: &str) -> Result<()> {
+/// The ids of the deliveries a [`record`] statement wrote, from its result
+/// in the batch.
+pub fn recorded(result: Option<&D1Result>) -> Result<Vec<String>> {
     #[derive(Deserialize)]
     struct Row {
         id: String,
     }
-    let rows: Vec<Row> = query!(
-        db,
-        "SELECT id FROM deliveries WHERE event_id = ?1 AND status = 'pending'",
-        event_id
-    )?
-    .all()
-    .await?
-    .results()?;
-    if rows.is_empty() {
+    let rows: Vec<Row> = match result {
+        Some(result) => result.results()?,
+        None => Vec::new(),
+    };
+    Ok(rows.into_iter().map(|row| row.id).collect())
+}
+
+/// Queues the deliveries `ids`, already pending in D1. One that cannot be
+/// queued stays pending there and shows in the deliveries API.
+pub async fn enqueue(env: &Env, ids: Vec<String>) -> Result<()> {
+    if ids.is_empty() {
         return Ok(());
     }
     let queue = env.queue(QUEUE_BINDING).map_err(|_| Error::NotConfigured {
         what: QUEUE_BINDING,
     })?;
-    for row in rows {
-        queue.send(Job { delivery: row.id }).await?;
-    }
+    let jobs: Vec<Job> = ids.into_iter().map(|delivery| Job { delivery }).collect();
+    queue.send_batch(jobs).await?;
     Ok(())
 }
 
