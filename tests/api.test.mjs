@@ -117,6 +117,11 @@ describe("one person, one lead", () => {
     assert.equal(JSON.parse(rows[0].fields).company_size, "250-999");
     assert.equal(rows[0].n, 2);
     assert.equal(rows[0].stage, "iql", "the newsletter consent in the second made an IQL");
+    const changes = await stack.d1(`SELECT from_stage, to_stage, actor FROM stage_changes WHERE lead_id = ${await leadOf(a)} ORDER BY id`);
+    assert.deepEqual(changes, [
+      { from_stage: null, to_stage: "lead", actor: "rule" },
+      { from_stage: "lead", to_stage: "iql", actor: "rule" },
+    ]);
   });
 
   test("a returning person may leave out a required field they gave before, and only then", async () => {
@@ -141,6 +146,15 @@ describe("one person, one lead", () => {
     assert.equal(leads[0].stage, "iql", "scored on the whole history, not on whichever post wrote last");
     const [{ n }] = await stack.d1(`SELECT count(*) AS n FROM submissions WHERE lead_id = ${leads[0].id}`);
     assert.equal(n, 8);
+    // The stage history is one unbroken path from creation to IQL: each
+    // move starts where the one before ended, and none is recorded twice.
+    const changes = await stack.d1(`SELECT from_stage, to_stage FROM stage_changes WHERE lead_id = ${leads[0].id} ORDER BY id`);
+    assert.equal(changes[0].from_stage, null);
+    assert.equal(changes.at(-1).to_stage, "iql");
+    changes.slice(1).forEach((change, i) => {
+      assert.equal(change.from_stage, changes[i].to_stage, JSON.stringify(changes));
+      assert.notEqual(change.from_stage, change.to_stage, JSON.stringify(changes));
+    });
   });
 });
 

@@ -97,47 +97,62 @@ pub struct Receipt {
     pub event: String,
 }
 
-/// The statements recording `events` for the lead found by `lead_of` (SQL
-/// with `?1` = site and `?2` = e-mail key bound to `site`/`key`), and the
-/// receipts. Nothing is read first: [`seal`] chains them later.
+/// The statement recording `events` for the lead found by `lead_of` (SQL
+/// with `?1` = site and `?2` = e-mail key bound to `site`/`key`), if there
+/// are any, and the receipts. One statement for all of them, the events
+/// passed as a JSON array. Nothing is read first: [`seal`] chains them later.
 pub fn append(
     db: &D1Database,
     lead_of: &str,
     site: &str,
     key: &str,
     events: &[Event],
-) -> Result<(Vec<D1PreparedStatement>, Vec<Receipt>)> {
-    let mut statements = Vec::with_capacity(events.len());
-    let mut receipts = Vec::with_capacity(events.len());
-    for event in events {
-        let hash = event.hash();
-        statements.push(query!(
-            db,
-            &format!(
-                "INSERT INTO consent_events (site_id, lead_id, submission_id, consent_id, purpose,
-                   version, granted, page, ip_hash, at, event_hash)
-                 VALUES (?1, {lead_of}, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
-            ),
-            site,
-            key,
-            &event.submission_id,
-            &event.consent_id,
-            &event.purpose,
-            &event.version,
-            event.granted,
-            &event.page,
-            &event.ip_hash,
-            &event.at,
-            &hash,
-        )?);
-        receipts.push(Receipt {
+) -> Result<(Option<D1PreparedStatement>, Vec<Receipt>)> {
+    /// An event as the statement reads it: its fields and its hash.
+    #[derive(Serialize)]
+    struct Row<'a> {
+        #[serde(flatten)]
+        event: &'a Event,
+        event_hash: &'a str,
+    }
+    let receipts: Vec<Receipt> = events
+        .iter()
+        .map(|event| Receipt {
             consent: event.consent_id.clone(),
             purpose: event.purpose.clone(),
             version: event.version.clone(),
-            event: hash,
-        });
+            event: event.hash(),
+        })
+        .collect();
+    if events.is_empty() {
+        return Ok((None, receipts));
     }
-    Ok((statements, receipts))
+    let rows: Vec<Row> = events
+        .iter()
+        .zip(&receipts)
+        .map(|(event, receipt)| Row {
+            event,
+            event_hash: &receipt.event,
+        })
+        .collect();
+    let rows = crate::capture::json(&rows)?;
+    let statement = query!(
+        db,
+        &format!(
+            "INSERT INTO consent_events (site_id, lead_id, submission_id, consent_id, purpose,
+               version, granted, page, ip_hash, at, event_hash)
+             SELECT ?1, {lead_of}, e.value ->> 'submission_id', e.value ->> 'consent_id',
+                    e.value ->> 'purpose', e.value ->> 'version', e.value ->> 'granted',
+                    e.value ->> 'page', e.value ->> 'ip_hash', e.value ->> 'at',
+                    e.value ->> 'event_hash'
+               FROM json_each(?3) AS e
+              ORDER BY e.key"
+        ),
+        site,
+        key,
+        &rows,
+    )?;
+    Ok((Some(statement), receipts))
 }
 
 /// How many events one sealing round links.

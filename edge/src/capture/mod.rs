@@ -15,7 +15,7 @@ use crate::ledger::{self, Event};
 
 mod read;
 
-use read::{person, tally};
+use read::{lead_written, person, tally};
 pub use read::{seen, Answer, Seen};
 
 /// Why a lead is at its stage: the rules that fired and the group totals.
@@ -170,7 +170,7 @@ const INSERT_LEAD: &str =
 const LEAD_TAKEN: &str = "UNIQUE constraint failed: leads.";
 
 /// The lead's row written from a judgement: inserted, or (`Way::ReadFirst`)
-/// updated in place when the person has one.
+/// updated in place when the person has one; it returns the lead's id.
 fn upsert_lead(
     db: &D1Database,
     way: Way,
@@ -190,7 +190,7 @@ fn upsert_lead(
     };
     Ok(query!(
         db,
-        &format!("{INSERT_LEAD}{update}"),
+        &format!("{INSERT_LEAD}{update} RETURNING id"),
         site,
         email,
         key,
@@ -221,7 +221,10 @@ impl Moved {
 }
 
 /// The stage change and handoff recording the move the rules made, if they
-/// made one.
+/// made one. A new lead's first stage is recorded by the schema (migration
+/// 0009) with the lead's insert; a later move is recorded against the latest
+/// stage the history holds, so posts racing for one person never record a
+/// move twice or from a stage the lead was not at.
 #[allow(clippy::too_many_arguments)]
 fn record_move(
     db: &D1Database,
@@ -234,31 +237,30 @@ fn record_move(
     at: &str,
 ) -> Result<Moved> {
     let to = judged.to;
-    let reason = match from {
+    let mut statements = Vec::new();
+    match from {
         Some(from) if from == to => {
             return Ok(Moved {
-                statements: Vec::new(),
+                statements,
                 handoff_at: None,
             })
         }
-        Some(from) => format!(
-            "rules moved the lead from {from} to {to} (score {})",
-            judged.outcome.score
-        ),
-        None => "new lead".to_owned(),
-    };
-    let mut statements = vec![query!(
-        db,
-        &format!(
+        Some(_) => statements.push(query!(
+            db,
             "INSERT INTO stage_changes (lead_id, from_stage, to_stage, actor, reason)
-             VALUES ({LEAD_OF}, ?3, ?4, 'rule', ?5)"
-        ),
-        site,
-        key,
-        from.map(Stage::name),
-        to.name(),
-        &reason,
-    )?];
+             SELECT id, latest, stage, 'rule',
+                    'rules moved the lead from ' || coalesce(latest, 'no stage') || ' to ' || stage
+                      || ' (score ' || score || ')'
+               FROM (SELECT l.id, l.stage, l.score,
+                            (SELECT c.to_stage FROM stage_changes c
+                              WHERE c.lead_id = l.id ORDER BY c.id DESC LIMIT 1) AS latest
+                       FROM leads l WHERE l.site_id = ?1 AND l.email_key = ?2)
+              WHERE stage IS NOT latest",
+            site,
+            key,
+        )?),
+        None => {}
+    }
     let event = handoff::event(&handoff::Move {
         site,
         submission_id,
@@ -374,16 +376,17 @@ async fn store_once(db: &D1Database, intake: &Intake<'_>, way: Way) -> Result<At
     let handoff_at =
         record_move(db, site, &key, id, email, from, &judged, &at)?.into_batch(&mut batch);
     batch.extend(ledger_statements);
-    // Last, inside the same transaction: how many submissions the lead has
-    // now, to notice a concurrent post for the same person.
-    batch.push(query!(
-        db,
-        &format!(
-            "SELECT count(*) AS n, {LEAD_OF} AS lead FROM submissions WHERE lead_id = {LEAD_OF}"
-        ),
-        site,
-        &key
-    )?);
+    if way == Way::ReadFirst {
+        // Last, inside the same transaction: how many submissions the lead
+        // has now, to notice a concurrent post for the same person. (A lead
+        // first seen was inserted by this batch: it has this one only.)
+        batch.push(query!(
+            db,
+            &format!("SELECT count(*) AS n FROM submissions WHERE lead_id = {LEAD_OF}"),
+            site,
+            &key
+        )?);
+    }
     faults.before_write()?;
     let results = match db.batch(batch).await {
         Ok(results) => results,
@@ -404,8 +407,8 @@ async fn store_once(db: &D1Database, intake: &Intake<'_>, way: Way) -> Result<At
         }
     };
     let mut deliveries = handoff::recorded(handoff_at.and_then(|at| results.get(at)))?;
-    let (count, lead_id) = tally(results.last())?;
-    if count != history.submissions.len() {
+    let lead_id = lead_written(results.first())?;
+    if way == Way::ReadFirst && tally(results.last())? != history.submissions.len() {
         // Concurrent posts for the same person: each qualified a history
         // without the other. Qualify the whole history once more.
         deliveries.extend(requalify(db, site, &key, id, rules, &at).await?);

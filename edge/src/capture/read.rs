@@ -120,18 +120,30 @@ pub(super) async fn person(
 }
 
 /// What the batch's closing statement read: how many submissions the lead
-/// has, and its id.
-pub(super) fn tally(result: Option<&D1Result>) -> Result<(usize, Option<i64>)> {
+/// has.
+pub(super) fn tally(result: Option<&D1Result>) -> Result<usize> {
     #[derive(Deserialize)]
     struct Tally {
         n: i64,
-        lead: Option<i64>,
     }
     let rows = match result {
         Some(result) => result.results::<Tally>()?,
         None => Vec::new(),
     };
-    Ok(rows.first().map_or((0, None), |row| {
-        (usize::try_from(row.n).unwrap_or(0), row.lead)
-    }))
+    Ok(rows
+        .first()
+        .map_or(0, |row| usize::try_from(row.n).unwrap_or(0)))
+}
+
+/// The id the batch's lead statement returned.
+pub(super) fn lead_written(result: Option<&D1Result>) -> Result<Option<i64>> {
+    #[derive(Deserialize)]
+    struct Written {
+        id: i64,
+    }
+    let rows = match result {
+        Some(result) => result.results::<Written>()?,
+        None => Vec::new(),
+    };
+    Ok(rows.first().map(|row| row.id))
 }
