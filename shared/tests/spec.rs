@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 use common::{demo, DEMO_TOML};
 use embudo_shared::qualify::RuleSet;
 use embudo_shared::spec::check;
+use embudo_shared::spec::Delivery;
 use embudo_shared::{Error, FormSpec, Locale};
 
 fn problems_of_toml(toml: &str) -> Vec<String> {
@@ -187,5 +188,34 @@ fn a_form_can_ask_for_turnstile_with_a_well_formed_site_key() {
     assert!(
         problems[0].starts_with("turnstile.site_key"),
         "{problems:?}"
+    );
+}
+
+#[test]
+fn an_offer_delivery_takes_a_url_exactly_when_it_needs_one() {
+    let with = |delivery: &str| {
+        DEMO_TOML.replace(
+            "delivery = { by = \"download\", url = \"/offers/guia-inbound.pdf\" }",
+            delivery,
+        )
+    };
+    let email = FormSpec::from_toml(&with("delivery = { by = \"email\" }")).expect("reads");
+    assert_eq!(email.offer.delivery, Delivery::Email);
+    let redirect = with("delivery = { by = \"redirect\", url = \"https://acme.example/live\" }");
+    assert!(problems_of_toml(&redirect).is_empty());
+    let found = problems_of_toml(&with("delivery = { by = \"download\" }"));
+    assert!(
+        found.iter().any(|p| p.contains("missing field `url`")),
+        "{found:?}"
+    );
+    let found = problems_of_toml(&with("delivery = { by = \"email\", url = \"/x\" }"));
+    assert!(
+        found.iter().any(|p| p.contains("unknown field `url`")),
+        "{found:?}"
+    );
+    let found = problems_of_toml(&with("delivery = { by = \"pigeon\" }"));
+    assert!(
+        found.iter().any(|p| p.contains("unknown variant `pigeon`")),
+        "{found:?}"
     );
 }

@@ -8,6 +8,7 @@
 pub mod domains;
 pub mod rule;
 pub mod stage;
+mod written;
 
 use std::collections::{BTreeMap, BTreeSet};
 

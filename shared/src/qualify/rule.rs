@@ -104,7 +104,11 @@ pub struct Rule {
 /// What a rule tests. Written with an `if` tag, for example
 /// `{ if = "one_of", field = "company_size", values = ["50-249", "250+"] }`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "if", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(
+    tag = "if",
+    rename_all = "snake_case",
+    try_from = "super::written::Written"
+)]
 pub enum Condition {
     /// The field's value is exactly `value` (case-insensitive).
     Equals {

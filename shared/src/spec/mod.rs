@@ -86,7 +86,7 @@ pub struct Offer {
 
 /// How an offer is delivered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "by", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "by", rename_all = "snake_case", try_from = "WrittenDelivery")]
 pub enum Delivery {
     /// A file the visitor downloads right after submitting.
     Download {
@@ -100,6 +100,38 @@ pub enum Delivery {
         /// Where to.
         url: String,
     },
+}
+
+/// How a delivery is written: `by`, and `url` for a download or a redirect.
+/// Read flat, then made into its variant, for the reason
+/// `qualify::written` gives (no buffering code in the widget).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WrittenDelivery {
+    by: By,
+    url: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum By {
+    Download,
+    Email,
+    Redirect,
+}
+
+impl TryFrom<WrittenDelivery> for Delivery {
+    type Error = &'static str;
+
+    fn try_from(written: WrittenDelivery) -> std::result::Result<Self, Self::Error> {
+        match (written.by, written.url) {
+            (By::Download, Some(url)) => Ok(Self::Download { url }),
+            (By::Redirect, Some(url)) => Ok(Self::Redirect { url }),
+            (By::Email, None) => Ok(Self::Email),
+            (By::Email, Some(_)) => Err("unknown field `url`: an offer sent by e-mail has none"),
+            (By::Download | By::Redirect, None) => Err("missing field `url`"),
+        }
+    }
 }
 
 impl FormSpec {
