@@ -4,7 +4,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 PORT ?= 8787
 
-.PHONY: dev test bootstrap build widget edge bench bench-edge size fuzz forms
+.PHONY: dev test bootstrap build widget edge bench bench-edge size fuzz forms admin
 .DEFAULT_GOAL := dev
 
 ## Build everything and serve the product locally (wrangler dev + local D1).
@@ -30,6 +30,10 @@ edge: bootstrap
 ## Load form specs into D1 (check first): make forms [SPECS="edge/forms/x.toml"] [REMOTE=1].
 forms: bootstrap
 	scripts/load-forms.sh $(if $(REMOTE),--remote) $(SPECS)
+
+## Make an admin account through a running Worker: make admin EMAIL=… [SITE=…] [NAME=…] [URL=… ADMIN_TOKEN=…].
+admin:
+	node scripts/admin.mjs
 
 ## Measure: shared's validation + qualification per submission, the widget's size.
 bench: bootstrap

@@ -31,11 +31,30 @@ cat <<MSG
     Demo site with the embedded form:  $base/
     Submissions API:                   POST $base/v1/forms/demo-ebook/submissions
     Form spec (for the widget):        $base/v1/forms/demo-ebook
-    Leads API:                         curl -H 'Authorization: Bearer $token' $base/v1/leads
+    Leads API (operator token):        curl -H 'Authorization: Bearer $token' $base/v1/leads
     Consent ledger check:              curl -H 'Authorization: Bearer $token' $base/v1/sites/acme-growth/consents/verify
     Webhook deliveries to sales:       curl -H 'Authorization: Bearer $token' $base/v1/sites/acme-growth/deliveries
   Local D1 state: edge/.wrangler/state (run 'make dev' again after a change)
 
 MSG
 cd "$ROOT/edge"
-exec wrangler dev --ip 127.0.0.1 --port "$PORT" --log-level "${LOG_LEVEL:-info}"
+wrangler dev --ip 127.0.0.1 --port "$PORT" --log-level "${LOG_LEVEL:-info}" &
+server=$!
+trap 'kill "$server" 2>/dev/null' EXIT INT TERM
+
+# A local admin to sign in with, made once through the API and kept (with
+# its made-up password) in edge/.dev-admin, out of git.
+node -e '
+  const deadline = Date.now() + 120_000;
+  (async function wait() {
+    try { await fetch(process.argv[1]); } catch {
+      if (Date.now() > deadline) process.exit(1);
+      setTimeout(wait, 500);
+    }
+  })();' "$base/v1/openapi.json"
+saved="$ROOT/edge/.dev-admin"
+if made=$(EMAIL=admin@embudo.local URL="$base" node "$ROOT/scripts/admin.mjs" 2>/dev/null); then
+  printf '%s\n' "$made" >"$saved"
+fi
+printf '\n  Local admin: %s\n\n' "$(cat "$saved" 2>/dev/null || echo 'none (make admin EMAIL=… to make one)')"
+wait "$server"

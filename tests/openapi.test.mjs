@@ -170,11 +170,41 @@ test("admin routes answer as documented, with and without the token", async () =
   assert.equal((await call("/v1/leads", "get", "/v1/leads?limit=0", asAdmin())).status, 400);
 });
 
+test("people and tokens answer as documented", async () => {
+  const operator = { Authorization: `Bearer ${stack.token}` };
+  const newAdmin = JSON.stringify({ email: "oas-admin@acme.example", name: "Oas", memberships: [{ site: "acme-growth", role: "admin" }] });
+  const made = await call("/v1/accounts", "post", "/v1/accounts", json(newAdmin, operator));
+  assert.equal(made.status, 201);
+  const { password } = JSON.parse(made.body_text);
+  assert.equal((await call("/v1/accounts", "post", "/v1/accounts", json(newAdmin, operator))).status, 409);
+  assert.equal((await call("/v1/accounts", "get", "/v1/accounts", asAdmin())).status, 200);
+
+  const S = "/v1/session";
+  const wrong = await call(S, "post", S, json(JSON.stringify({ email: "oas-admin@acme.example", password: "not the password at all" })));
+  assert.equal(wrong.status, 401);
+  const signed = await call(S, "post", S, json(JSON.stringify({ email: "oas-admin@acme.example", password })));
+  assert.equal(signed.status, 200);
+  const cookie = { Cookie: signed.headers.get("set-cookie").split(";")[0], Origin: stack.url };
+  assert.equal((await call(S, "get", S, { headers: cookie })).status, 200);
+  assert.equal((await call(S, "get", S)).status, 401);
+
+  const T = "/v1/tokens";
+  const token = await call(T, "post", T, { headers: { ...cookie, "Content-Type": "application/json" }, body: JSON.stringify({ name: "oas" }) });
+  assert.equal(token.status, 201);
+  const { id } = JSON.parse(token.body_text);
+  assert.equal((await call(T, "get", T, { headers: cookie })).status, 200);
+  const R = "/v1/tokens/{token}";
+  assert.equal((await call(R, "delete", `/v1/tokens/${id}`, { headers: cookie })).status, 204);
+  assert.equal((await call(R, "delete", `/v1/tokens/${id}`, { headers: cookie })).status, 404);
+  assert.equal((await call(S, "delete", S, { headers: cookie })).status, 204);
+});
+
 test("a method a path does not serve is a documented 405 naming the ones it does", async () => {
   for (const [template, item] of Object.entries(doc.paths)) {
     const path = template.replace(/\{[^}]+\}/g, "x1");
-    const response = await fetch(`${stack.url}${path}`, { method: "DELETE" });
-    assert.equal(response.status, 405, `DELETE ${path}`);
+    const unserved = ["put", "patch", "delete"].find((m) => !item[m]).toUpperCase();
+    const response = await fetch(`${stack.url}${path}`, { method: unserved });
+    assert.equal(response.status, 405, `${unserved} ${path}`);
     const allowed = response.headers.get("allow").split(", ").map((m) => m.toLowerCase()).sort();
     assert.deepEqual(allowed, METHODS.filter((m) => item[m]).sort(), `Allow of ${template}`);
   }

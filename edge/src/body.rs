@@ -46,6 +46,12 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
     })
 }
 
+/// Reads `req`'s JSON body as `T`: declared type, size, then shape.
+pub async fn read<T: DeserializeOwned>(req: &mut Request) -> Result<T> {
+    check_headers(req)?;
+    parse(&req.bytes().await?)
+}
+
 /// Whether a `Content-Type` value names JSON (`application/json`, with or
 /// without parameters such as `charset=utf-8`).
 pub fn is_json(content_type: &str) -> bool {

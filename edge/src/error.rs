@@ -36,9 +36,15 @@ pub enum Error {
         limit: usize,
     },
     /// The body is not JSON of the expected shape.
-    #[error("the body is not a valid submission: {reason}")]
+    #[error("the body is not what this route reads: {reason}")]
     MalformedJson {
         /// The parser's account of what is wrong and where.
+        reason: String,
+    },
+    /// The body is JSON of the right shape with a value the route refuses.
+    #[error("{reason}")]
+    BadBody {
+        /// Which value, and what is wrong with it.
         reason: String,
     },
     /// A query parameter has a value the route cannot use.
@@ -91,6 +97,35 @@ pub enum Error {
     /// The request lacks the right bearer token.
     #[error("a valid bearer token is required")]
     Unauthorized,
+    /// Signed in, but the caller's role on the site does not allow this.
+    #[error("your role does not allow {need} on {site}")]
+    Forbidden {
+        /// What the route needs, in words.
+        need: &'static str,
+        /// The site it was asked for (`every site` for cross-site routes).
+        site: String,
+    },
+    /// The e-mail and password do not match an account.
+    #[error("the e-mail address or the password is wrong")]
+    SignInFailed,
+    /// Too many failed sign-ins for this e-mail or from this address.
+    #[error("too many failed sign-ins; try again in {retry_after} seconds")]
+    TooManySignIns {
+        /// Seconds until the client may try again, for `Retry-After`.
+        retry_after: u32,
+    },
+    /// A state-changing request carried a session cookie from another site.
+    #[error("{origin} may not act with a dashboard session")]
+    CrossSite {
+        /// The `Origin` or `Sec-Fetch-Site` the request came with.
+        origin: String,
+    },
+    /// An account with this e-mail exists already.
+    #[error("there is already an account for {email}")]
+    AccountExists {
+        /// The e-mail address.
+        email: String,
+    },
     /// A secret or binding the route needs is not configured on this Worker.
     #[error("this Worker is missing its {what} configuration")]
     NotConfigured {
@@ -195,15 +230,19 @@ impl Error {
     /// The HTTP status this error is answered with.
     pub fn status(&self) -> u16 {
         match self {
-            Self::MalformedJson { .. } | Self::BadQuery { .. } => 400,
-            Self::Unauthorized => 401,
+            Self::MalformedJson { .. } | Self::BadQuery { .. } | Self::BadBody { .. } => 400,
+            Self::Unauthorized | Self::SignInFailed => 401,
             Self::NotFound { .. } | Self::UnknownForm { .. } => 404,
             Self::MethodNotAllowed { .. } => 405,
             Self::PayloadTooLarge { .. } => 413,
             Self::UnsupportedMediaType { .. } => 415,
-            Self::OriginRefused { .. } | Self::TurnstileFailed { .. } | Self::VisitorToken => 403,
-            Self::RateLimited { .. } => 429,
-            Self::StageMove { .. } | Self::IdConflict { .. } => 409,
+            Self::OriginRefused { .. }
+            | Self::TurnstileFailed { .. }
+            | Self::VisitorToken
+            | Self::Forbidden { .. }
+            | Self::CrossSite { .. } => 403,
+            Self::RateLimited { .. } | Self::TooManySignIns { .. } => 429,
+            Self::StageMove { .. } | Self::IdConflict { .. } | Self::AccountExists { .. } => 409,
             Self::Invalid { .. } | Self::InvalidSpec { .. } => 422,
             Self::Storage { .. } => 500,
             Self::NotConfigured { .. } | Self::Unavailable { .. } => 503,
@@ -221,6 +260,7 @@ impl Error {
             Self::PayloadTooLarge { .. } => ("payload-too-large", "Payload too large"),
             Self::MalformedJson { .. } => ("malformed-json", "Malformed JSON"),
             Self::BadQuery { .. } => ("bad-query", "Invalid query parameter"),
+            Self::BadBody { .. } => ("bad-body", "Invalid value in the body"),
             Self::Invalid { .. } => ("invalid-fields", "Some fields are invalid"),
             Self::UnknownForm { .. } => ("unknown-form", "Unknown form"),
             Self::InvalidSpec { .. } => ("invalid-spec", "The form spec has mistakes"),
@@ -229,6 +269,11 @@ impl Error {
             Self::OriginRefused { .. } => ("origin-refused", "Origin not allowed"),
             Self::Unauthorized => ("unauthorized", "Unauthorized"),
             Self::VisitorToken => ("visitor-token", "Visitor token not valid"),
+            Self::Forbidden { .. } => ("forbidden", "Not allowed for your role"),
+            Self::SignInFailed => ("sign-in-failed", "Sign-in failed"),
+            Self::TooManySignIns { .. } => ("too-many-sign-ins", "Too many failed sign-ins"),
+            Self::CrossSite { .. } => ("cross-site", "Cross-site request refused"),
+            Self::AccountExists { .. } => ("account-exists", "Account exists"),
             Self::NotConfigured { .. } => ("not-configured", "Not configured"),
             Self::RateLimited { .. } => ("rate-limited", "Too many requests"),
             Self::TurnstileFailed { .. } => ("turnstile-failed", "Anti-bot check failed"),
@@ -274,7 +319,7 @@ impl Error {
         match &self {
             Self::MethodNotAllowed { allowed, .. } => headers.set("Allow", allowed)?,
             Self::Unauthorized => headers.set("WWW-Authenticate", "Bearer")?,
-            Self::RateLimited { retry_after } => {
+            Self::RateLimited { retry_after } | Self::TooManySignIns { retry_after } => {
                 headers.set("Retry-After", &retry_after.to_string())?;
             }
             Self::Unavailable { .. } => {

@@ -7,9 +7,10 @@ use embudo_shared::{Stage, Value};
 use serde::{Deserialize, Serialize};
 use worker::{query, D1Database, Env, Request, Response};
 
+use crate::access::{self, Need};
 use crate::capture::Explanation;
 use crate::error::{Error, Result};
-use crate::{auth, DB_BINDING};
+use crate::DB_BINDING;
 
 /// How many leads one page of the list holds unless the client asks otherwise.
 pub const DEFAULT_PAGE: u32 = 50;
@@ -79,14 +80,19 @@ impl TryFrom<Row> for Lead {
     }
 }
 
-/// The newest leads first, at most `limit` of them.
-pub async fn newest(db: &D1Database, limit: u32) -> Result<Vec<Lead>> {
+/// The newest leads first, at most `limit` of them, of `sites` (`None`:
+/// every site).
+pub async fn newest(db: &D1Database, sites: Option<&[String]>, limit: u32) -> Result<Vec<Lead>> {
+    let sites = crate::capture::json(&sites)?;
     let result = query!(
         db,
         "SELECT id, site_id, email, fields, score, stage, explanation, created_at, updated_at,
                 (SELECT count(*) FROM submissions s WHERE s.lead_id = leads.id) AS submissions
-           FROM leads ORDER BY id DESC LIMIT ?1",
+           FROM leads
+          WHERE ?2 = 'null' OR site_id IN (SELECT value FROM json_each(?2))
+          ORDER BY id DESC LIMIT ?1",
         limit,
+        &sites,
     )?
     .all()
     .await?;
@@ -94,17 +100,18 @@ pub async fn newest(db: &D1Database, limit: u32) -> Result<Vec<Lead>> {
     rows.into_iter().map(Lead::try_from).collect()
 }
 
-/// `GET /v1/leads?limit=N`: the newest leads, for whoever holds the API token.
+/// `GET /v1/leads?limit=N`: the newest leads of the sites the caller may
+/// read.
 pub async fn list(req: &Request, env: &Env) -> Result<Response> {
-    auth::require_token(req, env)?;
+    let db = env.d1(DB_BINDING)?;
+    let sites = access::caller(req, env, &db).await?.sites(Need::Read);
     let url = req.url()?;
     let limit = url
         .query_pairs()
         .find(|(key, _)| key == "limit")
         .map(|(_, value)| value.into_owned());
     let limit = page_size(limit.as_deref())?;
-    let db = env.d1(DB_BINDING)?;
-    let leads = newest(&db, limit).await?;
+    let leads = newest(&db, sites.as_deref(), limit).await?;
     Ok(Response::from_json(&Listed { leads })?)
 }
 

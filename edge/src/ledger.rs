@@ -11,9 +11,10 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use worker::{query, D1Database, D1PreparedStatement, Env, Request, Response};
 
+use crate::access::{self, Need};
 use crate::digest::hex;
 use crate::error::Result;
-use crate::{auth, DB_BINDING};
+use crate::DB_BINDING;
 
 /// The `prev_hash` of a site's first event.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -330,11 +331,13 @@ pub async fn verify(db: &D1Database, site: &str) -> Result<Verification> {
     })
 }
 
-/// `GET /v1/sites/{site}/consents/verify`: the chain's verdict, for the
-/// API token's holder.
+/// `GET /v1/sites/{site}/consents/verify`: the chain's verdict, for anyone
+/// who may read the site's leads.
 pub async fn verify_route(req: &Request, env: &Env, site: &str) -> Result<Response> {
-    auth::require_token(req, env)?;
     let db = env.d1(DB_BINDING)?;
+    access::caller(req, env, &db)
+        .await?
+        .require(site, Need::Read)?;
     seal(&db, site).await?;
     let verification = verify(&db, site).await?;
     Ok(Response::from_json(&verification)?)

@@ -5,7 +5,8 @@
 //! The checks themselves live in `embudo-shared`; this crate is the adapter
 //! between HTTP, D1 and that core.
 
-pub mod auth;
+pub mod access;
+pub mod audit;
 pub mod body;
 pub mod capture;
 pub mod digest;
@@ -101,5 +102,13 @@ async fn dispatch(
         Endpoint::Deliveries => handoff::routes::deliveries(&req, env, param(0)).await,
         Endpoint::Webhooks => handoff::routes::webhooks(&req, env, param(0)).await,
         Endpoint::OpenApi => openapi::serve(),
+        Endpoint::SignIn => access::session::sign_in(req, env).await,
+        Endpoint::Session => access::session::current(&req, env).await,
+        Endpoint::SignOut => access::session::sign_out(&req, env).await,
+        Endpoint::CreateAccount => access::accounts::create(req, env).await,
+        Endpoint::Accounts => access::accounts::list(&req, env).await,
+        Endpoint::CreateToken => access::tokens::create(req, env).await,
+        Endpoint::Tokens => access::tokens::list(&req, env).await,
+        Endpoint::RevokeToken => access::tokens::revoke(&req, env, param(0)).await,
     }
 }

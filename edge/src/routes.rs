@@ -26,11 +26,27 @@ pub enum Endpoint {
     Webhooks,
     /// `GET /v1/openapi.json`: this API's description.
     OpenApi,
+    /// `POST /v1/session`: signing in.
+    SignIn,
+    /// `GET /v1/session`: who is signed in.
+    Session,
+    /// `DELETE /v1/session`: signing out.
+    SignOut,
+    /// `POST /v1/accounts`: a new account.
+    CreateAccount,
+    /// `GET /v1/accounts`: the accounts an admin sees.
+    Accounts,
+    /// `POST /v1/tokens`: a new API token.
+    CreateToken,
+    /// `GET /v1/tokens`: the caller's API tokens.
+    Tokens,
+    /// `DELETE /v1/tokens/{token}`: revoking one.
+    RevokeToken,
 }
 
 impl Endpoint {
     /// Every route, in the order they are tried.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 18] = [
         Self::Submit,
         Self::SubmitPreflight,
         Self::FormSpec,
@@ -41,13 +57,22 @@ impl Endpoint {
         Self::Deliveries,
         Self::Webhooks,
         Self::OpenApi,
+        Self::SignIn,
+        Self::Session,
+        Self::SignOut,
+        Self::CreateAccount,
+        Self::Accounts,
+        Self::CreateToken,
+        Self::Tokens,
+        Self::RevokeToken,
     ];
 
     /// The HTTP method.
     pub fn method(self) -> &'static str {
         match self {
-            Self::Submit => "POST",
+            Self::Submit | Self::SignIn | Self::CreateAccount | Self::CreateToken => "POST",
             Self::SubmitPreflight => "OPTIONS",
+            Self::SignOut | Self::RevokeToken => "DELETE",
             _ => "GET",
         }
     }
@@ -64,6 +89,10 @@ impl Endpoint {
             Self::Deliveries => "/v1/sites/{site}/deliveries",
             Self::Webhooks => "/v1/sites/{site}/webhooks",
             Self::OpenApi => "/v1/openapi.json",
+            Self::SignIn | Self::Session | Self::SignOut => "/v1/session",
+            Self::CreateAccount | Self::Accounts => "/v1/accounts",
+            Self::CreateToken | Self::Tokens => "/v1/tokens",
+            Self::RevokeToken => "/v1/tokens/{token}",
         }
     }
 }

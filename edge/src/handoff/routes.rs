@@ -1,4 +1,4 @@
-//! The handoff as the API shows it, to the API token's holder: a site's
+//! The handoff as the API shows it, to the site's marketing and admins: a site's
 //! webhook endpoints (with the secret each one's receiver checks signatures
 //! with) and their deliveries, newest first.
 
@@ -6,8 +6,9 @@ use serde::{Deserialize, Serialize};
 use worker::{query, Env, Request, Response};
 
 use super::signature;
+use crate::access::{self, Need};
 use crate::error::Result;
-use crate::{auth, DB_BINDING};
+use crate::DB_BINDING;
 
 /// The most deliveries one answer lists.
 pub const MAX_DELIVERIES: u32 = 200;
@@ -46,8 +47,10 @@ struct Deliveries {
 
 /// `GET /v1/sites/{site}/deliveries`: the latest deliveries of the site.
 pub async fn deliveries(req: &Request, env: &Env, site: &str) -> Result<Response> {
-    auth::require_token(req, env)?;
     let db = env.d1(DB_BINDING)?;
+    access::caller(req, env, &db)
+        .await?
+        .require(site, Need::Manage)?;
     let deliveries: Vec<Delivery> = query!(
         &db,
         "SELECT id, event_id, webhook_id, lead_id, event, status, attempts, last_status,
@@ -92,8 +95,10 @@ pub async fn webhooks(req: &Request, env: &Env, site: &str) -> Result<Response> 
         stages: String,
         active: i64,
     }
-    auth::require_token(req, env)?;
     let db = env.d1(DB_BINDING)?;
+    access::caller(req, env, &db)
+        .await?
+        .require(site, Need::Administer)?;
     let rows: Vec<Row> = query!(
         &db,
         "SELECT id, url, stages, active FROM webhooks WHERE site_id = ?1 ORDER BY id",
