@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use worker::{query, D1Database, D1PreparedStatement, Env, Request, Response};
 
 use crate::access::{self, Need};
+use crate::batch;
 use crate::digest::hex;
 use crate::error::Result;
 use crate::DB_BINDING;
@@ -192,14 +193,8 @@ pub async fn seal(db: &D1Database, site: &str) -> Result<u64> {
                 )?,
             ])
             .await?;
-        let tail: Vec<Tail> = match read.first() {
-            Some(result) => result.results()?,
-            None => Vec::new(),
-        };
-        let unsealed: Vec<Unsealed> = match read.get(1) {
-            Some(result) => result.results()?,
-            None => Vec::new(),
-        };
+        let tail: Vec<Tail> = batch::rows(read.first())?;
+        let unsealed: Vec<Unsealed> = batch::rows(read.get(1))?;
         if unsealed.is_empty() {
             return Ok(sealed);
         }

@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod batch;
 pub mod body;
 pub mod capture;
 pub mod digest;

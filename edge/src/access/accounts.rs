@@ -11,7 +11,7 @@ use super::{password, secret, Membership, Need};
 use crate::capture::json;
 use crate::digest::hex;
 use crate::error::{Error, Result};
-use crate::{audit, body, DB_BINDING};
+use crate::{audit, batch, body, DB_BINDING};
 
 /// What making an account sends. Without a password one is made up and
 /// shown once in the answer.
@@ -135,15 +135,9 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response> {
             }
             _ => error.into(),
         })?;
-    #[derive(Deserialize)]
-    struct Id {
-        id: i64,
-    }
-    let id = results
-        .first()
-        .map(|result| result.results::<Id>())
-        .transpose()?
-        .and_then(|rows| rows.first().map(|row| row.id))
+    let id: i64 = batch::ids(results.first())?
+        .into_iter()
+        .next()
         .ok_or_else(|| Error::Storage {
             reason: "the account just written has no id".into(),
         })?;

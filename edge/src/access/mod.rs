@@ -227,6 +227,16 @@ pub fn same_origin(req: &Request) -> Result<()> {
     }
 }
 
+/// The person with account `account`, proven by `proof`, with their roles.
+async fn person(db: &D1Database, account: i64, email: String, proof: Proof) -> Result<Caller> {
+    Ok(Caller::Person {
+        account,
+        email,
+        memberships: memberships(db, account).await?,
+        proof,
+    })
+}
+
 /// The memberships of account `account`, for the session and token lookups.
 async fn memberships(db: &D1Database, account: i64) -> Result<Vec<Membership>> {
     #[derive(Deserialize)]

@@ -62,15 +62,12 @@ pub async fn person(db: &D1Database, token: &str) -> Result<Option<Caller>> {
     )?
     .first(None)
     .await?;
-    let Some(row) = row else {
-        return Ok(None);
-    };
-    Ok(Some(Caller::Person {
-        account: row.account_id,
-        email: row.email,
-        memberships: memberships(db, row.account_id).await?,
-        proof: Proof::Session(hash),
-    }))
+    match row {
+        Some(row) => Ok(Some(
+            super::person(db, row.account_id, row.email, Proof::Session(hash)).await?,
+        )),
+        None => Ok(None),
+    }
 }
 
 /// The `Set-Cookie` value carrying `token` (or, with `None`, clearing it).

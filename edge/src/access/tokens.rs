@@ -4,9 +4,9 @@
 use serde::{Deserialize, Serialize};
 use worker::{query, D1Database, Env, Request, Response};
 
-use super::{memberships, secret, Caller, Proof};
+use super::{secret, Caller, Proof};
 use crate::error::{Error, Result};
-use crate::{audit, body, DB_BINDING};
+use crate::{audit, batch, body, DB_BINDING};
 
 /// How every API token begins.
 pub const PREFIX: &str = "emt_";
@@ -31,15 +31,12 @@ pub async fn person(db: &D1Database, token: &str) -> Result<Option<Caller>> {
     )?
     .first(None)
     .await?;
-    let Some(row) = row else {
-        return Ok(None);
-    };
-    Ok(Some(Caller::Person {
-        account: row.account_id,
-        email: row.email,
-        memberships: memberships(db, row.account_id).await?,
-        proof: Proof::Token(row.id),
-    }))
+    match row {
+        Some(row) => Ok(Some(
+            super::person(db, row.account_id, row.email, Proof::Token(row.id)).await?,
+        )),
+        None => Ok(None),
+    }
 }
 
 /// A token as listed: never its secret.
@@ -144,16 +141,8 @@ pub async fn revoke(req: &Request, env: &Env, id: &str) -> Result<Response> {
             audit::entry_if_changed(&db, &caller.actor(), "token-revoked", None, Some(id))?,
         ])
         .await?;
-    let revoked = results
-        .first()
-        .map(|result| {
-            result
-                .results::<serde_json::Value>()
-                .map(|rows| !rows.is_empty())
-        })
-        .transpose()?
-        .unwrap_or(false);
-    if revoked {
+    let revoked: Vec<String> = batch::ids(results.first())?;
+    if !revoked.is_empty() {
         Ok(Response::empty()?.with_status(204))
     } else {
         Err(Error::NotFound {

@@ -5,6 +5,7 @@ use embudo_shared::{Stage, ValidSubmission};
 use serde::{Deserialize, Serialize};
 use worker::{query, D1Database, D1Result};
 
+use crate::batch;
 use crate::error::{Error, Result};
 use crate::ledger::Receipt;
 
@@ -126,24 +127,11 @@ pub(super) fn tally(result: Option<&D1Result>) -> Result<usize> {
     struct Tally {
         n: i64,
     }
-    let rows = match result {
-        Some(result) => result.results::<Tally>()?,
-        None => Vec::new(),
-    };
-    Ok(rows
-        .first()
-        .map_or(0, |row| usize::try_from(row.n).unwrap_or(0)))
+    let tally: Option<Tally> = batch::first(result)?;
+    Ok(tally.map_or(0, |row| usize::try_from(row.n).unwrap_or(0)))
 }
 
 /// The id the batch's lead statement returned.
 pub(super) fn lead_written(result: Option<&D1Result>) -> Result<Option<i64>> {
-    #[derive(Deserialize)]
-    struct Written {
-        id: i64,
-    }
-    let rows = match result {
-        Some(result) => result.results::<Written>()?,
-        None => Vec::new(),
-    };
-    Ok(rows.first().map(|row| row.id))
+    Ok(batch::ids(result)?.into_iter().next())
 }

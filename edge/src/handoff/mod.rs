@@ -149,15 +149,7 @@ pub struct Job {
 /// The ids of the deliveries a [`record`] statement wrote, from its result
 /// in the batch.
 pub fn recorded(result: Option<&D1Result>) -> Result<Vec<String>> {
-    #[derive(Deserialize)]
-    struct Row {
-        id: String,
-    }
-    let rows: Vec<Row> = match result {
-        Some(result) => result.results()?,
-        None => Vec::new(),
-    };
-    Ok(rows.into_iter().map(|row| row.id).collect())
+    crate::batch::ids(result)
 }
 
 /// Queues the deliveries `ids`, already pending in D1. One that cannot be
