@@ -6,6 +6,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { startStack } from "./support/stack.mjs";
+import { PASSWORD, caller, makeAccount, signIn as signInAs } from "./support/people.mjs";
 import { SUBMISSIONS, expectProblem, poster, submission } from "./support/requests.mjs";
 
 let stack;
@@ -27,38 +28,9 @@ after(async () => {
   await stack?.stop();
 });
 
-/** A request to the stack; `as` is a bearer token or a session cookie. */
-async function call(method, path, { as, body, origin = "same", ip } = {}) {
-  const headers = {};
-  if (as?.startsWith("embudo_session=")) headers.Cookie = as;
-  else if (as) headers.Authorization = `Bearer ${as}`;
-  if (origin === "same") headers.Origin = stack.url;
-  else if (origin) headers.Origin = origin;
-  if (ip) headers["CF-Connecting-IP"] = ip;
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  return fetch(`${stack.url}${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    redirect: "manual",
-  });
-}
-
-const PASSWORD = "a long enough passphrase";
-
-/** Makes an account as `as` (the operator by default); returns its answer. */
-async function account(email, memberships, as = stack.token) {
-  const response = await call("POST", "/v1/accounts", { as, body: { email, name: email.split("@")[0], password: PASSWORD, memberships } });
-  assert.equal(response.status, 201, await response.clone().text());
-  return response.json();
-}
-
-/** Signs in; returns the cookie to send back (`embudo_session=…`). */
-async function signIn(email, password = PASSWORD, ip = "198.51.100.1") {
-  const response = await call("POST", "/v1/session", { body: { email, password }, ip });
-  assert.equal(response.status, 200, await response.clone().text());
-  return response.headers.get("set-cookie").split(";")[0];
-}
+const call = (...args) => caller(stack)(...args);
+const account = (email, memberships, as) => makeAccount(stack, email, memberships, as);
+const signIn = (email, password, ip) => signInAs(stack, email, password, ip);
 
 describe("accounts", () => {
   test("the operator makes the first admin; an admin makes people for their own site only", async () => {

@@ -199,6 +199,24 @@ test("people and tokens answer as documented", async () => {
   assert.equal((await call(S, "delete", S, { headers: cookie })).status, 204);
 });
 
+test("a lead's page, stage moves and notes answer as documented", async () => {
+  const answer = JSON.parse((await call("/v1/forms/{form}/submissions", "post", SUBMISSIONS, json(submission(mqlAnswers("work@acme.example"))))).body_text);
+  assert.ok(answer.submission_id);
+  const [{ id }] = await stack.d1("SELECT id FROM leads WHERE email_key = 'work@acme.example'");
+  const L = "/v1/leads/{lead}";
+  assert.equal((await call(L, "get", `/v1/leads/${id}`, asAdmin())).status, 200);
+  assert.equal((await call(L, "get", "/v1/leads/999999", asAdmin())).status, 404);
+  assert.equal((await call(L, "get", `/v1/leads/${id}`)).status, 401);
+  const operator = { Authorization: `Bearer ${stack.token}` };
+  const M = "/v1/leads/{lead}/stage";
+  assert.equal((await call(M, "post", `/v1/leads/${id}/stage`, json(JSON.stringify({ to: "sql", note: "demo booked" }), operator))).status, 200);
+  assert.equal((await call(M, "post", `/v1/leads/${id}/stage`, json(JSON.stringify({ to: "sql" }), operator))).status, 409);
+  assert.equal((await call(M, "post", `/v1/leads/${id}/stage`, json(JSON.stringify({ to: "nowhere" }), operator))).status, 400);
+  const N = "/v1/leads/{lead}/notes";
+  assert.equal((await call(N, "post", `/v1/leads/${id}/notes`, json(JSON.stringify({ text: "asked for a quote" }), operator))).status, 201);
+  assert.equal((await call(N, "post", `/v1/leads/${id}/notes`, json(JSON.stringify({ text: "" }), operator))).status, 400);
+});
+
 test("a method a path does not serve is a documented 405 naming the ones it does", async () => {
   for (const [template, item] of Object.entries(doc.paths)) {
     const path = template.replace(/\{[^}]+\}/g, "x1");

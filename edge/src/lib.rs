@@ -111,5 +111,8 @@ async fn dispatch(
         Endpoint::CreateToken => access::tokens::create(req, env).await,
         Endpoint::Tokens => access::tokens::list(&req, env).await,
         Endpoint::RevokeToken => access::tokens::revoke(&req, env, param(0)).await,
+        Endpoint::Lead => leads::detail::show(&req, env, param(0)).await,
+        Endpoint::MoveStage => leads::work::move_stage(req, env, param(0)).await,
+        Endpoint::AddNote => leads::work::add_note(req, env, param(0)).await,
     }
 }

@@ -42,11 +42,17 @@ pub enum Endpoint {
     Tokens,
     /// `DELETE /v1/tokens/{token}`: revoking one.
     RevokeToken,
+    /// `GET /v1/leads/{lead}`: one lead, all about it.
+    Lead,
+    /// `POST /v1/leads/{lead}/stage`: a person's stage move.
+    MoveStage,
+    /// `POST /v1/leads/{lead}/notes`: a note on a lead.
+    AddNote,
 }
 
 impl Endpoint {
     /// Every route, in the order they are tried.
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 21] = [
         Self::Submit,
         Self::SubmitPreflight,
         Self::FormSpec,
@@ -65,12 +71,20 @@ impl Endpoint {
         Self::CreateToken,
         Self::Tokens,
         Self::RevokeToken,
+        Self::Lead,
+        Self::MoveStage,
+        Self::AddNote,
     ];
 
     /// The HTTP method.
     pub fn method(self) -> &'static str {
         match self {
-            Self::Submit | Self::SignIn | Self::CreateAccount | Self::CreateToken => "POST",
+            Self::Submit
+            | Self::SignIn
+            | Self::CreateAccount
+            | Self::CreateToken
+            | Self::MoveStage
+            | Self::AddNote => "POST",
             Self::SubmitPreflight => "OPTIONS",
             Self::SignOut | Self::RevokeToken => "DELETE",
             _ => "GET",
@@ -93,6 +107,9 @@ impl Endpoint {
             Self::CreateAccount | Self::Accounts => "/v1/accounts",
             Self::CreateToken | Self::Tokens => "/v1/tokens",
             Self::RevokeToken => "/v1/tokens/{token}",
+            Self::Lead => "/v1/leads/{lead}",
+            Self::MoveStage => "/v1/leads/{lead}/stage",
+            Self::AddNote => "/v1/leads/{lead}/notes",
         }
     }
 }

@@ -1,0 +1,143 @@
+//! Working a lead: a person moves its stage (SQL, opportunity, customer,
+//! disqualified with a reason, or back), or writes a note. Each move is
+//! recorded with who made it, why, the note and when, and goes to the audit
+//! log in the same batch.
+
+use embudo_shared::Stage;
+use serde::{Deserialize, Serialize};
+use worker::{query, Env, Request, Response};
+
+use super::detail::{lead_id, visible, Note};
+use crate::access::{self, Need};
+use crate::error::{Error, Result};
+use crate::{audit, batch, body, DB_BINDING};
+
+/// The longest note or reason.
+pub const MAX_NOTE: usize = 5000;
+
+/// What a stage move sends.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Moving {
+    to: Stage,
+    /// Why; required to disqualify.
+    #[serde(default)]
+    reason: Option<String>,
+    /// Context for whoever reads the history.
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// The answer to a move.
+#[derive(Serialize)]
+struct Moved {
+    lead: i64,
+    from: Stage,
+    to: Stage,
+}
+
+/// Text of at most [`MAX_NOTE`] characters, trimmed; empty is none.
+fn text(name: &str, raw: Option<String>) -> Result<Option<String>> {
+    let Some(raw) = raw else {
+        return Ok(None);
+    };
+    let trimmed = raw.trim();
+    if trimmed.chars().count() > MAX_NOTE {
+        return Err(Error::BadBody {
+            reason: format!("{name}: at most {MAX_NOTE} characters"),
+        });
+    }
+    Ok((!trimmed.is_empty()).then(|| trimmed.to_owned()))
+}
+
+/// `POST /v1/leads/{lead}/stage`: moves the lead, for sales, marketing and
+/// admins of its site.
+pub async fn move_stage(mut req: Request, env: &Env, raw: &str) -> Result<Response> {
+    let db = env.d1(DB_BINDING)?;
+    let caller = access::caller(&req, env, &db).await?;
+    let id = lead_id(raw)?;
+    let lead = visible(&db, &caller, id, Need::Work).await?;
+    let Moving { to, reason, note } = body::read(&mut req).await?;
+    let (reason, note) = (text("reason", reason)?, text("note", note)?);
+    let to = lead.stage.manual_move(to, reason.as_deref())?;
+    let actor = caller.actor();
+    let why = reason.clone().unwrap_or_else(|| "moved by hand".to_owned());
+    let results = db
+        .batch(vec![
+            // Only from the stage read above: a move made meanwhile wins,
+            // and this one is refused rather than recorded from a stale stage.
+            query!(
+                &db,
+                "UPDATE leads SET stage = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                  WHERE id = ?1 AND stage = ?3 RETURNING id",
+                id,
+                to.name(),
+                lead.stage.name()
+            )?,
+            query!(
+                &db,
+                "INSERT INTO stage_changes (lead_id, from_stage, to_stage, actor, reason, note)
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE changes() > 0",
+                id,
+                lead.stage.name(),
+                to.name(),
+                &actor,
+                &why,
+                &note
+            )?,
+            audit::entry_if_changed(
+                &db,
+                &actor,
+                "stage-moved",
+                Some(&lead.site_id),
+                Some(&format!("lead:{id} {} -> {}", lead.stage, to)),
+            )?,
+        ])
+        .await?;
+    if batch::ids::<i64>(results.first())?.is_empty() {
+        return Err(Error::StageMove {
+            reason: "the lead was moved meanwhile; reload it and try again".into(),
+        });
+    }
+    Ok(Response::from_json(&Moved {
+        lead: id,
+        from: lead.stage,
+        to,
+    })?)
+}
+
+/// What a note sends.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Writing {
+    text: String,
+}
+
+/// `POST /v1/leads/{lead}/notes`: a note on the lead, for whoever may work
+/// it.
+pub async fn add_note(mut req: Request, env: &Env, raw: &str) -> Result<Response> {
+    let db = env.d1(DB_BINDING)?;
+    let caller = access::caller(&req, env, &db).await?;
+    let id = lead_id(raw)?;
+    visible(&db, &caller, id, Need::Work).await?;
+    let Writing { text: raw_text } = body::read(&mut req).await?;
+    let Some(text) = text("text", Some(raw_text))? else {
+        return Err(Error::BadBody {
+            reason: "text: write something".into(),
+        });
+    };
+    let note: Option<Note> = query!(
+        &db,
+        "INSERT INTO notes (lead_id, author, text) VALUES (?1, ?2, ?3)
+         RETURNING id, author, text, created_at",
+        id,
+        caller.actor(),
+        &text
+    )?
+    .first(None)
+    .await?;
+    let note = note.ok_or_else(|| Error::Storage {
+        reason: "the note just written is gone".into(),
+    })?;
+    Ok(Response::from_json(&note)?.with_status(201))
+}

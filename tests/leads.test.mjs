@@ -1,0 +1,176 @@
+// Working the leads against wrangler dev + D1: the list's filters, order and
+// cursor pages; one lead's whole story; stage moves and notes by the people
+// whose role allows them, recorded with who, why and when.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { caller, makeAccount, signIn } from "./support/people.mjs";
+import { startStack } from "./support/stack.mjs";
+import { SUBMISSIONS, expectProblem, mqlAnswers, poster, submission } from "./support/requests.mjs";
+
+let stack;
+let call;
+const answers = new Map();
+let sales;
+let viewer;
+let outsider;
+
+before(async () => {
+  stack = await startStack();
+  call = caller(stack);
+  const post = poster(stack);
+  const send = async (email, fields, consents) => {
+    const response = await post(SUBMISSIONS, submission(fields, consents), { "Content-Type": "application/json", Origin: stack.url });
+    assert.equal(response.status, 201, await response.clone().text());
+    answers.set(email, await response.json());
+  };
+  await send("mql@acme.example", { ...mqlAnswers("mql@acme.example"), first_name: "Marta García" }, ["content", "sales"]);
+  await send("iql@acme.example", { email: "iql@acme.example", first_name: "Ignacio", company: "Globex Logística" }, ["content", "newsletter"]);
+  await send("lead@acme.example", { email: "lead@acme.example", first_name: "Lucía" }, ["content"]);
+  await send("lead2@acme.example", { email: "lead2@acme.example", first_name: "Leo" }, ["content"]);
+  await send("lead3@acme.example", { email: "lead3@acme.example", first_name: "Lola" }, ["content"]);
+  await stack.d1(`INSERT INTO sites (id, name, allowed_origins) VALUES ('globex', 'Globex', '[]')`);
+  await makeAccount(stack, "sales@acme.example", [{ site: "acme-growth", role: "sales" }]);
+  await makeAccount(stack, "viewer@acme.example", [{ site: "acme-growth", role: "viewer" }]);
+  await makeAccount(stack, "admin@globex.example", [{ site: "globex", role: "admin" }]);
+  sales = await signIn(stack, "sales@acme.example");
+  viewer = await signIn(stack, "viewer@acme.example");
+  outsider = await signIn(stack, "admin@globex.example");
+});
+after(async () => {
+  await stack?.stop();
+});
+
+/** The e-mails of the leads the list answers `query` with (as the operator). */
+async function emails(query, as = stack.token) {
+  const response = await call("GET", `/v1/leads?${query}`, { as });
+  assert.equal(response.status, 200, await response.clone().text());
+  return (await response.json()).leads.map((lead) => lead.email);
+}
+
+async function leadId(email) {
+  const [row] = await stack.d1(`SELECT id FROM leads WHERE email_key = '${email}'`);
+  return row.id;
+}
+
+describe("the leads list", () => {
+  test("filters by stage, consent, score, text, form and day", async () => {
+    assert.deepEqual(await emails("stage=mql"), ["mql@acme.example"]);
+    assert.deepEqual(await emails("stage=iql"), ["iql@acme.example"]);
+    assert.deepEqual(await emails("consent=sales_contact"), ["mql@acme.example"]);
+    assert.deepEqual(await emails("consent=marketing_emails"), ["iql@acme.example"]);
+    assert.deepEqual(await emails("min_score=50"), ["mql@acme.example"]);
+    assert.deepEqual(await emails("q=GARCÍA"), ["mql@acme.example"], "the name, in any case");
+    assert.deepEqual(await emails("q=globex"), ["iql@acme.example"], "the company");
+    assert.deepEqual(await emails("q=lead2"), ["lead2@acme.example"], "the e-mail");
+    assert.equal((await emails("form=demo-ebook")).length, 5);
+    assert.deepEqual(await emails("form=another-form"), []);
+    const today = new Date().toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    assert.equal((await emails(`from=${today}&to=${tomorrow}`)).length, 5);
+    assert.deepEqual(await emails(`from=${tomorrow}`), []);
+    assert.deepEqual(await emails("site=globex"), []);
+  });
+
+  test("sorts, and pages with a cursor through every lead exactly once", async () => {
+    const newest = await emails("");
+    assert.deepEqual(await emails("sort=oldest"), [...newest].reverse());
+    const byScore = (await (await call("GET", "/v1/leads?sort=score", { as: stack.token })).json()).leads.map((l) => l.score);
+    assert.deepEqual(byScore, [...byScore].sort((a, b) => b - a));
+    for (const sort of ["newest", "score"]) {
+      const seen = [];
+      let cursor = "";
+      for (let page = 0; page < 5; page++) {
+        const response = await call("GET", `/v1/leads?sort=${sort}&limit=2${cursor}`, { as: stack.token });
+        const { leads, next } = await response.json();
+        seen.push(...leads.map((lead) => lead.email));
+        if (!next) break;
+        cursor = `&cursor=${encodeURIComponent(next)}`;
+      }
+      assert.equal(seen.length, 5, `${sort}: ${seen}`);
+      assert.equal(new Set(seen).size, 5, `${sort}: no lead twice`);
+    }
+  });
+
+  test("refuses what it cannot use with a 400 naming it", async () => {
+    for (const query of ["stage=hot", "from=yesterday", "sort=name", "cursor=abc", "limit=0", "colour=red"]) {
+      await expectProblem(await call("GET", `/v1/leads?${query}`, { as: stack.token }), 400, "bad-query");
+    }
+  });
+
+  test("shows each person only the sites they may read", async () => {
+    assert.equal((await emails("", viewer)).length, 5);
+    assert.deepEqual(await emails("", outsider), []);
+  });
+});
+
+describe("one lead", () => {
+  test("tells its whole story: submissions, stage history, consents as receipted, notes", async () => {
+    const id = await leadId("mql@acme.example");
+    const response = await call("GET", `/v1/leads/${id}`, { as: viewer });
+    assert.equal(response.status, 200);
+    const lead = await response.json();
+    assert.equal(lead.stage, "mql");
+    assert.ok(lead.explanation.fired.length > 0, "the score explained rule by rule");
+    assert.equal(lead.timeline.length, 1);
+    assert.equal(lead.timeline[0].form_id, "demo-ebook");
+    assert.equal(lead.timeline[0].data.fields.first_name, "Marta García");
+    assert.deepEqual(lead.stage_history.map((c) => [c.from_stage, c.to_stage, c.actor]), [[null, "mql", "rule"]]);
+    const receipts = answers.get("mql@acme.example").consents.map((r) => r.event);
+    assert.deepEqual(lead.consents.map((c) => c.event_hash), receipts, "the consents are the ones receipted");
+    assert.deepEqual(lead.notes, []);
+  });
+
+  test("is missing to anyone who may not read its site, and to a bad id", async () => {
+    const id = await leadId("mql@acme.example");
+    await expectProblem(await call("GET", `/v1/leads/${id}`, { as: outsider }), 404, "not-found");
+    await expectProblem(await call("GET", "/v1/leads/999999", { as: stack.token }), 404, "not-found");
+    await expectProblem(await call("GET", "/v1/leads/abc", { as: stack.token }), 404, "not-found");
+    await expectProblem(await call("GET", `/v1/leads/${id}`), 401, "unauthorized");
+  });
+});
+
+describe("working a lead", () => {
+  test("sales moves an MQL to SQL with a note; it is recorded with who, why and when", async () => {
+    const id = await leadId("mql@acme.example");
+    const moved = await call("POST", `/v1/leads/${id}/stage`, { as: sales, body: { to: "sql", note: "Call booked for Tuesday" } });
+    assert.equal(moved.status, 200, await moved.clone().text());
+    assert.deepEqual(await moved.json(), { lead: id, from: "mql", to: "sql" });
+    const lead = await (await call("GET", `/v1/leads/${id}`, { as: viewer })).json();
+    assert.equal(lead.stage, "sql");
+    const last = lead.stage_history.at(-1);
+    const [{ id: account }] = await stack.d1("SELECT id FROM accounts WHERE email = 'sales@acme.example'");
+    assert.deepEqual([last.from_stage, last.to_stage, last.actor, last.note], ["mql", "sql", `account:${account}`, "Call booked for Tuesday"]);
+    assert.match(last.created_at, /^\d{4}-\d{2}-\d{2}T/);
+    const audit = await stack.d1("SELECT actor, action, site_id FROM audit_log WHERE action = 'stage-moved'");
+    assert.deepEqual(audit, [{ actor: `account:${account}`, action: "stage-moved", site_id: "acme-growth" }]);
+  });
+
+  test("a viewer cannot move or write; nobody disqualifies without a reason", async () => {
+    const id = await leadId("iql@acme.example");
+    await expectProblem(await call("POST", `/v1/leads/${id}/stage`, { as: viewer, body: { to: "sql" } }), 403, "forbidden");
+    await expectProblem(await call("POST", `/v1/leads/${id}/notes`, { as: viewer, body: { text: "hi" } }), 403, "forbidden");
+    await expectProblem(await call("POST", `/v1/leads/${id}/stage`, { as: outsider, body: { to: "sql" } }), 404, "not-found");
+    await expectProblem(await call("POST", `/v1/leads/${id}/stage`, { as: sales, body: { to: "disqualified" } }), 409, "stage-move");
+    await expectProblem(await call("POST", `/v1/leads/${id}/stage`, { as: sales, body: { to: "iql" } }), 409, "stage-move");
+    await expectProblem(await call("POST", `/v1/leads/${id}/stage`, { as: sales, body: { to: "hot" } }), 400, "malformed-json");
+    const [{ stage }] = await stack.d1(`SELECT stage FROM leads WHERE id = ${id}`);
+    assert.equal(stage, "iql", "nothing moved");
+    const disqualified = await call("POST", `/v1/leads/${id}/stage`, { as: sales, body: { to: "disqualified", reason: "student, no budget" } });
+    assert.equal(disqualified.status, 200);
+    const [change] = await stack.d1(`SELECT reason FROM stage_changes WHERE lead_id = ${id} ORDER BY id DESC LIMIT 1`);
+    assert.equal(change.reason, "student, no budget");
+  });
+
+  test("notes are kept as written and shown with their author", async () => {
+    const id = await leadId("lead@acme.example");
+    const text = `<script>alert("x")</script> asked about pricing`;
+    const written = await call("POST", `/v1/leads/${id}/notes`, { as: sales, body: { text } });
+    assert.equal(written.status, 201);
+    const note = await written.json();
+    assert.equal(note.text, text);
+    const lead = await (await call("GET", `/v1/leads/${id}`, { as: viewer })).json();
+    assert.deepEqual(lead.notes.map((n) => [n.text, n.author.startsWith("account:")]), [[text, true]]);
+    await expectProblem(await call("POST", `/v1/leads/${id}/notes`, { as: sales, body: { text: "   " } }), 400, "bad-body");
+    await expectProblem(await call("POST", `/v1/leads/${id}/notes`, { as: sales, body: { text: "x".repeat(5001) } }), 400, "bad-body");
+  });
+});
