@@ -174,3 +174,57 @@ describe("working a lead", () => {
     await expectProblem(await call("POST", `/v1/leads/${id}/notes`, { as: sales, body: { text: "x".repeat(5001) } }), 400, "bad-body");
   });
 });
+
+describe("exporting leads", () => {
+  /** Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF). */
+  function parseCsv(text) {
+    const records = [];
+    let record = [];
+    let cell = "";
+    let quoted = false;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (quoted) {
+        if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; }
+        else if (c === '"') quoted = false;
+        else cell += c;
+      } else if (c === '"') quoted = true;
+      else if (c === ",") { record.push(cell); cell = ""; }
+      else if (c === "\r" && text[i + 1] === "\n") { record.push(cell); records.push(record); record = []; cell = ""; i++; }
+      else cell += c;
+    }
+    return records;
+  }
+
+  test("CSV has every filtered lead, quoted by RFC 4180, formula cells neutralised", async () => {
+    const post = poster(stack);
+    const evil = { email: "formula@acme.example", first_name: '=HYPERLINK("http://evil.example","clic")', company: "+1, \"Acme\" Ltd" };
+    const stored = await post(SUBMISSIONS, submission(evil), { "Content-Type": "application/json", Origin: stack.url });
+    assert.equal(stored.status, 201, await stored.clone().text());
+    const marketing = await makeAccount(stack, "marketing@acme.example", [{ site: "acme-growth", role: "marketing" }]);
+    assert.ok(marketing.id);
+    const cookie = await signIn(stack, "marketing@acme.example");
+    const response = await call("GET", "/v1/exports/leads?q=formula", { as: cookie });
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get("content-type"), /^text\/csv/);
+    assert.match(response.headers.get("content-disposition"), /attachment; filename="leads.csv"/);
+    const [header, ...rows] = parseCsv(await response.text());
+    assert.equal(rows.length, 1);
+    const row = Object.fromEntries(header.map((name, i) => [name, rows[0][i]]));
+    assert.equal(row.email, "formula@acme.example");
+    assert.equal(row.first_name, `'=HYPERLINK("http://evil.example","clic")`, "a formula is text");
+    assert.equal(row.company, "'+1, \"Acme\" Ltd", "quoted, and the leading + neutralised");
+    const all = parseCsv(await (await call("GET", "/v1/exports/leads", { as: cookie })).text());
+    assert.equal(all.length - 1, (await emails("limit=200")).length, "every lead, one record each");
+    const audit = await stack.d1("SELECT action FROM audit_log WHERE action = 'leads-exported'");
+    assert.equal(audit.length, 2);
+  });
+
+  test("JSON has the same leads; sales and viewers may not export", async () => {
+    const json = await (await call("GET", "/v1/exports/leads?format=json&stage=mql", { as: stack.token })).json();
+    assert.deepEqual(json.map((lead) => lead.email), await emails("stage=mql"));
+    await expectProblem(await call("GET", "/v1/exports/leads", { as: sales }), 403, "forbidden");
+    await expectProblem(await call("GET", "/v1/exports/leads", { as: viewer }), 403, "forbidden");
+    await expectProblem(await call("GET", "/v1/exports/leads?limit=5", { as: stack.token }), 400, "bad-query");
+  });
+});

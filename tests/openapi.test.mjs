@@ -217,6 +217,16 @@ test("a lead's page, stage moves and notes answer as documented", async () => {
   assert.equal((await call(N, "post", `/v1/leads/${id}/notes`, json(JSON.stringify({ text: "" }), operator))).status, 400);
 });
 
+test("exports answer as documented", async () => {
+  const E = "/v1/exports/leads";
+  const csv = await call(E, "get", "/v1/exports/leads", asAdmin());
+  assert.equal(csv.status, 200);
+  assert.match(csv.body_text, /^id,site,email,stage,/);
+  assert.equal((await call(E, "get", "/v1/exports/leads?format=json", asAdmin())).status, 200);
+  assert.equal((await call(E, "get", "/v1/exports/leads?format=xls", asAdmin())).status, 400);
+  assert.equal((await call(E, "get", "/v1/exports/leads")).status, 401);
+});
+
 test("a method a path does not serve is a documented 405 naming the ones it does", async () => {
   for (const [template, item] of Object.entries(doc.paths)) {
     const path = template.replace(/\{[^}]+\}/g, "x1");

@@ -48,11 +48,13 @@ pub enum Endpoint {
     MoveStage,
     /// `POST /v1/leads/{lead}/notes`: a note on a lead.
     AddNote,
+    /// `GET /v1/exports/leads`: the filtered leads as CSV or JSON.
+    ExportLeads,
 }
 
 impl Endpoint {
     /// Every route, in the order they are tried.
-    pub const ALL: [Self; 21] = [
+    pub const ALL: [Self; 22] = [
         Self::Submit,
         Self::SubmitPreflight,
         Self::FormSpec,
@@ -74,6 +76,7 @@ impl Endpoint {
         Self::Lead,
         Self::MoveStage,
         Self::AddNote,
+        Self::ExportLeads,
     ];
 
     /// The HTTP method.
@@ -110,6 +113,7 @@ impl Endpoint {
             Self::Lead => "/v1/leads/{lead}",
             Self::MoveStage => "/v1/leads/{lead}/stage",
             Self::AddNote => "/v1/leads/{lead}/notes",
+            Self::ExportLeads => "/v1/exports/leads",
         }
     }
 }

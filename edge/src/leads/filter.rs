@@ -39,7 +39,8 @@ impl Cursor {
         format!("{}.{}", self.score, self.id)
     }
 
-    fn decode(text: &str) -> Option<Self> {
+    /// The cursor `encode` wrote, if `text` is one.
+    pub fn decode(text: &str) -> Option<Self> {
         let (score, id) = text.split_once('.')?;
         Some(Self {
             score: score.parse().ok()?,

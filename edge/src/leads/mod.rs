@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::DB_BINDING;
 
 pub mod detail;
+pub mod export;
 pub mod filter;
 pub mod work;
 
