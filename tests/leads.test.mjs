@@ -129,6 +129,24 @@ describe("one lead", () => {
   });
 });
 
+describe("the funnel", () => {
+  test("counts leads at each stage now and ever, with the conversion from each to the next", async () => {
+    const response = await call("GET", "/v1/sites/acme-growth/funnel", { as: viewer });
+    assert.equal(response.status, 200);
+    const funnel = await response.json();
+    const counts = Object.fromEntries(funnel.stages.map((s) => [s.stage, [s.current, s.reached]]));
+    assert.deepEqual(counts, { lead: [3, 5], iql: [1, 2], mql: [1, 1], sql: [0, 0], opportunity: [0, 0], customer: [0, 0] });
+    assert.deepEqual(funnel.conversions.slice(0, 3).map((c) => [c.from, c.to, c.rate]), [["lead", "iql", 0.4], ["iql", "mql", 0.5], ["mql", "sql", 0]]);
+    assert.equal(funnel.conversions.at(-1).rate, null, "nobody reached opportunity: no rate");
+    const week = funnel.weeks.at(-1);
+    assert.deepEqual([week.new_leads, week.new_mqls], [5, 1]);
+    const form = await call("GET", "/v1/sites/acme-growth/funnel?form=another-form", { as: viewer });
+    assert.equal((await form.json()).stages[0].reached, 0);
+    await expectProblem(await call("GET", "/v1/sites/acme-growth/funnel", { as: outsider }), 403, "forbidden");
+    await expectProblem(await call("GET", "/v1/sites/acme-growth/funnel?stage=mql", { as: viewer }), 400, "bad-query");
+  });
+});
+
 describe("working a lead", () => {
   test("sales moves an MQL to SQL with a note; it is recorded with who, why and when", async () => {
     const id = await leadId("mql@acme.example");
@@ -143,6 +161,8 @@ describe("working a lead", () => {
     assert.match(last.created_at, /^\d{4}-\d{2}-\d{2}T/);
     const audit = await stack.d1("SELECT actor, action, site_id FROM audit_log WHERE action = 'stage-moved'");
     assert.deepEqual(audit, [{ actor: `account:${account}`, action: "stage-moved", site_id: "acme-growth" }]);
+    const funnel = await (await call("GET", "/v1/sites/acme-growth/funnel", { as: viewer })).json();
+    assert.deepEqual(funnel.stages.find((s) => s.stage === "sql"), { stage: "sql", current: 1, reached: 1 }, "the chart moves with the lead");
   });
 
   test("a viewer cannot move or write; nobody disqualifies without a reason", async () => {

@@ -162,6 +162,7 @@ test("admin routes answer as documented, with and without the token", async () =
     ["/v1/sites/{site}/consents/verify", "/v1/sites/acme-growth/consents/verify"],
     ["/v1/sites/{site}/deliveries", "/v1/sites/acme-growth/deliveries"],
     ["/v1/sites/{site}/webhooks", "/v1/sites/acme-growth/webhooks"],
+    ["/v1/sites/{site}/funnel", "/v1/sites/acme-growth/funnel"],
   ];
   for (const [template, path] of admin) {
     assert.equal((await call(template, "get", path, asAdmin())).status, 200, path);

@@ -115,5 +115,6 @@ async fn dispatch(
         Endpoint::MoveStage => leads::work::move_stage(req, env, param(0)).await,
         Endpoint::AddNote => leads::work::add_note(req, env, param(0)).await,
         Endpoint::ExportLeads => leads::export::leads(&req, env).await,
+        Endpoint::Funnel => leads::funnel::show(&req, env, param(0)).await,
     }
 }

@@ -50,11 +50,13 @@ pub enum Endpoint {
     AddNote,
     /// `GET /v1/exports/leads`: the filtered leads as CSV or JSON.
     ExportLeads,
+    /// `GET /v1/sites/{site}/funnel`: counts and conversions per stage.
+    Funnel,
 }
 
 impl Endpoint {
     /// Every route, in the order they are tried.
-    pub const ALL: [Self; 22] = [
+    pub const ALL: [Self; 23] = [
         Self::Submit,
         Self::SubmitPreflight,
         Self::FormSpec,
@@ -77,6 +79,7 @@ impl Endpoint {
         Self::MoveStage,
         Self::AddNote,
         Self::ExportLeads,
+        Self::Funnel,
     ];
 
     /// The HTTP method.
@@ -114,6 +117,7 @@ impl Endpoint {
             Self::MoveStage => "/v1/leads/{lead}/stage",
             Self::AddNote => "/v1/leads/{lead}/notes",
             Self::ExportLeads => "/v1/exports/leads",
+            Self::Funnel => "/v1/sites/{site}/funnel",
         }
     }
 }

@@ -15,6 +15,7 @@ use crate::DB_BINDING;
 pub mod detail;
 pub mod export;
 pub mod filter;
+pub mod funnel;
 pub mod work;
 
 pub use filter::{Cursor, Filter, Sort};
