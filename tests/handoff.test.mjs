@@ -145,3 +145,54 @@ describe("the handoff", () => {
     }
   });
 });
+
+describe("configuring the handoff", () => {
+  const as = (token, method, path, body) =>
+    fetch(`${stack.url}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const operator = (...args) => as(stack.token, ...args);
+
+  test("an admin adds an endpoint, changes and pauses it; bad settings are refused", async () => {
+    const added = await operator("POST", "/v1/sites/acme-growth/webhooks", { id: "pipedrive", url: `${receiver.url}/crm`, stages: ["sql"] });
+    assert.equal(added.status, 200);
+    const webhook = await added.json();
+    assert.deepEqual([webhook.id, webhook.stages, webhook.active], ["pipedrive", ["sql"], true]);
+    assert.match(webhook.signing_secret, /^whsec_[0-9a-f]{64}$/);
+    const paused = await (await operator("PATCH", "/v1/sites/acme-growth/webhooks/pipedrive", { active: false, stages: ["mql", "sql"] })).json();
+    assert.deepEqual([paused.stages, paused.active, paused.url], [["mql", "sql"], false, `${receiver.url}/crm`]);
+    await expectProblem(await operator("POST", "/v1/sites/acme-growth/webhooks", { id: "pipedrive", url: `${receiver.url}/crm` }), 400, "bad-body");
+    await expectProblem(await operator("POST", "/v1/sites/acme-growth/webhooks", { id: "plain", url: "http://crm.example/hook" }), 400, "bad-body");
+    await expectProblem(await operator("POST", "/v1/sites/acme-growth/webhooks", { id: "Bad Id", url: "https://crm.example/hook" }), 400, "bad-body");
+    await expectProblem(await operator("POST", "/v1/sites/acme-growth/webhooks", { id: "leads", url: "https://crm.example/hook", stages: ["lead"] }), 400, "bad-body");
+    await expectProblem(await operator("PATCH", "/v1/sites/acme-growth/webhooks/nope", { active: false }), 404, "not-found");
+    const ids = (await stack.d1("SELECT id FROM webhooks ORDER BY id")).map((w) => w.id);
+    assert.deepEqual(ids, ["crm", "down", "flaky", "paused", "pipedrive", "sql-only"]);
+  });
+
+  test("a test event is posted signed, and the endpoint's answer is shown", async () => {
+    const before = receiver.received.length;
+    const ok = await (await operator("POST", "/v1/sites/acme-growth/webhooks/crm/test")).json();
+    assert.deepEqual(ok, { delivered: true, status: 200, error: null });
+    const ping = receiver.received.slice(before).find((r) => r.path === "/crm");
+    assert.equal(JSON.parse(ping.body).type, "ping");
+    assert.match(ping.headers["embudo-signature"], /^t=\d+,v1=[0-9a-f]{64}$/);
+    const down = await (await operator("POST", "/v1/sites/acme-growth/webhooks/down/test")).json();
+    assert.deepEqual([down.delivered, down.status], [false, 500]);
+  });
+
+  test("a dead delivery is sent again from its first attempt; any other is refused", async () => {
+    await stack.d1(`UPDATE webhooks SET url = '${receiver.url}/crm' WHERE id = 'down'`);
+    const dead = (await deliveries()).find((d) => d.webhook_id === "down" && d.status === "dead");
+    const retried = await operator("POST", `/v1/sites/acme-growth/deliveries/${encodeURIComponent(dead.id)}/retry`);
+    assert.equal(retried.status, 202);
+    const now = await deliveriesWhen((all) => all.find((d) => d.id === dead.id)?.status === "delivered");
+    assert.equal(now.find((d) => d.id === dead.id).attempts, 1);
+    await expectProblem(await operator("POST", `/v1/sites/acme-growth/deliveries/${encodeURIComponent(dead.id)}/retry`), 409, "conflict");
+    await expectProblem(await operator("POST", "/v1/sites/acme-growth/deliveries/nope/retry"), 404, "not-found");
+    const audit = await stack.d1("SELECT action FROM audit_log WHERE action IN ('webhook-added', 'webhook-changed', 'delivery-retried') ORDER BY id");
+    assert.deepEqual(audit.map((a) => a.action), ["webhook-added", "webhook-changed", "delivery-retried"]);
+  });
+});

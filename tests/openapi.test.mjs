@@ -218,6 +218,27 @@ test("a lead's page, stage moves and notes answer as documented", async () => {
   assert.equal((await call(N, "post", `/v1/leads/${id}/notes`, json(JSON.stringify({ text: "" }), operator))).status, 400);
 });
 
+test("webhook settings, test events and retries answer as documented", async () => {
+  const operator = { Authorization: `Bearer ${stack.token}` };
+  const W = "/v1/sites/{site}/webhooks";
+  const hook = JSON.stringify({ id: "oas-hook", url: "https://crm.example/hook", stages: ["mql"] });
+  assert.equal((await call(W, "post", "/v1/sites/acme-growth/webhooks", json(hook, operator))).status, 200);
+  assert.equal((await call(W, "post", "/v1/sites/acme-growth/webhooks", json(hook, operator))).status, 400);
+  const C = "/v1/sites/{site}/webhooks/{webhook}";
+  const patch = (path, body) => call(C, "patch", path, json(JSON.stringify(body), operator));
+  assert.equal((await patch("/v1/sites/acme-growth/webhooks/oas-hook", { active: false })).status, 200);
+  assert.equal((await patch("/v1/sites/acme-growth/webhooks/none", { active: false })).status, 404);
+  const T = "/v1/sites/{site}/webhooks/{webhook}/test";
+  assert.equal((await call(T, "post", "/v1/sites/acme-growth/webhooks/crm/test", asAdmin())).status, 200);
+  assert.equal((await call(T, "post", "/v1/sites/acme-growth/webhooks/none/test", asAdmin())).status, 404);
+  const R = "/v1/sites/{site}/deliveries/{delivery}/retry";
+  assert.equal((await call(R, "post", "/v1/sites/acme-growth/deliveries/none/retry", asAdmin())).status, 404);
+  await stack.d1(`INSERT INTO deliveries (id, event_id, webhook_id, site_id, lead_id, event, payload, status)
+    SELECT 'evt_oas:crm', 'evt_oas', 'crm', 'acme-growth', id, 'lead.mql', '{}', 'dead' FROM leads LIMIT 1`);
+  assert.equal((await call(R, "post", "/v1/sites/acme-growth/deliveries/evt_oas:crm/retry", asAdmin())).status, 202);
+  assert.equal((await call(R, "post", "/v1/sites/acme-growth/deliveries/evt_oas:crm/retry", asAdmin())).status, 409);
+});
+
 test("exports answer as documented", async () => {
   const E = "/v1/exports/leads";
   const csv = await call(E, "get", "/v1/exports/leads", asAdmin());

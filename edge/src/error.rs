@@ -120,6 +120,12 @@ pub enum Error {
         /// The `Origin` or `Sec-Fetch-Site` the request came with.
         origin: String,
     },
+    /// The request does not fit the thing's current state.
+    #[error("{reason}")]
+    Conflict {
+        /// What the state is, and what would fit it.
+        reason: String,
+    },
     /// An account with this e-mail exists already.
     #[error("there is already an account for {email}")]
     AccountExists {
@@ -242,7 +248,10 @@ impl Error {
             | Self::Forbidden { .. }
             | Self::CrossSite { .. } => 403,
             Self::RateLimited { .. } | Self::TooManySignIns { .. } => 429,
-            Self::StageMove { .. } | Self::IdConflict { .. } | Self::AccountExists { .. } => 409,
+            Self::StageMove { .. }
+            | Self::IdConflict { .. }
+            | Self::AccountExists { .. }
+            | Self::Conflict { .. } => 409,
             Self::Invalid { .. } | Self::InvalidSpec { .. } => 422,
             Self::Storage { .. } => 500,
             Self::NotConfigured { .. } | Self::Unavailable { .. } => 503,
@@ -274,6 +283,7 @@ impl Error {
             Self::TooManySignIns { .. } => ("too-many-sign-ins", "Too many failed sign-ins"),
             Self::CrossSite { .. } => ("cross-site", "Cross-site request refused"),
             Self::AccountExists { .. } => ("account-exists", "Account exists"),
+            Self::Conflict { .. } => ("conflict", "Conflicts with the current state"),
             Self::NotConfigured { .. } => ("not-configured", "Not configured"),
             Self::RateLimited { .. } => ("rate-limited", "Too many requests"),
             Self::TurnstileFailed { .. } => ("turnstile-failed", "Anti-bot check failed"),

@@ -116,5 +116,9 @@ async fn dispatch(
         Endpoint::AddNote => leads::work::add_note(req, env, param(0)).await,
         Endpoint::ExportLeads => leads::export::leads(&req, env).await,
         Endpoint::Funnel => leads::funnel::show(&req, env, param(0)).await,
+        Endpoint::AddWebhook => handoff::endpoints::add(req, env, param(0)).await,
+        Endpoint::ChangeWebhook => handoff::endpoints::change(req, env, param(0), param(1)).await,
+        Endpoint::TestWebhook => handoff::endpoints::test(&req, env, param(0), param(1)).await,
+        Endpoint::RetryDelivery => handoff::endpoints::retry(&req, env, param(0), param(1)).await,
     }
 }

@@ -52,11 +52,19 @@ pub enum Endpoint {
     ExportLeads,
     /// `GET /v1/sites/{site}/funnel`: counts and conversions per stage.
     Funnel,
+    /// `POST /v1/sites/{site}/webhooks`: a new endpoint.
+    AddWebhook,
+    /// `PATCH /v1/sites/{site}/webhooks/{webhook}`: changing one.
+    ChangeWebhook,
+    /// `POST /v1/sites/{site}/webhooks/{webhook}/test`: a signed ping.
+    TestWebhook,
+    /// `POST /v1/sites/{site}/deliveries/{delivery}/retry`: a dead one again.
+    RetryDelivery,
 }
 
 impl Endpoint {
     /// Every route, in the order they are tried.
-    pub const ALL: [Self; 23] = [
+    pub const ALL: [Self; 27] = [
         Self::Submit,
         Self::SubmitPreflight,
         Self::FormSpec,
@@ -80,6 +88,10 @@ impl Endpoint {
         Self::AddNote,
         Self::ExportLeads,
         Self::Funnel,
+        Self::AddWebhook,
+        Self::ChangeWebhook,
+        Self::TestWebhook,
+        Self::RetryDelivery,
     ];
 
     /// The HTTP method.
@@ -90,7 +102,11 @@ impl Endpoint {
             | Self::CreateAccount
             | Self::CreateToken
             | Self::MoveStage
-            | Self::AddNote => "POST",
+            | Self::AddNote
+            | Self::AddWebhook
+            | Self::TestWebhook
+            | Self::RetryDelivery => "POST",
+            Self::ChangeWebhook => "PATCH",
             Self::SubmitPreflight => "OPTIONS",
             Self::SignOut | Self::RevokeToken => "DELETE",
             _ => "GET",
@@ -118,6 +134,10 @@ impl Endpoint {
             Self::AddNote => "/v1/leads/{lead}/notes",
             Self::ExportLeads => "/v1/exports/leads",
             Self::Funnel => "/v1/sites/{site}/funnel",
+            Self::AddWebhook => "/v1/sites/{site}/webhooks",
+            Self::ChangeWebhook => "/v1/sites/{site}/webhooks/{webhook}",
+            Self::TestWebhook => "/v1/sites/{site}/webhooks/{webhook}/test",
+            Self::RetryDelivery => "/v1/sites/{site}/deliveries/{delivery}/retry",
         }
     }
 }

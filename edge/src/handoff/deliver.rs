@@ -100,20 +100,7 @@ async fn attempt(env: &Env, db: &D1Database, id: &str) -> Result<Attempt> {
     if row.status == "delivered" || row.status == "dead" {
         return Ok(Attempt::Settled);
     }
-    let sent = match signature::secret(env, &row.webhook_id) {
-        Ok(secret) => {
-            let now = (worker::js_sys::Date::now() / 1000.0) as u64;
-            let signed = signature::header(&secret, now, &row.payload);
-            let headers = [
-                (signature::HEADER, signed.as_str()),
-                ("Embudo-Event", row.event.as_str()),
-                ("Embudo-Delivery", id),
-                ("User-Agent", "Embudo-Webhooks/1"),
-            ];
-            outbound::post_json(&row.url, &headers, &row.payload, TIMEOUT_MS).await
-        }
-        Err(error) => Err(error.to_string()),
-    };
+    let sent = post(env, &row.webhook_id, &row.url, &row.event, id, &row.payload).await;
     let attempts = row.attempts + 1;
     let (status, last_status, last_error) = match sent {
         Ok(reply) if (200..300).contains(&reply.status) => ("delivered", Some(reply.status), None),
@@ -153,6 +140,29 @@ async fn attempt(env: &Env, db: &D1Database, id: &str) -> Result<Attempt> {
         )),
         _ => Attempt::Settled,
     })
+}
+
+/// Posts `payload` (event `event`, delivery `delivery`) to endpoint
+/// `webhook` at `url`, signed with the endpoint's secret. The error is a
+/// reason to record: unreachable, timed out, or no signing key.
+pub async fn post(
+    env: &Env,
+    webhook: &str,
+    url: &str,
+    event: &str,
+    delivery: &str,
+    payload: &str,
+) -> std::result::Result<outbound::Reply, String> {
+    let secret = signature::secret(env, webhook).map_err(|error| error.to_string())?;
+    let now = (worker::js_sys::Date::now() / 1000.0) as u64;
+    let signed = signature::header(&secret, now, payload);
+    let headers = [
+        (signature::HEADER, signed.as_str()),
+        ("Embudo-Event", event),
+        ("Embudo-Delivery", delivery),
+        ("User-Agent", "Embudo-Webhooks/1"),
+    ];
+    outbound::post_json(url, &headers, payload, TIMEOUT_MS).await
 }
 
 /// Marks delivery `id` dead unless it was delivered: the queue gave up on it.

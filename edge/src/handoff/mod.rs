@@ -5,6 +5,7 @@
 //! retrying with backoff until it is delivered or dead-lettered.
 
 pub mod deliver;
+pub mod endpoints;
 pub mod routes;
 pub mod signature;
 

@@ -3,7 +3,7 @@
 //! with) and their deliveries, newest first.
 
 use serde::{Deserialize, Serialize};
-use worker::{query, Env, Request, Response};
+use worker::{query, D1Database, Env, Request, Response};
 
 use super::signature;
 use crate::access::{self, Need};
@@ -86,38 +86,66 @@ struct Webhooks {
     webhooks: Vec<Webhook>,
 }
 
-/// `GET /v1/sites/{site}/webhooks`: the site's endpoints.
-pub async fn webhooks(req: &Request, env: &Env, site: &str) -> Result<Response> {
-    #[derive(Deserialize)]
-    struct Row {
-        id: String,
-        url: String,
-        stages: String,
-        active: i64,
+/// An endpoint as D1 holds it.
+#[derive(Deserialize)]
+struct Row {
+    id: String,
+    url: String,
+    stages: String,
+    active: i64,
+}
+
+impl Row {
+    /// The endpoint as its owner sees it, with its signing secret.
+    fn shown(self, env: &Env) -> Result<Webhook> {
+        Ok(Webhook {
+            signing_secret: signature::secret(env, &self.id)?,
+            stages: serde_json::from_str(&self.stages).unwrap_or_default(),
+            active: self.active == 1,
+            id: self.id,
+            url: self.url,
+        })
     }
-    let db = env.d1(DB_BINDING)?;
-    access::caller(req, env, &db)
-        .await?
-        .require(site, Need::Administer)?;
+}
+
+/// The site's endpoints, or the one named `id`.
+async fn endpoints(
+    env: &Env,
+    db: &D1Database,
+    site: &str,
+    id: Option<&str>,
+) -> Result<Vec<Webhook>> {
     let rows: Vec<Row> = query!(
-        &db,
-        "SELECT id, url, stages, active FROM webhooks WHERE site_id = ?1 ORDER BY id",
-        site
+        db,
+        "SELECT id, url, stages, active FROM webhooks
+          WHERE site_id = ?1 AND (?2 IS NULL OR id = ?2) ORDER BY id",
+        site,
+        id
     )?
     .all()
     .await?
     .results()?;
-    let webhooks = rows
+    rows.into_iter().map(|row| row.shown(env)).collect()
+}
+
+/// The answer naming endpoint `id` as it is now.
+pub async fn one(env: &Env, db: &D1Database, site: &str, id: &str) -> Result<Response> {
+    let webhook = endpoints(env, db, site, Some(id))
+        .await?
         .into_iter()
-        .map(|row| {
-            Ok(Webhook {
-                signing_secret: signature::secret(env, &row.id)?,
-                stages: serde_json::from_str(&row.stages).unwrap_or_default(),
-                active: row.active == 1,
-                id: row.id,
-                url: row.url,
-            })
-        })
-        .collect::<Result<_>>()?;
+        .next()
+        .ok_or_else(|| crate::error::Error::NotFound {
+            path: format!("/v1/sites/{site}/webhooks/{id}"),
+        })?;
+    Ok(Response::from_json(&webhook)?)
+}
+
+/// `GET /v1/sites/{site}/webhooks`: the site's endpoints.
+pub async fn webhooks(req: &Request, env: &Env, site: &str) -> Result<Response> {
+    let db = env.d1(DB_BINDING)?;
+    access::caller(req, env, &db)
+        .await?
+        .require(site, Need::Administer)?;
+    let webhooks = endpoints(env, &db, site, None).await?;
     Ok(Response::from_json(&Webhooks { webhooks })?)
 }
