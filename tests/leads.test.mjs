@@ -248,3 +248,23 @@ describe("exporting leads", () => {
     await expectProblem(await call("GET", "/v1/exports/leads?limit=5", { as: stack.token }), 400, "bad-query");
   });
 });
+
+describe("a person's data", () => {
+  test("exports everything the site holds about them, found by any spelling of their e-mail", async () => {
+    const response = await call("POST", "/v1/sites/acme-growth/people/export", { as: stack.token, body: { email: " MQL@Acme.example " } });
+    assert.equal(response.status, 200);
+    const exported = await response.json();
+    assert.match(exported.email, /^mql@acme\.example$/i, "the address asked about, trimmed");
+    assert.equal(exported.leads.length, 1);
+    const [lead] = exported.leads;
+    assert.equal(lead.email, "mql@acme.example");
+    assert.equal(lead.timeline.length, 1, "every submission");
+    assert.ok(lead.consents.length >= 2, "every consent");
+    assert.ok(lead.stage_history.length >= 2, "every stage change, the person's move too");
+    const nobody = await (await call("POST", "/v1/sites/acme-growth/people/export", { as: stack.token, body: { email: "nobody@acme.example" } })).json();
+    assert.deepEqual(nobody.leads, [], "nothing held is an empty export, not an error");
+    await expectProblem(await call("POST", "/v1/sites/acme-growth/people/export", { as: sales, body: { email: "mql@acme.example" } }), 403, "forbidden");
+    const [audit] = await stack.d1("SELECT subject FROM audit_log WHERE action = 'person-exported'");
+    assert.match(audit.subject, /^lead:\d+$/, "the log names the lead, not the e-mail");
+  });
+});

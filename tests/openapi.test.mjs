@@ -239,6 +239,16 @@ test("webhook settings, test events and retries answer as documented", async () 
   assert.equal((await call(R, "post", "/v1/sites/acme-growth/deliveries/evt_oas:crm/retry", asAdmin())).status, 409);
 });
 
+test("a person's export answers as documented", async () => {
+  const operator = { Authorization: `Bearer ${stack.token}` };
+  const P = "/v1/sites/{site}/people/export";
+  const found = await call(P, "post", "/v1/sites/acme-growth/people/export", json(JSON.stringify({ email: "OAS@acme.example" }), operator));
+  assert.equal(found.status, 200);
+  assert.equal(JSON.parse(found.body_text).leads.length, 1);
+  assert.equal((await call(P, "post", "/v1/sites/acme-growth/people/export", json(JSON.stringify({ email: "nobody" }), operator))).status, 400);
+  assert.equal((await call(P, "post", "/v1/sites/acme-growth/people/export", json(JSON.stringify({ email: "x@acme.example" })))).status, 401);
+});
+
 test("exports answer as documented", async () => {
   const E = "/v1/exports/leads";
   const csv = await call(E, "get", "/v1/exports/leads", asAdmin());

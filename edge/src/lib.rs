@@ -120,5 +120,6 @@ async fn dispatch(
         Endpoint::ChangeWebhook => handoff::endpoints::change(req, env, param(0), param(1)).await,
         Endpoint::TestWebhook => handoff::endpoints::test(&req, env, param(0), param(1)).await,
         Endpoint::RetryDelivery => handoff::endpoints::retry(&req, env, param(0), param(1)).await,
+        Endpoint::ExportPerson => leads::person::export(req, env, param(0)).await,
     }
 }

@@ -60,11 +60,13 @@ pub enum Endpoint {
     TestWebhook,
     /// `POST /v1/sites/{site}/deliveries/{delivery}/retry`: a dead one again.
     RetryDelivery,
+    /// `POST /v1/sites/{site}/people/export`: all about one person.
+    ExportPerson,
 }
 
 impl Endpoint {
     /// Every route, in the order they are tried.
-    pub const ALL: [Self; 27] = [
+    pub const ALL: [Self; 28] = [
         Self::Submit,
         Self::SubmitPreflight,
         Self::FormSpec,
@@ -92,6 +94,7 @@ impl Endpoint {
         Self::ChangeWebhook,
         Self::TestWebhook,
         Self::RetryDelivery,
+        Self::ExportPerson,
     ];
 
     /// The HTTP method.
@@ -105,7 +108,8 @@ impl Endpoint {
             | Self::AddNote
             | Self::AddWebhook
             | Self::TestWebhook
-            | Self::RetryDelivery => "POST",
+            | Self::RetryDelivery
+            | Self::ExportPerson => "POST",
             Self::ChangeWebhook => "PATCH",
             Self::SubmitPreflight => "OPTIONS",
             Self::SignOut | Self::RevokeToken => "DELETE",
@@ -138,6 +142,7 @@ impl Endpoint {
             Self::ChangeWebhook => "/v1/sites/{site}/webhooks/{webhook}",
             Self::TestWebhook => "/v1/sites/{site}/webhooks/{webhook}/test",
             Self::RetryDelivery => "/v1/sites/{site}/deliveries/{delivery}/retry",
+            Self::ExportPerson => "/v1/sites/{site}/people/export",
         }
     }
 }

@@ -76,9 +76,9 @@ pub struct Note {
     pub created_at: String,
 }
 
-/// The whole answer.
+/// Everything about one lead.
 #[derive(Serialize)]
-struct Detail {
+pub struct Detail {
     #[serde(flatten)]
     lead: Lead,
     timeline: Vec<Submission>,
@@ -130,34 +130,40 @@ pub async fn show(req: &Request, env: &Env, raw: &str) -> Result<Response> {
     let caller = access::caller(req, env, &db).await?;
     let id = lead_id(raw)?;
     let lead = visible(&db, &caller, id, Need::Read).await?;
+    Ok(Response::from_json(&story(&db, lead).await?)?)
+}
+
+/// Everything about `lead`, read in one batch.
+pub async fn story(db: &D1Database, lead: Lead) -> Result<Detail> {
+    let id = lead.id;
     let results = db
         .batch(vec![
             query!(
-                &db,
+                db,
                 "SELECT id, form_id, created_at, data FROM submissions WHERE lead_id = ?1
                   ORDER BY created_at, rowid",
                 id
             )?,
             query!(
-                &db,
+                db,
                 "SELECT from_stage, to_stage, actor, reason, note, created_at FROM stage_changes
                   WHERE lead_id = ?1 ORDER BY id",
                 id
             )?,
             query!(
-                &db,
+                db,
                 "SELECT consent_id, purpose, version, granted, page, at, event_hash, hash
                    FROM consent_events WHERE lead_id = ?1 ORDER BY id",
                 id
             )?,
             query!(
-                &db,
+                db,
                 "SELECT id, event, status, attempts, last_status, created_at FROM deliveries
                   WHERE lead_id = ?1 ORDER BY created_at, id",
                 id
             )?,
             query!(
-                &db,
+                db,
                 "SELECT id, author, text, created_at FROM notes WHERE lead_id = ?1 ORDER BY id",
                 id
             )?,
@@ -170,13 +176,12 @@ pub async fn show(req: &Request, env: &Env, raw: &str) -> Result<Response> {
                 reason: format!("submission {} is unreadable: {error}", submission.id),
             })?;
     }
-    let detail = Detail {
+    Ok(Detail {
         lead,
         timeline,
         stage_history: batch::rows(results.get(1))?,
         consents: batch::rows(results.get(2))?,
         deliveries: batch::rows(results.get(3))?,
         notes: batch::rows(results.get(4))?,
-    };
-    Ok(Response::from_json(&detail)?)
+    })
 }

@@ -16,6 +16,7 @@ pub mod detail;
 pub mod export;
 pub mod filter;
 pub mod funnel;
+pub mod person;
 pub mod work;
 
 pub use filter::{Cursor, Filter, Sort};

@@ -1,0 +1,75 @@
+//! `POST /v1/sites/{site}/people/export`: everything the site holds about
+//! one person, for their right of access: their lead (one per site and
+//! e-mail, across every form) with every submission, consent, stage change,
+//! handoff and note. The e-mail travels in the body, never in a URL that
+//! logs keep.
+
+use embudo_shared::email::EmailAddress;
+use embudo_shared::unicode::Tables;
+use serde::{Deserialize, Serialize};
+use worker::{query, Env, Request, Response};
+
+use super::detail::{story, Detail};
+use super::{Lead, Row};
+use crate::access::{self, Need};
+use crate::error::{Error, Result};
+use crate::{audit, body, DB_BINDING};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Asking {
+    email: String,
+}
+
+/// The export: empty `leads` when the site holds nothing about the person.
+#[derive(Serialize)]
+struct Export {
+    site: String,
+    email: String,
+    exported_at: String,
+    leads: Vec<Detail>,
+}
+
+/// For marketing and admins of the site; recorded in the audit log (by
+/// lead, not by e-mail, so the log holds no new personal data).
+pub async fn export(mut req: Request, env: &Env, site: &str) -> Result<Response> {
+    let db = env.d1(DB_BINDING)?;
+    let caller = access::caller(&req, env, &db).await?;
+    caller.require(site, Need::Manage)?;
+    let Asking { email } = body::read(&mut req).await?;
+    let address = EmailAddress::parse(email.trim(), &Tables).map_err(|_| Error::BadBody {
+        reason: "email: not an e-mail address".into(),
+    })?;
+    let row: Option<Row> = query!(
+        &db,
+        "SELECT id, site_id, email, fields, score, stage, explanation, created_at, updated_at,
+                (SELECT count(*) FROM submissions s WHERE s.lead_id = leads.id) AS submissions
+           FROM leads WHERE site_id = ?1 AND email_key = ?2",
+        site,
+        address.dedupe_key()
+    )?
+    .first(None)
+    .await?;
+    let mut leads = Vec::new();
+    if let Some(row) = row {
+        let lead = Lead::try_from(row)?;
+        let subject = format!("lead:{}", lead.id);
+        audit::entry(
+            &db,
+            &caller.actor(),
+            "person-exported",
+            Some(site),
+            Some(&subject),
+            None,
+        )?
+        .run()
+        .await?;
+        leads.push(story(&db, lead).await?);
+    }
+    Ok(Response::from_json(&Export {
+        site: site.to_owned(),
+        email: address.as_str().to_owned(),
+        exported_at: String::from(worker::js_sys::Date::new_0().to_iso_string()),
+        leads,
+    })?)
+}
