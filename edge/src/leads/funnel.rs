@@ -111,49 +111,39 @@ pub async fn show(req: &Request, env: &Env, site: &str) -> Result<Response> {
         top: usize,
         n: u64,
     }
+    // Each statement counts the same leads, bound the same way.
+    let counted = |sql: String| -> Result<worker::D1PreparedStatement> {
+        Ok(query!(
+            &db,
+            &sql,
+            site,
+            &filter.form,
+            &filter.from,
+            &filter.to
+        )?)
+    };
     let results = db
         .batch(vec![
-            query!(
-                &db,
-                &format!(
-                    "SELECT l.stage, count(*) AS n FROM leads l WHERE {COUNTED} GROUP BY l.stage"
-                ),
-                site,
-                &filter.form,
-                &filter.from,
-                &filter.to
-            )?,
-            query!(
-                &db,
-                &format!(
-                    "SELECT top, count(*) AS n FROM (
-                       SELECT l.id, coalesce(max({RANK}), 0) AS top
-                         FROM leads l LEFT JOIN stage_changes c ON c.lead_id = l.id
-                        WHERE {COUNTED} GROUP BY l.id)
-                     GROUP BY top"
-                ),
-                site,
-                &filter.form,
-                &filter.from,
-                &filter.to
-            )?,
-            query!(
-                &db,
-                &format!(
-                    "SELECT week, sum(lead) AS new_leads, sum(mql) AS new_mqls FROM (
-                       SELECT strftime('%Y-W%W', l.created_at) AS week, 1 AS lead, 0 AS mql
-                         FROM leads l WHERE {COUNTED}
-                       UNION ALL
-                       SELECT strftime('%Y-W%W', c.created_at), 0, 1
-                         FROM stage_changes c JOIN leads l ON l.id = c.lead_id
-                        WHERE c.to_stage = 'mql' AND {COUNTED})
-                     GROUP BY week ORDER BY week"
-                ),
-                site,
-                &filter.form,
-                &filter.from,
-                &filter.to
-            )?,
+            counted(format!(
+                "SELECT l.stage, count(*) AS n FROM leads l WHERE {COUNTED} GROUP BY l.stage"
+            ))?,
+            counted(format!(
+                "SELECT top, count(*) AS n FROM (
+                   SELECT l.id, coalesce(max({RANK}), 0) AS top
+                     FROM leads l LEFT JOIN stage_changes c ON c.lead_id = l.id
+                    WHERE {COUNTED} GROUP BY l.id)
+                 GROUP BY top"
+            ))?,
+            counted(format!(
+                "SELECT week, sum(lead) AS new_leads, sum(mql) AS new_mqls FROM (
+                   SELECT strftime('%Y-W%W', l.created_at) AS week, 1 AS lead, 0 AS mql
+                     FROM leads l WHERE {COUNTED}
+                   UNION ALL
+                   SELECT strftime('%Y-W%W', c.created_at), 0, 1
+                     FROM stage_changes c JOIN leads l ON l.id = c.lead_id
+                    WHERE c.to_stage = 'mql' AND {COUNTED})
+                 GROUP BY week ORDER BY week"
+            ))?,
         ])
         .await?;
     let current: Vec<Current> = batch::rows(results.first())?;
