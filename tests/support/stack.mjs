@@ -126,24 +126,33 @@ export async function startStack(vars = {}, { faults = false } = {}) {
     offerKey,
     /** Every secret and variable the Worker was started with. */
     secrets,
-    /** Runs SQL against the local D1 database; returns the rows. */
+    /**
+     * Runs SQL against the local D1 database; returns the rows. A read is
+     * tried up to three times: `wrangler d1 execute` opens the database
+     * beside the running server's workerd and, rarely, fails an internal
+     * assertion ("false == true") doing so. A write is never repeated.
+     */
     async d1(sql) {
-      try {
-        const { stdout } = await run(
-          WRANGLER,
-          ["d1", "execute", "embudo", "--local", "--persist-to", state, "--json", "--command", sql],
-          { cwd: EDGE, env: ENV },
-        );
-        return JSON.parse(stdout)[0].results;
-      } catch (error) {
-        // wrangler reports SQL errors as JSON on stdout; surface their text.
-        let reason = error.message;
+      const tries = /^\s*SELECT\b/i.test(sql) ? 3 : 1;
+      for (let attempt = 1; ; attempt++) {
         try {
-          reason = JSON.parse(error.stdout).error.text;
-        } catch {
-          // not JSON: keep the process error
+          const { stdout } = await run(
+            WRANGLER,
+            ["d1", "execute", "embudo", "--local", "--persist-to", state, "--json", "--command", sql],
+            { cwd: EDGE, env: ENV },
+          );
+          return JSON.parse(stdout)[0].results;
+        } catch (error) {
+          // wrangler reports SQL errors as JSON on stdout; surface their text.
+          let reason = error.message;
+          try {
+            reason = JSON.parse(error.stdout).error.text;
+          } catch {
+            // not JSON: keep the process error
+          }
+          if (attempt >= tries) throw new Error(`D1 refused ${JSON.stringify(sql)}: ${reason}`);
+          await new Promise((later) => setTimeout(later, 500));
         }
-        throw new Error(`D1 refused ${JSON.stringify(sql)}: ${reason}`);
       }
     },
     async stop() {
