@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use worker::{query, D1Database, Env, Request, Response};
 
-use super::{Lead, Row};
+use super::{Lead, Row, LEAD_COLUMNS};
 use crate::access::{self, Caller, Need};
 use crate::batch;
 use crate::error::{Error, Result};
@@ -95,9 +95,7 @@ pub struct Detail {
 pub async fn visible(db: &D1Database, caller: &Caller, id: i64, need: Need) -> Result<Lead> {
     let row: Option<Row> = query!(
         db,
-        "SELECT id, site_id, email, fields, score, stage, explanation, created_at, updated_at,
-                (SELECT count(*) FROM submissions s WHERE s.lead_id = leads.id) AS submissions
-           FROM leads WHERE id = ?1",
+        &format!("SELECT {LEAD_COLUMNS} FROM leads WHERE id = ?1"),
         id
     )?
     .first(None)

@@ -46,6 +46,11 @@ pub struct Lead {
     pub updated_at: String,
 }
 
+/// The columns a [`Row`] reads, from `leads`.
+const LEAD_COLUMNS: &str =
+    "id, site_id, email, fields, score, stage, explanation, created_at, updated_at,
+     (SELECT count(*) FROM submissions s WHERE s.lead_id = leads.id) AS submissions";
+
 /// A row of `leads` as D1 hands it over (JSON columns still as text).
 #[derive(Deserialize)]
 struct Row {
@@ -102,9 +107,7 @@ pub async fn find(
         ),
     };
     let sql = format!(
-        "SELECT id, site_id, email, fields, score, stage, explanation, created_at, updated_at,
-                (SELECT count(*) FROM submissions s WHERE s.lead_id = leads.id) AS submissions
-           FROM leads
+        "SELECT {LEAD_COLUMNS} FROM leads
           WHERE (?1 = 'null' OR site_id IN (SELECT value FROM json_each(?1)))
             AND (?13 IS NULL OR site_id = ?13)
             AND (?2 IS NULL OR stage = ?2)

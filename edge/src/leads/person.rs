@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use worker::{query, Env, Request, Response};
 
 use super::detail::{story, Detail};
-use super::{Lead, Row};
+use super::{Lead, Row, LEAD_COLUMNS};
 use crate::access::{self, Need};
 use crate::error::{Error, Result};
 use crate::{audit, body, DB_BINDING};
@@ -42,9 +42,7 @@ pub async fn export(mut req: Request, env: &Env, site: &str) -> Result<Response>
     })?;
     let row: Option<Row> = query!(
         &db,
-        "SELECT id, site_id, email, fields, score, stage, explanation, created_at, updated_at,
-                (SELECT count(*) FROM submissions s WHERE s.lead_id = leads.id) AS submissions
-           FROM leads WHERE site_id = ?1 AND email_key = ?2",
+        &format!("SELECT {LEAD_COLUMNS} FROM leads WHERE site_id = ?1 AND email_key = ?2"),
         site,
         address.dedupe_key()
     )?
