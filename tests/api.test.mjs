@@ -305,7 +305,7 @@ describe("the consent ledger", () => {
     let verified = await verify();
     assert.equal(verified.intact, false);
     assert.equal(verified.broken_at, fourth.id, "the event after a deleted one no longer links");
-    await stack.d1(`DROP TRIGGER consent_events_seal_only; UPDATE consent_events SET version = 'sha256:forged' WHERE id = ${first.id}`);
+    await stack.d1(`DROP TRIGGER consent_events_seal_or_erase_only; UPDATE consent_events SET version = 'sha256:forged' WHERE id = ${first.id}`);
     verified = await verify();
     assert.equal(verified.broken_at, first.id);
   });

@@ -249,6 +249,18 @@ test("a person's export answers as documented", async () => {
   assert.equal((await call(P, "post", "/v1/sites/acme-growth/people/export", json(JSON.stringify({ email: "x@acme.example" })))).status, 401);
 });
 
+test("a person's erasure answers as documented", async () => {
+  const operator = { Authorization: `Bearer ${stack.token}` };
+  const P = "/v1/sites/{site}/people/erase";
+  const sent = await fetch(`${stack.url}${SUBMISSIONS}`, { method: "POST", ...json(submission({ email: "olvido@acme.example", first_name: "Olvido" })) });
+  assert.equal(sent.status, 201);
+  const erased = await call(P, "post", "/v1/sites/acme-growth/people/erase", json(JSON.stringify({ email: "olvido@acme.example" }), operator));
+  assert.equal(erased.status, 200);
+  assert.equal(JSON.parse(erased.body_text).erased.length, 1);
+  assert.equal((await call(P, "post", "/v1/sites/acme-growth/people/erase", json(JSON.stringify({ email: "nobody" }), operator))).status, 400);
+  assert.equal((await call(P, "post", "/v1/sites/acme-growth/people/erase", json(JSON.stringify({ email: "x@acme.example" })))).status, 401);
+});
+
 test("exports answer as documented", async () => {
   const E = "/v1/exports/leads";
   const csv = await call(E, "get", "/v1/exports/leads", asAdmin());

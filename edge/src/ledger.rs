@@ -45,19 +45,54 @@ pub struct Event {
 
 impl Event {
     /// The hash of the event's own fields (its receipt): SHA-256 over every
-    /// field, each length-prefixed so no two events can be spelled alike.
+    /// field, each length-prefixed so no two events can be spelled alike,
+    /// with the page and the IP hash in as their [`Event::detail_hash`] so
+    /// erasing them later leaves the hash provable (scheme 3).
     pub fn hash(&self) -> String {
-        length_prefixed(&self.fields(None))
+        self.hash_with_detail(&self.detail_hash())
+    }
+
+    /// The hash of the personal details (page and IP hash) the event's hash
+    /// covers; stored beside them, and kept when they are erased.
+    pub fn detail_hash(&self) -> String {
+        length_prefixed(&[
+            self.page.as_deref().unwrap_or(""),
+            self.ip_hash.as_deref().unwrap_or(""),
+        ])
+    }
+
+    /// The event's hash given its details' hash (all an erased event keeps).
+    pub fn hash_with_detail(&self, detail_hash: &str) -> String {
+        let [site, submission, consent, purpose, version, granted, _, _, at] = self.fields();
+        length_prefixed(&[
+            site,
+            submission,
+            consent,
+            purpose,
+            version,
+            granted,
+            detail_hash,
+            at,
+        ])
+    }
+
+    /// How events written before erasure existed (`scheme` 2) were hashed:
+    /// page and IP hash in the clear.
+    pub fn v2_hash(&self) -> String {
+        length_prefixed(&self.fields())
     }
 
     /// How events written before sealing existed (`scheme` 1) were hashed:
     /// the previous hash first, then the fields.
     pub fn legacy_hash(&self, prev: &str) -> String {
-        length_prefixed(&self.fields(Some(prev)))
+        let fields = self.fields();
+        let with_prev: Vec<&str> = std::iter::once(prev).chain(fields).collect();
+        length_prefixed(&with_prev)
     }
 
-    fn fields<'a>(&'a self, prev: Option<&'a str>) -> Vec<&'a str> {
-        let fields: [&str; 9] = [
+    /// The fields in hashing order.
+    fn fields(&self) -> [&str; 9] {
+        [
             &self.site_id,
             &self.submission_id,
             &self.consent_id,
@@ -67,8 +102,7 @@ impl Event {
             self.page.as_deref().unwrap_or(""),
             self.ip_hash.as_deref().unwrap_or(""),
             &self.at,
-        ];
-        prev.into_iter().chain(fields).collect()
+        ]
     }
 }
 
@@ -115,6 +149,7 @@ pub fn append(
     struct Row<'a> {
         #[serde(flatten)]
         event: &'a Event,
+        detail_hash: String,
         event_hash: &'a str,
     }
     let receipts: Vec<Receipt> = events
@@ -134,6 +169,7 @@ pub fn append(
         .zip(&receipts)
         .map(|(event, receipt)| Row {
             event,
+            detail_hash: event.detail_hash(),
             event_hash: &receipt.event,
         })
         .collect();
@@ -142,11 +178,11 @@ pub fn append(
         db,
         &format!(
             "INSERT INTO consent_events (site_id, lead_id, submission_id, consent_id, purpose,
-               version, granted, page, ip_hash, at, event_hash)
+               version, granted, page, ip_hash, at, detail_hash, event_hash)
              SELECT ?1, {lead_of}, e.value ->> 'submission_id', e.value ->> 'consent_id',
                     e.value ->> 'purpose', e.value ->> 'version', e.value ->> 'granted',
                     e.value ->> 'page', e.value ->> 'ip_hash', e.value ->> 'at',
-                    e.value ->> 'event_hash'
+                    e.value ->> 'detail_hash', e.value ->> 'event_hash'
                FROM json_each(?3) AS e
               ORDER BY e.key"
         ),
@@ -257,25 +293,15 @@ pub struct Verification {
 /// (written since the last sealing) must hash to their recorded hash and
 /// come after every sealed one.
 pub async fn verify(db: &D1Database, site: &str) -> Result<Verification> {
-    #[derive(Deserialize)]
-    struct Row {
-        id: i64,
-        scheme: i64,
-        event_hash: String,
-        prev_hash: Option<String>,
-        hash: Option<String>,
-        #[serde(flatten)]
-        event: Event,
-    }
     let mut prev = GENESIS.to_owned();
     let mut after = 0i64;
     let mut events = 0u64;
     let mut unsealed_seen = false;
     loop {
-        let rows: Vec<Row> = query!(
+        let rows: Vec<Recorded> = query!(
             db,
             "SELECT id, site_id, submission_id, consent_id, purpose, version, granted, page,
-                    ip_hash, at, scheme, event_hash, prev_hash, hash
+                    ip_hash, at, scheme, detail_hash, event_hash, prev_hash, hash, erased_at
                FROM consent_events WHERE site_id = ?1 AND id > ?2 ORDER BY id LIMIT 500",
             site,
             after
@@ -286,22 +312,23 @@ pub async fn verify(db: &D1Database, site: &str) -> Result<Verification> {
         let Some(last) = rows.last() else { break };
         after = last.id;
         for row in &rows {
+            let erased = row.erased_at.is_some();
             let fits = match (&row.prev_hash, &row.hash) {
                 (Some(prev_hash), Some(hash)) if row.scheme == 1 => {
                     !unsealed_seen
                         && *prev_hash == prev
-                        && row.event.legacy_hash(&prev) == *hash
                         && row.event_hash == *hash
+                        && (erased || row.event.legacy_hash(&prev) == *hash)
                 }
                 (Some(prev_hash), Some(hash)) => {
                     !unsealed_seen
                         && *prev_hash == prev
-                        && row.event.hash() == row.event_hash
+                        && row.hashes_to_its_hash()
                         && link(&prev, &row.event_hash) == *hash
                 }
                 _ => {
                     unsealed_seen = true;
-                    row.event.hash() == row.event_hash
+                    row.hashes_to_its_hash()
                 }
             };
             if !fits {
@@ -324,6 +351,38 @@ pub async fn verify(db: &D1Database, site: &str) -> Result<Verification> {
         events,
         broken_at: None,
     })
+}
+
+/// An event as the ledger holds it.
+#[derive(Deserialize)]
+struct Recorded {
+    id: i64,
+    scheme: i64,
+    detail_hash: Option<String>,
+    event_hash: String,
+    prev_hash: Option<String>,
+    hash: Option<String>,
+    erased_at: Option<String>,
+    #[serde(flatten)]
+    event: Event,
+}
+
+impl Recorded {
+    /// Whether the event's fields hash to its recorded hash (schemes 2 and
+    /// 3). An erased event of scheme 3 is checked through the details' hash
+    /// it kept; one of scheme 2 lost fields its hash covered, so only its
+    /// link can be checked.
+    fn hashes_to_its_hash(&self) -> bool {
+        match (self.scheme, &self.detail_hash, &self.erased_at) {
+            (3, Some(detail), erased) => {
+                (erased.is_some() || self.event.detail_hash() == *detail)
+                    && self.event.hash_with_detail(detail) == self.event_hash
+            }
+            (2, None, Some(_)) => true,
+            (2, None, None) => self.event.v2_hash() == self.event_hash,
+            _ => false,
+        }
+    }
 }
 
 /// `GET /v1/sites/{site}/consents/verify`: the chain's verdict, for anyone
@@ -385,6 +444,7 @@ mod tests {
         );
         assert_ne!(link(GENESIS, &base), link(GENESIS, &withdrawn.hash()));
         assert_ne!(event().legacy_hash(GENESIS), base, "the schemes differ");
+        assert_ne!(event().v2_hash(), base, "the schemes differ");
     }
 
     #[test]
@@ -393,5 +453,22 @@ mod tests {
         a.consent_id = "news".into();
         a.purpose = "lettermarketing_emails".into();
         assert_ne!(a.hash(), event().hash());
+    }
+
+    #[test]
+    fn an_erased_event_still_proves_what_was_agreed() {
+        let given = event();
+        let (detail, hash) = (given.detail_hash(), given.hash());
+        let mut erased = given.clone();
+        erased.page = None;
+        erased.ip_hash = None;
+        assert_eq!(erased.hash_with_detail(&detail), hash);
+        assert_ne!(erased.hash(), hash, "the blank details are not the details");
+        let mut forged = erased.clone();
+        forged.granted = 0;
+        assert_ne!(forged.hash_with_detail(&detail), hash);
+        let mut moved = given;
+        moved.page = Some("https://acme.example/other".into());
+        assert_ne!(moved.detail_hash(), detail);
     }
 }

@@ -46,15 +46,24 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response>
     }
 }
 
-/// The cron trigger (`wrangler.toml`): links the consent events written
-/// since the last run into their sites' chains.
+/// The cron triggers (`wrangler.toml`): every minute, links the consent
+/// events written since the last run into their sites' chains; once a day
+/// ([`leads::retention::PURGE_CRON`]), erases the leads past retention.
 #[event(scheduled)]
-async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
-    let sealed = match env.d1(DB_BINDING) {
-        Ok(db) => ledger::seal_all(&db).await,
-        Err(error) => Err(error.into()),
+async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    let db = match env.d1(DB_BINDING) {
+        Ok(db) => db,
+        Err(error) => {
+            worker::console_error!("the scheduled run has no database: {error}");
+            return;
+        }
     };
-    if let Err(error) = sealed {
+    if event.cron() == leads::retention::PURGE_CRON {
+        match leads::retention::purge(&db).await {
+            Ok(purged) => worker::console_log!("retention purged {purged} leads"),
+            Err(error) => worker::console_error!("the retention purge failed: {error}"),
+        }
+    } else if let Err(error) = ledger::seal_all(&db).await {
         worker::console_error!("sealing the consent ledger failed: {error}");
     }
 }
@@ -121,5 +130,6 @@ async fn dispatch(
         Endpoint::TestWebhook => handoff::endpoints::test(&req, env, param(0), param(1)).await,
         Endpoint::RetryDelivery => handoff::endpoints::retry(&req, env, param(0), param(1)).await,
         Endpoint::ExportPerson => leads::person::export(req, env, param(0)).await,
+        Endpoint::ErasePerson => leads::erase::person(req, env, param(0)).await,
     }
 }

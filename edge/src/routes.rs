@@ -62,11 +62,13 @@ pub enum Endpoint {
     RetryDelivery,
     /// `POST /v1/sites/{site}/people/export`: all about one person.
     ExportPerson,
+    /// `POST /v1/sites/{site}/people/erase`: one person forgotten.
+    ErasePerson,
 }
 
 impl Endpoint {
     /// Every route, in the order they are tried.
-    pub const ALL: [Self; 28] = [
+    pub const ALL: [Self; 29] = [
         Self::Submit,
         Self::SubmitPreflight,
         Self::FormSpec,
@@ -95,6 +97,7 @@ impl Endpoint {
         Self::TestWebhook,
         Self::RetryDelivery,
         Self::ExportPerson,
+        Self::ErasePerson,
     ];
 
     /// The HTTP method.
@@ -109,7 +112,8 @@ impl Endpoint {
             | Self::AddWebhook
             | Self::TestWebhook
             | Self::RetryDelivery
-            | Self::ExportPerson => "POST",
+            | Self::ExportPerson
+            | Self::ErasePerson => "POST",
             Self::ChangeWebhook => "PATCH",
             Self::SubmitPreflight => "OPTIONS",
             Self::SignOut | Self::RevokeToken => "DELETE",
@@ -143,6 +147,7 @@ impl Endpoint {
             Self::TestWebhook => "/v1/sites/{site}/webhooks/{webhook}/test",
             Self::RetryDelivery => "/v1/sites/{site}/deliveries/{delivery}/retry",
             Self::ExportPerson => "/v1/sites/{site}/people/export",
+            Self::ErasePerson => "/v1/sites/{site}/people/erase",
         }
     }
 }

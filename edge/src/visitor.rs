@@ -66,7 +66,7 @@ pub async fn known(req: &Request, env: &Env, form: &str) -> Result<Response> {
         let lead = read(&key, &form.site, &given, now).ok_or(Error::VisitorToken)?;
         let fields: Option<String> = query!(
             &db,
-            "SELECT fields FROM leads WHERE id = ?1 AND site_id = ?2",
+            "SELECT fields FROM leads WHERE id = ?1 AND site_id = ?2 AND erased_at IS NULL",
             lead,
             &form.site
         )?

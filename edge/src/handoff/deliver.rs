@@ -120,19 +120,25 @@ async fn attempt(env: &Env, db: &D1Database, id: &str) -> Result<Attempt> {
     } else {
         status
     };
-    query!(
+    // Only while still open: a delivery settled meanwhile (its person
+    // erased) keeps what the erasure left, not this reply's text.
+    let updated: Vec<crate::batch::Id<String>> = query!(
         db,
         "UPDATE deliveries SET status = ?2, attempts = ?3, last_status = ?4, last_error = ?5,
                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-          WHERE id = ?1",
+          WHERE id = ?1 AND status IN ('pending', 'retrying') RETURNING id",
         id,
         status,
         attempts,
         last_status,
         last_error,
     )?
-    .run()
-    .await?;
+    .all()
+    .await?
+    .results()?;
+    if updated.is_empty() {
+        return Ok(Attempt::Settled);
+    }
     Ok(match status {
         "retrying" => Attempt::Retry(backoff(
             setting(env, "HANDOFF_BACKOFF_SECONDS", DEFAULT_BACKOFF_SECONDS),

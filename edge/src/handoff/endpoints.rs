@@ -222,7 +222,9 @@ pub async fn retry(req: &Request, env: &Env, site: &str, id: &str) -> Result<Res
                 &db,
                 "UPDATE deliveries SET status = 'pending', attempts = 0, last_status = NULL,
                         last_error = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-                  WHERE id = ?1 AND site_id = ?2 AND status = 'dead' RETURNING id",
+                  WHERE id = ?1 AND site_id = ?2 AND status = 'dead'
+                    AND lead_id IN (SELECT id FROM leads WHERE erased_at IS NULL)
+                  RETURNING id",
                 id,
                 site
             )?,
@@ -240,16 +242,23 @@ pub async fn retry(req: &Request, env: &Env, site: &str, id: &str) -> Result<Res
         #[derive(Deserialize)]
         struct Status {
             status: String,
+            /// 1 when the person was erased (SQLite has no booleans).
+            erased: i64,
         }
         let found: Option<Status> = query!(
             &db,
-            "SELECT status FROM deliveries WHERE id = ?1 AND site_id = ?2",
+            "SELECT d.status, l.erased_at IS NOT NULL AS erased
+               FROM deliveries d JOIN leads l ON l.id = d.lead_id
+              WHERE d.id = ?1 AND d.site_id = ?2",
             id,
             site
         )?
         .first(None)
         .await?;
         return Err(match found {
+            Some(found) if found.erased == 1 => Error::Conflict {
+                reason: "the person was erased: there is nothing left to send".into(),
+            },
             Some(found) => Error::Conflict {
                 reason: format!(
                     "only a dead delivery is sent again; this one is {}",

@@ -95,7 +95,7 @@ pub struct Detail {
 pub async fn visible(db: &D1Database, caller: &Caller, id: i64, need: Need) -> Result<Lead> {
     let row: Option<Row> = query!(
         db,
-        &format!("SELECT {LEAD_COLUMNS} FROM leads WHERE id = ?1"),
+        &format!("SELECT {LEAD_COLUMNS} FROM leads WHERE id = ?1 AND erased_at IS NULL"),
         id
     )?
     .first(None)

@@ -200,7 +200,20 @@ pub async fn leads(req: &Request, env: &Env) -> Result<Response> {
         },
     };
     let fields = field_ids(&db, sites.as_deref()).await?;
-    let detail = crate::capture::json(&url.query())?;
+    // What was asked, but not the words searched for: they may be a
+    // person's name or e-mail, which the log must not outlive.
+    let asked: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(key, value)| {
+            let value = if key == "q" {
+                "(text)".into()
+            } else {
+                value.into_owned()
+            };
+            (key.into_owned(), value)
+        })
+        .collect();
+    let detail = crate::capture::json(&asked)?;
     audit::entry(
         &db,
         &caller.actor(),

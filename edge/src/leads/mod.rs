@@ -13,10 +13,12 @@ use crate::error::{Error, Result};
 use crate::DB_BINDING;
 
 pub mod detail;
+pub mod erase;
 pub mod export;
 pub mod filter;
 pub mod funnel;
 pub mod person;
+pub mod retention;
 pub mod work;
 
 pub use filter::{Cursor, Filter, Sort};
@@ -108,7 +110,8 @@ pub async fn find(
     };
     let sql = format!(
         "SELECT {LEAD_COLUMNS} FROM leads
-          WHERE (?1 = 'null' OR site_id IN (SELECT value FROM json_each(?1)))
+          WHERE erased_at IS NULL
+            AND (?1 = 'null' OR site_id IN (SELECT value FROM json_each(?1)))
             AND (?13 IS NULL OR site_id = ?13)
             AND (?2 IS NULL OR stage = ?2)
             AND (?3 IS NULL OR EXISTS (SELECT 1 FROM submissions f

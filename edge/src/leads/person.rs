@@ -42,7 +42,10 @@ pub async fn export(mut req: Request, env: &Env, site: &str) -> Result<Response>
     })?;
     let row: Option<Row> = query!(
         &db,
-        &format!("SELECT {LEAD_COLUMNS} FROM leads WHERE site_id = ?1 AND email_key = ?2"),
+        &format!(
+            "SELECT {LEAD_COLUMNS} FROM leads
+                  WHERE site_id = ?1 AND email_key = ?2 AND erased_at IS NULL"
+        ),
         site,
         address.dedupe_key()
     )?

@@ -11,6 +11,8 @@ use crate::qualify::{Condition, Stage};
 
 /// The longest id (site, form, field, consent, rule, group, offer).
 const MAX_ID_LEN: usize = 64;
+/// The longest retention a form may set: ten years.
+pub const MAX_RETENTION_DAYS: u32 = 3650;
 
 /// Every problem with `spec`; empty when it is sound.
 pub fn problems(spec: &FormSpec) -> Vec<SpecProblem> {
@@ -82,6 +84,14 @@ impl Found {
                 self.add(
                     "turnstile.site_key",
                     format!("{key:?} is not a Turnstile site key: 1 to {MAX_ID_LEN} of A-Z, a-z, 0-9, _ and -"),
+                );
+            }
+        }
+        if let Some(days) = spec.retention_days {
+            if !(1..=MAX_RETENTION_DAYS).contains(&days) {
+                self.add(
+                    "retention_days",
+                    format!("keep leads 1 to {MAX_RETENTION_DAYS} days, or leave it out to keep them until erased"),
                 );
             }
         }

@@ -55,6 +55,11 @@ pub struct FormSpec {
     /// widget shows the challenge and the edge verifies its token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turnstile: Option<Turnstile>,
+    /// How many days a lead is kept after its last submission through this
+    /// form (the site's retention policy); `None` keeps it until erased.
+    /// The edge purges what is past it daily.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_days: Option<u32>,
 }
 
 /// A form's Turnstile widget. The matching secret is a Worker secret, never
@@ -175,6 +180,7 @@ impl FormSpec {
     /// and validate the form, without the company's qualification rules.
     pub fn public(mut self) -> Self {
         self.qualification = RuleSet::default();
+        self.retention_days = None;
         self
     }
 
