@@ -261,6 +261,36 @@ test("a person's erasure answers as documented", async () => {
   assert.equal((await call(P, "post", "/v1/sites/acme-growth/people/erase", json(JSON.stringify({ email: "x@acme.example" })))).status, 401);
 });
 
+test("forms, previews and re-scoring answer as documented", async () => {
+  const admin = { Authorization: `Bearer ${stack.token}` };
+  const F = "/v1/sites/{site}/forms/{form}";
+  assert.equal((await call("/v1/sites/{site}/forms", "get", "/v1/sites/acme-growth/forms", asAdmin())).status, 200);
+  assert.equal((await call("/v1/sites/{site}/forms", "get", "/v1/sites/acme-growth/forms")).status, 401);
+  const shown = await call(F, "get", "/v1/sites/acme-growth/forms/demo-ebook", asAdmin());
+  assert.equal(shown.status, 200);
+  assert.equal((await call(F, "get", "/v1/sites/acme-growth/forms/nope", asAdmin())).status, 404);
+  const { spec } = JSON.parse(shown.body_text);
+  const put = (path, body) => call(F, "put", path, { method: "PUT", ...json(JSON.stringify(body), admin) });
+  assert.equal((await put("/v1/sites/acme-growth/forms/oas-form", { name: "OAS", spec: { ...spec, id: "oas-form", revision: 1 } })).status, 201);
+  assert.equal((await put("/v1/sites/acme-growth/forms/demo-ebook", { name: "E-book", spec })).status, 200);
+  assert.equal((await put("/v1/sites/acme-growth/forms/demo-ebook", { name: "E-book", spec })).status, 409);
+  assert.equal((await put("/v1/sites/acme-growth/forms/demo-ebook", { name: "E-book", spec: { ...spec, locales: ["es"] } })).status, 422);
+  assert.equal((await put("/v1/sites/acme-growth/forms/demo-ebook", { name: "" })).status, 400);
+  const P = "/v1/sites/{site}/forms/{form}/preview";
+  const sample = { fields: { email: "oas@globex.example", first_name: "O" }, consents: { content: true } };
+  assert.equal((await call(P, "post", "/v1/sites/acme-growth/forms/demo-ebook/preview", json(JSON.stringify({ submission: sample }), admin))).status, 200);
+  assert.equal((await call(P, "post", "/v1/sites/acme-growth/forms/demo-ebook/preview", json(JSON.stringify({ submission: { fields: {} } }), admin))).status, 200);
+  assert.equal((await call(P, "post", "/v1/sites/acme-growth/forms/demo-ebook/preview", json(JSON.stringify({}), admin))).status, 400);
+  assert.equal((await call(P, "post", "/v1/sites/acme-growth/forms/demo-ebook/preview", json(JSON.stringify({ spec: { ...spec, locales: [] }, submission: sample }), admin))).status, 422);
+  const R = "/v1/sites/{site}/forms/{form}/rescore";
+  const started = await call(R, "post", "/v1/sites/acme-growth/forms/demo-ebook/rescore", json("", admin));
+  assert.equal(started.status, 202);
+  assert.equal((await call(R, "post", "/v1/sites/acme-growth/forms/nope/rescore", json("", admin))).status, 404);
+  const G = "/v1/sites/{site}/rescores/{rescore}";
+  assert.equal((await call(G, "get", `/v1/sites/acme-growth/rescores/${JSON.parse(started.body_text).id}`, asAdmin())).status, 200);
+  assert.equal((await call(G, "get", "/v1/sites/acme-growth/rescores/rsc_nope", asAdmin())).status, 404);
+});
+
 test("exports answer as documented", async () => {
   const E = "/v1/exports/leads";
   const csv = await call(E, "get", "/v1/exports/leads", asAdmin());

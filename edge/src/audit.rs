@@ -35,14 +35,16 @@ pub fn entry_if_changed(
     action: &str,
     site: Option<&str>,
     subject: Option<&str>,
+    detail: Option<&str>,
 ) -> Result<D1PreparedStatement> {
     Ok(query!(
         db,
-        "INSERT INTO audit_log (actor, action, site_id, subject)
-         SELECT ?1, ?2, ?3, ?4 WHERE changes() > 0",
+        "INSERT INTO audit_log (actor, action, site_id, subject, detail)
+         SELECT ?1, ?2, ?3, ?4, ?5 WHERE changes() > 0",
         actor,
         action,
         site,
-        subject
+        subject,
+        detail
     )?)
 }

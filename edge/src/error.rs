@@ -1,7 +1,7 @@
 //! The edge's one error type, and the one place that decides which HTTP
 //! status and `application/problem+json` body (RFC 9457) each error gets.
 
-use embudo_shared::FieldError;
+use embudo_shared::{FieldError, SpecProblem};
 use serde::Serialize;
 use worker::Response;
 
@@ -61,11 +61,12 @@ pub enum Error {
         /// Each invalid field with code and localized message.
         fields: Vec<FieldError>,
     },
-    /// A form spec has mistakes; the detail lists each with where it is.
-    #[error("the form spec has mistakes: {problems}")]
+    /// A form spec has mistakes; the problem lists each with where it is,
+    /// so an editor can show it beside the part it concerns.
+    #[error("the form spec has {} mistake(s): {}", problems.len(), listed(problems))]
     InvalidSpec {
-        /// The mistakes, as `path: message` lines joined.
-        problems: String,
+        /// Each mistake with its path in the spec.
+        problems: Vec<SpecProblem>,
     },
     /// A submission id reused for a different submission.
     #[error("submission {id} was already sent with a different body")]
@@ -205,9 +206,7 @@ impl From<embudo_shared::Error> for Error {
     fn from(error: embudo_shared::Error) -> Self {
         match error {
             embudo_shared::Error::Invalid { fields } => Self::Invalid { fields },
-            spec @ embudo_shared::Error::Spec { .. } => Self::InvalidSpec {
-                problems: spec.to_string(),
-            },
+            embudo_shared::Error::Spec { problems } => Self::InvalidSpec { problems },
             moving @ embudo_shared::Error::Move { .. } => Self::StageMove {
                 reason: moving.to_string(),
             },
@@ -230,6 +229,18 @@ pub struct Problem<'a> {
     /// The invalid fields, for a 422.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub errors: &'a [FieldError],
+    /// A form spec's mistakes, each with its path, for a 422.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub problems: &'a [SpecProblem],
+}
+
+/// Spec problems as one line of text.
+fn listed(problems: &[SpecProblem]) -> String {
+    problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl Error {
@@ -306,12 +317,17 @@ impl Error {
             Self::Invalid { fields } => fields.as_slice(),
             _ => &[],
         };
+        let problems = match self {
+            Self::InvalidSpec { problems } => problems.as_slice(),
+            _ => &[],
+        };
         Problem {
             kind: format!("urn:embudo:problem:{slug}"),
             title,
             status: self.status(),
             detail,
             errors,
+            problems,
         }
     }
 

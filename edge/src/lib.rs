@@ -22,6 +22,7 @@ pub mod offer;
 pub mod openapi;
 pub mod origin;
 pub mod outbound;
+pub mod queue;
 pub mod routes;
 pub mod site;
 pub mod spam;
@@ -131,5 +132,11 @@ async fn dispatch(
         Endpoint::RetryDelivery => handoff::endpoints::retry(&req, env, param(0), param(1)).await,
         Endpoint::ExportPerson => leads::person::export(req, env, param(0)).await,
         Endpoint::ErasePerson => leads::erase::person(req, env, param(0)).await,
+        Endpoint::Forms => forms::edit::list(&req, env, param(0)).await,
+        Endpoint::Form => forms::edit::show(&req, env, param(0), param(1)).await,
+        Endpoint::SaveForm => forms::edit::save(req, env, param(0), param(1)).await,
+        Endpoint::PreviewForm => forms::preview::preview(req, env, param(0), param(1)).await,
+        Endpoint::Rescore => forms::rescore::start(&req, env, param(0), param(1)).await,
+        Endpoint::RescoreProgress => forms::rescore::progress(&req, env, param(0), param(1)).await,
     }
 }

@@ -64,11 +64,23 @@ pub enum Endpoint {
     ExportPerson,
     /// `POST /v1/sites/{site}/people/erase`: one person forgotten.
     ErasePerson,
+    /// `GET /v1/sites/{site}/forms`: the site's forms.
+    Forms,
+    /// `GET /v1/sites/{site}/forms/{form}`: one form's whole spec.
+    Form,
+    /// `PUT /v1/sites/{site}/forms/{form}`: creating or saving a form.
+    SaveForm,
+    /// `POST /v1/sites/{site}/forms/{form}/preview`: a spec tried out.
+    PreviewForm,
+    /// `POST /v1/sites/{site}/forms/{form}/rescore`: its leads scored again.
+    Rescore,
+    /// `GET /v1/sites/{site}/rescores/{rescore}`: how far that has got.
+    RescoreProgress,
 }
 
 impl Endpoint {
     /// Every route, in the order they are tried.
-    pub const ALL: [Self; 29] = [
+    pub const ALL: [Self; 35] = [
         Self::Submit,
         Self::SubmitPreflight,
         Self::FormSpec,
@@ -98,6 +110,12 @@ impl Endpoint {
         Self::RetryDelivery,
         Self::ExportPerson,
         Self::ErasePerson,
+        Self::Forms,
+        Self::Form,
+        Self::SaveForm,
+        Self::PreviewForm,
+        Self::Rescore,
+        Self::RescoreProgress,
     ];
 
     /// The HTTP method.
@@ -113,7 +131,10 @@ impl Endpoint {
             | Self::TestWebhook
             | Self::RetryDelivery
             | Self::ExportPerson
-            | Self::ErasePerson => "POST",
+            | Self::ErasePerson
+            | Self::PreviewForm
+            | Self::Rescore => "POST",
+            Self::SaveForm => "PUT",
             Self::ChangeWebhook => "PATCH",
             Self::SubmitPreflight => "OPTIONS",
             Self::SignOut | Self::RevokeToken => "DELETE",
@@ -148,6 +169,11 @@ impl Endpoint {
             Self::RetryDelivery => "/v1/sites/{site}/deliveries/{delivery}/retry",
             Self::ExportPerson => "/v1/sites/{site}/people/export",
             Self::ErasePerson => "/v1/sites/{site}/people/erase",
+            Self::Forms => "/v1/sites/{site}/forms",
+            Self::Form | Self::SaveForm => "/v1/sites/{site}/forms/{form}",
+            Self::PreviewForm => "/v1/sites/{site}/forms/{form}/preview",
+            Self::Rescore => "/v1/sites/{site}/forms/{form}/rescore",
+            Self::RescoreProgress => "/v1/sites/{site}/rescores/{rescore}",
         }
     }
 }

@@ -138,7 +138,7 @@ pub async fn revoke(req: &Request, env: &Env, id: &str) -> Result<Response> {
                 id,
                 account
             )?,
-            audit::entry_if_changed(&db, &caller.actor(), "token-revoked", None, Some(id))?,
+            audit::entry_if_changed(&db, &caller.actor(), "token-revoked", None, Some(id), None)?,
         ])
         .await?;
     let revoked: Vec<String> = batch::ids(results.first())?;

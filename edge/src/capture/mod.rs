@@ -142,16 +142,24 @@ enum Attempt {
 const LEAD_OF: &str = "(SELECT id FROM leads WHERE site_id = ?1 AND email_key = ?2)";
 
 /// What the rules make of a history, ready to write.
-struct Judgement {
-    outcome: Outcome,
-    to: Stage,
-    fields: String,
-    explanation: String,
+pub(crate) struct Judgement {
+    /// The rules' verdict.
+    pub(crate) outcome: Outcome,
+    /// The stage the lead moves to (only ever forward).
+    pub(crate) to: Stage,
+    /// The lead's latest fields, as JSON text.
+    pub(crate) fields: String,
+    /// The [`Explanation`], as JSON text.
+    pub(crate) explanation: String,
 }
 
 /// Qualifies `history` with `rules` for a lead now at `current` (`None`: a
 /// new lead), moving it only forward.
-fn judge(rules: &RuleSet, history: &History, current: Option<Stage>) -> Result<Judgement> {
+pub(crate) fn judge(
+    rules: &RuleSet,
+    history: &History,
+    current: Option<Stage>,
+) -> Result<Judgement> {
     let outcome = qualify(rules, history);
     Ok(Judgement {
         to: current.unwrap_or(Stage::Lead).advance(outcome.stage),
@@ -202,7 +210,7 @@ fn upsert_lead(
 }
 
 /// The statements recording a move the rules made, if they made one.
-struct Moved {
+pub(crate) struct Moved {
     /// The stage change, then the handoff to sales when the lead became MQL
     /// or SQL.
     statements: Vec<D1PreparedStatement>,
@@ -213,7 +221,7 @@ struct Moved {
 impl Moved {
     /// Adds the statements to `batch`; gives where the handoff's result
     /// will be among the batch's results.
-    fn into_batch(self, batch: &mut Vec<D1PreparedStatement>) -> Option<usize> {
+    pub(crate) fn into_batch(self, batch: &mut Vec<D1PreparedStatement>) -> Option<usize> {
         let at = self.handoff_at.map(|at| at + batch.len());
         batch.extend(self.statements);
         at
@@ -226,7 +234,7 @@ impl Moved {
 /// stage the history holds, so posts racing for one person never record a
 /// move twice or from a stage the lead was not at.
 #[allow(clippy::too_many_arguments)]
-fn record_move(
+pub(crate) fn record_move(
     db: &D1Database,
     site: &str,
     key: &str,

@@ -1,5 +1,10 @@
 //! The forms a site has published, as D1 keeps them: one checked spec each,
-//! with the origins its site allows.
+//! with the origins its site allows. `edit` saves them, `preview` tries a
+//! draft, `rescore` applies changed rules to the leads already taken.
+
+pub mod edit;
+pub mod preview;
+pub mod rescore;
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
@@ -76,8 +81,14 @@ pub async fn load(env: &Env, db: &D1Database, form: &str) -> Result<Rc<Form>> {
     Ok(loaded)
 }
 
-/// Reads the form `form` from D1.
-async fn read(db: &D1Database, form: &str) -> Result<Form> {
+/// Drops this isolate's copy of `form` (just saved here); other isolates
+/// see the change when theirs goes stale.
+pub fn forget(form: &str) {
+    CACHE.with(|cache| cache.borrow_mut().remove(form));
+}
+
+/// Reads the form `form` from D1, never from the cache.
+pub async fn read(db: &D1Database, form: &str) -> Result<Form> {
     #[derive(Deserialize)]
     struct Row {
         spec: String,

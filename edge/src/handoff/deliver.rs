@@ -1,4 +1,4 @@
-//! The queue consumer: posts each delivery to its endpoint, signed, and
+//! Delivering to sales (run by the queue consumer, `crate::queue`): posts each delivery to its endpoint, signed, and
 //! records the attempt. A failed attempt goes back on the queue after an
 //! exponential backoff; after the last one the delivery is dead-lettered
 //! (status `dead`, kept with its last error for people to see and retry).
@@ -7,13 +7,11 @@
 //! itself keeps failing (D1 down): its messages mark their deliveries dead.
 
 use serde::Deserialize;
-use worker::{
-    event, query, Context, D1Database, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder,
-};
+use worker::{query, D1Database, Env};
 
-use super::{signature, Job};
+use super::signature;
 use crate::error::Result;
-use crate::{outbound, DB_BINDING};
+use crate::outbound;
 
 /// Attempts before a delivery is dead, unless `HANDOFF_ATTEMPTS` says.
 pub const DEFAULT_ATTEMPTS: u32 = 6;
@@ -34,38 +32,11 @@ pub fn backoff(base: u32, attempts: u32) -> u32 {
 
 /// What became of one attempt.
 #[derive(Debug, PartialEq, Eq)]
-enum Attempt {
+pub enum Attempt {
     /// Done with: delivered, dead, or no longer there.
     Settled,
     /// Try again after this many seconds.
     Retry(u32),
-}
-
-#[event(queue)]
-async fn consume(batch: MessageBatch<Job>, env: Env, _ctx: Context) -> worker::Result<()> {
-    let db = env.d1(DB_BINDING)?;
-    let dead_letters = batch.queue().ends_with("-dead");
-    for message in batch.messages()? {
-        let job = message.body();
-        let done = if dead_letters {
-            give_up(&db, &job.delivery).await.map(|()| Attempt::Settled)
-        } else {
-            attempt(&env, &db, &job.delivery).await
-        };
-        match done {
-            Ok(Attempt::Settled) => message.ack(),
-            Ok(Attempt::Retry(seconds)) => message.retry_with_options(
-                &QueueRetryOptionsBuilder::new()
-                    .with_delay_seconds(seconds)
-                    .build(),
-            ),
-            Err(error) => {
-                worker::console_error!("delivery {}: {error}", job.delivery);
-                message.retry();
-            }
-        }
-    }
-    Ok(())
 }
 
 fn setting(env: &Env, name: &str, default: u32) -> u32 {
@@ -76,7 +47,8 @@ fn setting(env: &Env, name: &str, default: u32) -> u32 {
 }
 
 /// Posts delivery `id` once and records how it went.
-async fn attempt(env: &Env, db: &D1Database, id: &str) -> Result<Attempt> {
+/// Attempts delivery `id` once (the queue consumer's work, `crate::queue`).
+pub async fn attempt(env: &Env, db: &D1Database, id: &str) -> Result<Attempt> {
     #[derive(Deserialize)]
     struct Row {
         payload: String,
@@ -172,7 +144,7 @@ pub async fn post(
 }
 
 /// Marks delivery `id` dead unless it was delivered: the queue gave up on it.
-async fn give_up(db: &D1Database, id: &str) -> Result<()> {
+pub async fn give_up(db: &D1Database, id: &str) -> Result<()> {
     query!(
         db,
         "UPDATE deliveries SET status = 'dead',

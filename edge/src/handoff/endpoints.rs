@@ -140,6 +140,7 @@ pub async fn change(mut req: Request, env: &Env, site: &str, id: &str) -> Result
                 "webhook-changed",
                 Some(site),
                 Some(id),
+                None,
             )?,
         ])
         .await?;
@@ -234,6 +235,7 @@ pub async fn retry(req: &Request, env: &Env, site: &str, id: &str) -> Result<Res
                 "delivery-retried",
                 Some(site),
                 Some(id),
+                None,
             )?,
         ])
         .await?;

@@ -91,6 +91,7 @@ pub async fn move_stage(mut req: Request, env: &Env, raw: &str) -> Result<Respon
                 "stage-moved",
                 Some(&lead.site_id),
                 Some(&format!("lead:{id} {} -> {}", lead.stage, to)),
+                None,
             )?,
         ])
         .await?;
