@@ -200,6 +200,35 @@ test("people and tokens answer as documented", async () => {
   assert.equal((await call(S, "delete", S, { headers: cookie })).status, 204);
 });
 
+test("sites, members and one-time sign-in tokens answer as documented", async () => {
+  const operator = { Authorization: `Bearer ${stack.token}` };
+  assert.equal((await call("/v1/sites", "get", "/v1/sites", asAdmin())).status, 200);
+  assert.equal((await call("/v1/sites", "post", "/v1/sites", json(JSON.stringify({ id: "oas-site", name: "OAS" }), operator))).status, 201);
+  assert.equal((await call("/v1/sites", "post", "/v1/sites", json(JSON.stringify({ id: "oas-site", name: "OAS" }), operator))).status, 409);
+  assert.equal((await call("/v1/sites", "post", "/v1/sites", json(JSON.stringify({ id: "OAS" }), operator))).status, 400);
+  const P = "/v1/sites/{site}";
+  const patch = (path, body) => call(P, "patch", path, { method: "PATCH", ...json(JSON.stringify(body), operator) });
+  assert.equal((await patch("/v1/sites/oas-site", { allowed_origins: ["https://oas.example"] })).status, 200);
+  assert.equal((await patch("/v1/sites/oas-site", { allowed_origins: ["oas.example"] })).status, 400);
+  assert.equal((await patch("/v1/sites/no-such-site", { name: "x" })).status, 404);
+  const made = JSON.parse((await call("/v1/accounts", "post", "/v1/accounts", json(JSON.stringify({ email: "oas-member@acme.example", name: "M", memberships: [{ site: "oas-site", role: "admin" }] }), operator))).body_text);
+  const M = "/v1/sites/{site}/members/{account}";
+  const put = (body) => call(M, "put", `/v1/sites/oas-site/members/${made.id}`, { method: "PUT", ...json(JSON.stringify(body), operator) });
+  assert.equal((await put({ role: "viewer" })).status, 409, "the site's only admin");
+  assert.equal((await put({ role: "admin" })).status, 200);
+  assert.equal((await put({ role: "owner" })).status, 400);
+  assert.equal((await call(M, "delete", `/v1/sites/oas-site/members/${made.id}`, asAdmin())).status, 409);
+  assert.equal((await call(M, "delete", "/v1/sites/oas-site/members/999999", asAdmin())).status, 404);
+  const O = "/v1/accounts/{account}/sign-in-tokens";
+  const minted = await call(O, "post", `/v1/accounts/${made.id}/sign-in-tokens`, asAdmin());
+  assert.equal(minted.status, 201);
+  assert.equal((await call(O, "post", "/v1/accounts/999999/sign-in-tokens", asAdmin())).status, 404);
+  const S = "/v1/session";
+  const { token } = JSON.parse(minted.body_text);
+  assert.equal((await call(S, "post", S, json(JSON.stringify({ token })))).status, 200);
+  assert.equal((await call(S, "post", S, json(JSON.stringify({ token })))).status, 401);
+});
+
 test("a lead's page, stage moves and notes answer as documented", async () => {
   const answer = JSON.parse((await call("/v1/forms/{form}/submissions", "post", SUBMISSIONS, json(submission(mqlAnswers("work@acme.example"))))).body_text);
   assert.ok(answer.submission_id);

@@ -138,5 +138,11 @@ async fn dispatch(
         Endpoint::PreviewForm => forms::preview::preview(req, env, param(0), param(1)).await,
         Endpoint::Rescore => forms::rescore::start(&req, env, param(0), param(1)).await,
         Endpoint::RescoreProgress => forms::rescore::progress(&req, env, param(0), param(1)).await,
+        Endpoint::Sites => site::admin::list(&req, env).await,
+        Endpoint::CreateSite => site::admin::create(req, env).await,
+        Endpoint::ChangeSite => site::admin::change(req, env, param(0)).await,
+        Endpoint::SetMember => access::members::put(req, env, param(0), param(1)).await,
+        Endpoint::RemoveMember => access::members::remove(&req, env, param(0), param(1)).await,
+        Endpoint::CreateSignInToken => access::one_time::create(&req, env, param(0)).await,
     }
 }

@@ -62,6 +62,31 @@ pub fn matches(pattern: &str, origin: &str) -> bool {
     }
 }
 
+/// Why `pattern` cannot be an allowed origin, if it cannot: it must be an
+/// origin as browsers send it (`https://host` or `http://host:port`, no
+/// path, lower-case), or one with the port `*` (any port: local
+/// development).
+pub fn pattern_problem(pattern: &str) -> Option<String> {
+    let concrete = pattern.strip_suffix(":*").unwrap_or(pattern);
+    let Ok(url) = worker::Url::parse(concrete) else {
+        return Some(format!(
+            "{pattern:?} is not an origin like https://www.example.com"
+        ));
+    };
+    if !matches!(url.scheme(), "http" | "https") {
+        return Some(format!(
+            "{pattern:?}: only http and https pages can embed a form"
+        ));
+    }
+    let origin = url.origin().ascii_serialization();
+    if origin != concrete || (concrete != pattern && url.port().is_some()) {
+        return Some(format!(
+            "{pattern:?} is not an origin as browsers send it: write {origin:?} (no path, no trailing slash)"
+        ));
+    }
+    None
+}
+
 /// Adds the CORS headers an allowed page needs to read the answer.
 pub fn allow(mut response: Response, caller: &Caller) -> worker::Result<Response> {
     if let Caller::Page(origin) = caller {
@@ -123,6 +148,29 @@ mod tests {
         assert!(!matches("http://127.0.0.1:*", "http://127.0.0.1"));
         assert!(!matches("http://127.0.0.1:*", "https://127.0.0.1:8787"));
         assert!(!matches("http://127.0.0.1:*", "http://127.0.0.10:8787"));
+    }
+
+    #[test]
+    fn only_origins_as_browsers_send_them_can_be_allowed() {
+        for good in [
+            "https://acme.example",
+            "http://127.0.0.1:*",
+            "https://www.acme.example:8443",
+        ] {
+            assert_eq!(pattern_problem(good), None, "{good}");
+        }
+        for bad in [
+            "acme.example",
+            "https://acme.example/",
+            "https://acme.example/landing",
+            "HTTPS://ACME.example",
+            "ftp://acme.example",
+            "https://acme.example:443",
+            "http://127.0.0.1:80:*",
+            "*",
+        ] {
+            assert!(pattern_problem(bad).is_some(), "{bad}");
+        }
     }
 
     #[test]

@@ -76,11 +76,23 @@ pub enum Endpoint {
     Rescore,
     /// `GET /v1/sites/{site}/rescores/{rescore}`: how far that has got.
     RescoreProgress,
+    /// `GET /v1/sites`: the sites the caller works on.
+    Sites,
+    /// `POST /v1/sites`: a new site.
+    CreateSite,
+    /// `PATCH /v1/sites/{site}`: its name, allowed origins, settings.
+    ChangeSite,
+    /// `PUT /v1/sites/{site}/members/{account}`: a person's role there.
+    SetMember,
+    /// `DELETE /v1/sites/{site}/members/{account}`: taking it away.
+    RemoveMember,
+    /// `POST /v1/accounts/{account}/sign-in-tokens`: a one-time sign-in.
+    CreateSignInToken,
 }
 
 impl Endpoint {
     /// Every route, in the order they are tried.
-    pub const ALL: [Self; 35] = [
+    pub const ALL: [Self; 41] = [
         Self::Submit,
         Self::SubmitPreflight,
         Self::FormSpec,
@@ -116,6 +128,12 @@ impl Endpoint {
         Self::PreviewForm,
         Self::Rescore,
         Self::RescoreProgress,
+        Self::Sites,
+        Self::CreateSite,
+        Self::ChangeSite,
+        Self::SetMember,
+        Self::RemoveMember,
+        Self::CreateSignInToken,
     ];
 
     /// The HTTP method.
@@ -133,11 +151,13 @@ impl Endpoint {
             | Self::ExportPerson
             | Self::ErasePerson
             | Self::PreviewForm
-            | Self::Rescore => "POST",
-            Self::SaveForm => "PUT",
-            Self::ChangeWebhook => "PATCH",
+            | Self::Rescore
+            | Self::CreateSite
+            | Self::CreateSignInToken => "POST",
+            Self::SaveForm | Self::SetMember => "PUT",
+            Self::ChangeWebhook | Self::ChangeSite => "PATCH",
             Self::SubmitPreflight => "OPTIONS",
-            Self::SignOut | Self::RevokeToken => "DELETE",
+            Self::SignOut | Self::RevokeToken | Self::RemoveMember => "DELETE",
             _ => "GET",
         }
     }
@@ -174,6 +194,10 @@ impl Endpoint {
             Self::PreviewForm => "/v1/sites/{site}/forms/{form}/preview",
             Self::Rescore => "/v1/sites/{site}/forms/{form}/rescore",
             Self::RescoreProgress => "/v1/sites/{site}/rescores/{rescore}",
+            Self::Sites | Self::CreateSite => "/v1/sites",
+            Self::ChangeSite => "/v1/sites/{site}",
+            Self::SetMember | Self::RemoveMember => "/v1/sites/{site}/members/{account}",
+            Self::CreateSignInToken => "/v1/accounts/{account}/sign-in-tokens",
         }
     }
 }

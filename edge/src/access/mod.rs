@@ -8,6 +8,8 @@
 //! A person has one role per site. What each role allows is [`Role::allows`].
 
 pub mod accounts;
+pub mod members;
+pub mod one_time;
 pub mod password;
 pub mod secret;
 pub mod session;
@@ -62,6 +64,16 @@ impl Need {
 }
 
 impl Role {
+    /// The role's name, as stored and as the API spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Marketing => "marketing",
+            Self::Sales => "sales",
+            Self::Viewer => "viewer",
+        }
+    }
+
     /// Whether this role may do what `need` names.
     pub fn allows(self, need: Need) -> bool {
         match self {

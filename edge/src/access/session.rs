@@ -1,5 +1,5 @@
-//! Dashboard sessions: signing in with e-mail and password, the session
-//! cookie, who is signed in, and signing out.
+//! Dashboard sessions: signing in with e-mail and password (or a one-time
+//! token), the session cookie, who is signed in, and signing out.
 //!
 //! The cookie is `HttpOnly` (no script reads it), `SameSite=Strict` (no
 //! other site's page sends it), `Secure` except on a loopback host, and
@@ -84,12 +84,26 @@ fn set_cookie(req: &Request, token: Option<&str>) -> Result<String> {
     ))
 }
 
-/// What a sign-in sends.
+/// What a sign-in sends: an e-mail and password, or a one-time token an
+/// admin handed out (`one_time`).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum SignIn {
+    Password(ByPassword),
+    Token(ByToken),
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SignIn {
+struct ByPassword {
     email: String,
     password: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ByToken {
+    token: String,
 }
 
 /// Who is signed in, as the dashboard shows it.
@@ -102,36 +116,38 @@ struct Signed {
     expires_at: String,
 }
 
-/// `POST /v1/session`: signs in with e-mail and password; sets the cookie.
+/// An account that proved who it is.
+#[derive(Deserialize)]
+pub(super) struct Account {
+    pub(super) id: i64,
+    pub(super) email: String,
+    pub(super) name: String,
+}
+
+/// `POST /v1/session`: signs in with e-mail and password, or with a
+/// one-time token; sets the cookie. Failures count against the e-mail (if
+/// any) and the address, and too many get 429.
 pub async fn sign_in(mut req: Request, env: &Env) -> Result<Response> {
     same_origin(&req)?;
-    let SignIn { email, password } = body::read(&mut req).await?;
-    let email = email.trim().to_lowercase();
+    let signing: SignIn = body::read(&mut req).await?;
     let db = env.d1(DB_BINDING)?;
     let ip = req.headers().get("CF-Connecting-IP")?;
     let ip_hash = ledger::ip_hash(env, ip.as_deref());
-    too_many_failures(&db, &email, ip_hash.as_deref()).await?;
-
-    #[derive(Deserialize)]
-    struct Account {
-        id: i64,
-        name: String,
-        password_hash: String,
-    }
-    let account: Option<Account> = query!(
-        &db,
-        "SELECT id, name, password_hash FROM accounts WHERE email = ?1",
-        &email
-    )?
-    .first(None)
-    .await?;
-    // An unknown e-mail costs the same hash as a wrong password, so the
-    // answer's timing does not tell which accounts exist.
-    let matches = match &account {
-        Some(account) => password::verify(&password, &account.password_hash),
-        None => password::spend(&password),
+    let (email, account, how) = match signing {
+        SignIn::Password(ByPassword { email, password }) => {
+            let email = email.trim().to_lowercase();
+            too_many_failures(&db, Some(&email), ip_hash.as_deref()).await?;
+            let account = by_password(&db, &email, &password).await?;
+            (email, account, "password")
+        }
+        SignIn::Token(ByToken { token }) => {
+            // A token names no account until it works: counted by address.
+            too_many_failures(&db, None, ip_hash.as_deref()).await?;
+            let account = super::one_time::redeem(&db, &token).await?;
+            (String::new(), account, "one-time token")
+        }
     };
-    let Some(account) = account.filter(|_| matches) else {
+    let Some(account) = account else {
         query!(
             &db,
             "INSERT INTO sign_in_failures (email, ip_hash) VALUES (?1, ?2)",
@@ -145,6 +161,7 @@ pub async fn sign_in(mut req: Request, env: &Env) -> Result<Response> {
 
     let token = secret::token("ems_")?;
     let expires_at = from_now(i64::from(LIFETIME_SECONDS));
+    let detail = format!("{{\"by\":\"{how}\"}}");
     db.batch(vec![
         query!(
             &db,
@@ -171,14 +188,14 @@ pub async fn sign_in(mut req: Request, env: &Env) -> Result<Response> {
             "sign-in",
             None,
             None,
-            None,
+            Some(&detail),
         )?,
     ])
     .await?;
     let signed = Signed {
         account: account.id,
         memberships: memberships(&db, account.id).await?,
-        email,
+        email: account.email,
         name: account.name,
         expires_at,
     };
@@ -189,9 +206,42 @@ pub async fn sign_in(mut req: Request, env: &Env) -> Result<Response> {
     Ok(response)
 }
 
+/// The account `email` names, if `password` is its password.
+async fn by_password(db: &D1Database, email: &str, password: &str) -> Result<Option<Account>> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: i64,
+        email: String,
+        name: String,
+        password_hash: String,
+    }
+    let row: Option<Row> = query!(
+        db,
+        "SELECT id, email, name, password_hash FROM accounts WHERE email = ?1",
+        email
+    )?
+    .first(None)
+    .await?;
+    // An unknown e-mail costs the same hash as a wrong password, so the
+    // answer's timing does not tell which accounts exist.
+    let matches = match &row {
+        Some(row) => password::verify(password, &row.password_hash),
+        None => password::spend(password),
+    };
+    Ok(row.filter(|_| matches).map(|row| Account {
+        id: row.id,
+        email: row.email,
+        name: row.name,
+    }))
+}
+
 /// Refuses (429) while the e-mail or the address has too many recent
 /// failed sign-ins.
-async fn too_many_failures(db: &D1Database, email: &str, ip_hash: Option<&str>) -> Result<()> {
+async fn too_many_failures(
+    db: &D1Database,
+    email: Option<&str>,
+    ip_hash: Option<&str>,
+) -> Result<()> {
     #[derive(Deserialize)]
     struct Counts {
         by_email: u32,

@@ -1,9 +1,12 @@
-//! A site's own switches, kept as a JSON object in `sites.settings`.
+//! A site's own switches, kept as a JSON object in `sites.settings`; its
+//! admins change them, its name and its allowed origins through `admin`.
 //!
 //! Reading is lenient (a key this version does not know is ignored, a
 //! missing one takes its default) so a settings mistake never turns
 //! visitors' submissions away; the admin API checks settings when they are
 //! written.
+
+pub mod admin;
 
 use serde::{Deserialize, Serialize};
 

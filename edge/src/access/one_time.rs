@@ -1,0 +1,101 @@
+//! One-time sign-in tokens: an admin makes one for a person (their first
+//! sign-in, a forgotten password) and hands it over; it signs them in once,
+//! within [`LIFETIME_SECONDS`]. Only its SHA-256 is stored. Since it gives
+//! the person's whole access, only someone who administers every site the
+//! person works on (or the operator) may make one.
+
+use serde::Serialize;
+use worker::{query, D1Database, Env, Request, Response};
+
+use super::session::{from_now, Account};
+use super::{secret, Caller, Need};
+use crate::error::{Error, Result};
+use crate::{audit, DB_BINDING};
+
+/// How long a one-time token works.
+pub const LIFETIME_SECONDS: u32 = 30 * 60;
+
+#[derive(Serialize)]
+struct Made {
+    account: i64,
+    /// Shown once: `POST /v1/session` with `{"token"}` signs in with it.
+    token: String,
+    expires_at: String,
+}
+
+/// `POST /v1/accounts/{account}/sign-in-tokens`: 201 with the token.
+pub async fn create(req: &Request, env: &Env, raw: &str) -> Result<Response> {
+    let db = env.d1(DB_BINDING)?;
+    let caller = super::caller(req, env, &db).await?;
+    let not_found = || Error::NotFound {
+        path: format!("/v1/accounts/{raw}/sign-in-tokens"),
+    };
+    let account = raw
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(not_found)?;
+    let sites = super::memberships(&db, account).await?;
+    for membership in &sites {
+        caller.require(&membership.site, Need::Administer)?;
+    }
+    if sites.is_empty() && caller != Caller::Operator {
+        // A person with no site (or no person) is the operator's to let in.
+        return Err(Error::Forbidden {
+            need: Need::Administer.words(),
+            site: "the sites of this person".into(),
+        });
+    }
+    let exists: Option<i64> = query!(&db, "SELECT id FROM accounts WHERE id = ?1", account)?
+        .first(Some("id"))
+        .await?;
+    if exists.is_none() {
+        return Err(not_found());
+    }
+    let token = secret::token("eso_")?;
+    let expires_at = from_now(i64::from(LIFETIME_SECONDS));
+    db.batch(vec![
+        query!(
+            &db,
+            "INSERT INTO sign_in_tokens (token_hash, account_id, created_by, expires_at)
+             VALUES (?1, ?2, ?3, ?4)",
+            secret::stored(&token),
+            account,
+            caller.actor(),
+            &expires_at
+        )?,
+        audit::entry(
+            &db,
+            &caller.actor(),
+            "sign-in-token-made",
+            None,
+            Some(&format!("account:{account}")),
+            None,
+        )?,
+    ])
+    .await?;
+    Ok(Response::from_json(&Made {
+        account,
+        token,
+        expires_at,
+    })?
+    .with_status(201))
+}
+
+/// The account `token` signs in, using the token up; `None` if it is not
+/// one, was used, or expired.
+pub(super) async fn redeem(db: &D1Database, token: &str) -> Result<Option<Account>> {
+    let account: Option<Account> = query!(
+        db,
+        "UPDATE sign_in_tokens SET used_at = ?2
+          WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2
+         RETURNING (SELECT id FROM accounts WHERE id = account_id) AS id,
+                   (SELECT email FROM accounts WHERE id = account_id) AS email,
+                   (SELECT name FROM accounts WHERE id = account_id) AS name",
+        secret::stored(token.trim()),
+        from_now(0)
+    )?
+    .first(None)
+    .await?;
+    Ok(account)
+}
