@@ -9,15 +9,12 @@
 //! `POST /v1/sites/{site}/people/erase` takes the e-mail in the body, like
 //! the person's export, so it never lands in a URL that logs keep.
 
-use embudo_shared::email::EmailAddress;
-use embudo_shared::unicode::Tables;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use worker::{query, D1Database, D1PreparedStatement, Env, Request, Response};
 
-use crate::access::{self, Need};
+use super::person::{asked, Asked};
 use crate::batch;
-use crate::error::{Error, Result};
-use crate::{body, DB_BINDING};
+use crate::error::Result;
 
 /// The statements erasing the leads `ids` (a JSON array of lead ids) at
 /// `at`, each recorded in the audit log as `action` by `actor` with
@@ -126,12 +123,6 @@ pub async fn erase(
     batch::ids(results.get(1))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Asking {
-    email: String,
-}
-
 /// The answer: the leads erased (none when the site held nothing about the
 /// person, or had erased them before).
 #[derive(Serialize)]
@@ -143,13 +134,11 @@ struct Erased {
 /// `POST /v1/sites/{site}/people/erase`: for marketing and admins of the
 /// site; recorded in the audit log by lead, never by e-mail.
 pub async fn person(mut req: Request, env: &Env, site: &str) -> Result<Response> {
-    let db = env.d1(DB_BINDING)?;
-    let caller = access::caller(&req, env, &db).await?;
-    caller.require(site, Need::Manage)?;
-    let Asking { email } = body::read(&mut req).await?;
-    let address = EmailAddress::parse(email.trim(), &Tables).map_err(|_| Error::BadBody {
-        reason: "email: not an e-mail address".into(),
-    })?;
+    let Asked {
+        db,
+        caller,
+        address,
+    } = asked(&mut req, env, site).await?;
     let found: Vec<batch::Id<i64>> = query!(
         &db,
         "SELECT id FROM leads WHERE site_id = ?1 AND email_key = ?2 AND erased_at IS NULL",

@@ -7,18 +7,45 @@
 use embudo_shared::email::EmailAddress;
 use embudo_shared::unicode::Tables;
 use serde::{Deserialize, Serialize};
-use worker::{query, Env, Request, Response};
+use worker::{query, D1Database, Env, Request, Response};
 
 use super::detail::{story, Detail};
 use super::{Lead, Row, LEAD_COLUMNS};
-use crate::access::{self, Need};
+use crate::access::{self, Caller, Need};
 use crate::error::{Error, Result};
 use crate::{audit, body, DB_BINDING};
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Asking {
-    email: String,
+/// A request about one person of a site (their export, their erasure):
+/// made by someone who may manage the site, naming the person by e-mail
+/// in the body.
+pub(super) struct Asked {
+    /// The database.
+    pub(super) db: D1Database,
+    /// Who asks.
+    pub(super) caller: Caller,
+    /// The person's address.
+    pub(super) address: EmailAddress,
+}
+
+/// Reads and checks a request about one person of `site`.
+pub(super) async fn asked(req: &mut Request, env: &Env, site: &str) -> Result<Asked> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Asking {
+        email: String,
+    }
+    let db = env.d1(DB_BINDING)?;
+    let caller = access::caller(req, env, &db).await?;
+    caller.require(site, Need::Manage)?;
+    let Asking { email } = body::read(req).await?;
+    let address = EmailAddress::parse(email.trim(), &Tables).map_err(|_| Error::BadBody {
+        reason: "email: not an e-mail address".into(),
+    })?;
+    Ok(Asked {
+        db,
+        caller,
+        address,
+    })
 }
 
 /// The export: empty `leads` when the site holds nothing about the person.
@@ -33,13 +60,11 @@ struct Export {
 /// For marketing and admins of the site; recorded in the audit log (by
 /// lead, not by e-mail, so the log holds no new personal data).
 pub async fn export(mut req: Request, env: &Env, site: &str) -> Result<Response> {
-    let db = env.d1(DB_BINDING)?;
-    let caller = access::caller(&req, env, &db).await?;
-    caller.require(site, Need::Manage)?;
-    let Asking { email } = body::read(&mut req).await?;
-    let address = EmailAddress::parse(email.trim(), &Tables).map_err(|_| Error::BadBody {
-        reason: "email: not an e-mail address".into(),
-    })?;
+    let Asked {
+        db,
+        caller,
+        address,
+    } = asked(&mut req, env, site).await?;
     let row: Option<Row> = query!(
         &db,
         &format!(
