@@ -51,11 +51,13 @@ async function waitUntilServing(url, child, output, timeoutMs = 90_000) {
 /**
  * Starts the stack. `vars` adds to or overrides the Worker's secrets and
  * variables (a Turnstile stand-in's URL, say); `faults: true` serves the
- * test-only build with fault injection (scripts/build-edge.sh --faults). Returns its base URL, the API
+ * test-only build with fault injection (scripts/build-edge.sh --faults);
+ * `prepare(state)` fills the fresh database persisted in `state` before the
+ * Worker starts (the leads benchmark seeds its leads so). Returns its base URL, the API
  * token, the secrets it was given, `d1(sql)` to query the database behind it,
  * and `stop()`.
  */
-export async function startStack(vars = {}, { faults = false } = {}) {
+export async function startStack(vars = {}, { faults = false, prepare } = {}) {
   const state = await mkdtemp(join(tmpdir(), "embudo-d1-"));
   const token = randomBytes(24).toString("hex");
   const envFile = join(state, "test.vars");
@@ -76,6 +78,14 @@ export async function startStack(vars = {}, { faults = false } = {}) {
     Object.entries(secrets).map(([name, value]) => `${name}=${value}\n`).join(""),
   );
   await run(join(ROOT, "scripts", "local-d1.sh"), [state], { env: ENV });
+  if (prepare) {
+    try {
+      await prepare(state);
+    } catch (error) {
+      await rm(state, { recursive: true, force: true });
+      throw error;
+    }
+  }
 
   const port = await freePort();
   const child = spawn(
