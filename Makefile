@@ -4,7 +4,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 PORT ?= 8787
 
-.PHONY: dev test bootstrap build widget edge bench bench-edge size fuzz forms admin
+.PHONY: dev test bootstrap build widget edge bench bench-edge bench-leads size fuzz forms admin
 .DEFAULT_GOAL := dev
 
 ## Build everything and serve the product locally (wrangler dev + local D1).
@@ -42,6 +42,10 @@ bench: bootstrap
 ## Load the edge under wrangler dev: submissions/s, p50/p99 at 1 and 50 connections, against a one-insert floor.
 bench-edge: bootstrap
 	scripts/bench-edge.sh
+
+## Time the leads API's common queries (filters, paging, funnel, exports) on a local D1 seeded with 100,000 leads.
+bench-leads: bootstrap
+	scripts/bench-leads.sh
 
 ## What a visitor downloads (loader + glue + wasm, gzipped) beside @typeform/embed, and each crate's weight.
 size: bootstrap
