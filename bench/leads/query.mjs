@@ -53,25 +53,28 @@ function queries(now, firstPage) {
   const lastMonth = day(now, 30);
   const [oldFrom, oldTo] = [day(now, 300), day(now, 270)];
   const rare = RARE_SURNAME.toLowerCase();
+  // The dashboard always names the site it shows; the first rows ask across
+  // every site (the operator's view), the filtered ones within acme-growth
+  // (85% of the leads), as a person working that site does.
   return [
     { name: "one lead's page (by id, with its history)", path: `/v1/leads/${Math.floor(LEADS * 0.77)}`, rows: count.one },
-    { name: "newest first, first page", path: "/v1/leads?limit=50", rows: count.list },
+    { name: "newest first, first page, every site", path: "/v1/leads?limit=50", rows: count.list },
     { name: "next page (the first page's cursor)", path: `/v1/leads?limit=50&cursor=${firstPage.next}`, rows: count.list },
     { name: "a page halfway down the list", path: `/v1/leads?limit=50&cursor=0.${Math.floor(LEADS / 2)}`, rows: count.list },
-    { name: "stage: mql (14% of leads)", path: "/v1/leads?stage=mql", rows: count.list },
-    { name: "stage: customer (1%)", path: "/v1/leads?stage=customer", rows: count.list },
-    { name: "form: demo-checklist (10%)", path: "/v1/leads?form=demo-checklist", rows: count.list },
+    { name: "stage: mql (14% of leads)", path: "/v1/leads?site=acme-growth&stage=mql", rows: count.list },
+    { name: "stage: customer (1%)", path: "/v1/leads?site=acme-growth&stage=customer", rows: count.list },
+    { name: "form: demo-checklist (10%)", path: "/v1/leads?site=acme-growth&form=demo-checklist", rows: count.list },
     { name: "site: nova-saas (15%)", path: "/v1/leads?site=nova-saas", rows: count.list },
-    { name: "created in the last 30 days", path: `/v1/leads?from=${lastMonth}`, rows: count.list },
-    { name: "created in a month 9 to 10 months ago", path: `/v1/leads?from=${oldFrom}&to=${oldTo}`, rows: count.list },
-    { name: "highest score first", path: "/v1/leads?sort=score", rows: count.list },
-    { name: "score 50 to 80, highest first", path: "/v1/leads?min_score=50&max_score=80&sort=score", rows: count.list },
-    { name: "consent: sales_contact (22%)", path: "/v1/leads?consent=sales_contact", rows: count.list },
-    { name: "search: a common name (garcia, 16%)", path: "/v1/leads?q=garcia", rows: count.list },
-    { name: `search: a rare name (${rare}, 0.02%)`, path: `/v1/leads?q=${rare}`, rows: count.list },
+    { name: "created in the last 30 days", path: `/v1/leads?site=acme-growth&from=${lastMonth}`, rows: count.list },
+    { name: "created in a month 9 to 10 months ago", path: `/v1/leads?site=acme-growth&from=${oldFrom}&to=${oldTo}`, rows: count.list },
+    { name: "highest score first", path: "/v1/leads?site=acme-growth&sort=score", rows: count.list },
+    { name: "score 50 to 80, highest first", path: "/v1/leads?site=acme-growth&min_score=50&max_score=80&sort=score", rows: count.list },
+    { name: "consent: sales_contact (22%)", path: "/v1/leads?site=acme-growth&consent=sales_contact", rows: count.list },
+    { name: "search: a common name (garcia, 16%)", path: "/v1/leads?site=acme-growth&q=garcia", rows: count.list },
+    { name: `search: a rare name (${rare}, 0.02%)`, path: `/v1/leads?site=acme-growth&q=${rare}`, rows: count.list },
     {
       name: "mql + form + sales consent, by score",
-      path: "/v1/leads?stage=mql&form=demo-webinar&consent=sales_contact&sort=score",
+      path: "/v1/leads?site=acme-growth&stage=mql&form=demo-webinar&consent=sales_contact&sort=score",
       rows: count.list,
     },
     { name: "funnel of the demo site", path: "/v1/sites/acme-growth/funnel", rows: count.funnel },
@@ -80,7 +83,7 @@ function queries(now, firstPage) {
       path: `/v1/sites/acme-growth/funnel?form=demo-webinar&from=${day(now, 120)}&to=${day(now, 30)}`,
       rows: count.funnel,
     },
-    { name: "CSV export: customers", path: "/v1/exports/leads?stage=customer", rows: count.csv },
+    { name: "CSV export: customers", path: "/v1/exports/leads?site=acme-growth&stage=customer", rows: count.csv },
     { name: "CSV export: nova-saas in the last 30 days", path: `/v1/exports/leads?site=nova-saas&from=${lastMonth}`, rows: count.csv },
   ];
 }

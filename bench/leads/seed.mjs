@@ -38,8 +38,8 @@ function literal(value) {
 
 const sha256 = (text) => createHash("sha256").update(text).digest("hex");
 
-/** An event's receipt as edge/src/ledger.rs hashes it: each field length-prefixed. */
-function eventHash(fields) {
+/** SHA-256 over each field length-prefixed, as edge/src/ledger.rs hashes. */
+function lengthPrefixed(fields) {
   const digest = createHash("sha256");
   for (const field of fields) {
     const bytes = Buffer.from(field, "utf8");
@@ -48,6 +48,16 @@ function eventHash(fields) {
     digest.update(length).update(bytes);
   }
   return digest.digest("hex");
+}
+
+/**
+ * An event's detail hash and receipt as edge/src/ledger.rs makes them
+ * (scheme 3): page and IP hash hashed first, the receipt over the rest and
+ * that digest.
+ */
+function eventHashes([site, submission, consent, purpose, version, granted, page, ipHash, at]) {
+  const detail = lengthPrefixed([page, ipHash]);
+  return { detail, hash: lengthPrefixed([site, submission, consent, purpose, version, granted, detail, at]) };
 }
 
 /** The version of a consent text: its form, consent and locale stand in for the words. */
@@ -106,7 +116,7 @@ function sitesAndForms() {
 function leadsSql(leads) {
   const rows = new Inserts("leads", ["id", "site_id", "email", "email_key", "fields", "score", "stage", "explanation", "created_at", "updated_at"]);
   const submissions = new Inserts("submissions", ["id", "lead_id", "form_id", "body_hash", "data", "answer", "created_at"]);
-  const events = new Inserts("consent_events", ["site_id", "lead_id", "submission_id", "consent_id", "purpose", "version", "granted", "page", "ip_hash", "at", "event_hash"]);
+  const events = new Inserts("consent_events", ["site_id", "lead_id", "submission_id", "consent_id", "purpose", "version", "granted", "page", "ip_hash", "at", "detail_hash", "event_hash"]);
   const moves = new Inserts("stage_changes", ["lead_id", "from_stage", "to_stage", "actor", "reason", "created_at"]);
   let counts = { events: 0, moves: 0 };
   for (const lead of leads) {
@@ -117,8 +127,8 @@ function leadsSql(leads) {
     for (const event of lead.consents) {
       const v = version(lead.form, event.consent, lead.locale);
       const fields = [lead.site, lead.submissionId, event.consent, event.purpose, v, String(event.granted), lead.page, lead.ipHash, event.at];
-      const hash = eventHash(fields);
-      events.add([lead.site, lead.id, lead.submissionId, event.consent, event.purpose, v, event.granted, lead.page, lead.ipHash, event.at, hash]);
+      const { detail, hash } = eventHashes(fields);
+      events.add([lead.site, lead.id, lead.submissionId, event.consent, event.purpose, v, event.granted, lead.page, lead.ipHash, event.at, detail, hash]);
       counts.events += 1;
       if (event.granted === 1) {
         receipts.push({ consent: event.consent, purpose: event.purpose, version: v, event: hash });

@@ -468,7 +468,7 @@ async fn requalify(
 }
 
 /// A value as the text of a JSON column.
-pub fn json<T: Serialize>(value: &T) -> Result<String> {
+pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|error| Error::Storage {
         reason: error.to_string(),
     })

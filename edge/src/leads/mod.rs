@@ -4,8 +4,10 @@
 use std::collections::BTreeMap;
 
 use embudo_shared::{Stage, Value};
+use query::Bound;
 use serde::{Deserialize, Serialize};
-use worker::{query, D1Database, Env, Request, Response};
+use worker::wasm_bindgen::JsValue;
+use worker::{D1Database, Env, Request, Response};
 
 use crate::access::{self, Need};
 use crate::capture::Explanation;
@@ -18,6 +20,7 @@ pub mod export;
 pub mod filter;
 pub mod funnel;
 pub mod person;
+pub mod query;
 pub mod retention;
 pub mod work;
 
@@ -98,57 +101,16 @@ pub async fn find(
     sites: Option<&[String]>,
     filter: &Filter,
 ) -> Result<(Vec<Lead>, Option<String>)> {
-    // The order and where the page starts are fixed SQL per sort; every
-    // value the client gave is bound.
-    let (after, order) = match filter.sort {
-        Sort::Newest => ("id < ?11", "id DESC"),
-        Sort::Oldest => ("id > ?11", "id ASC"),
-        Sort::Score => (
-            "(score < ?10 OR (score = ?10 AND id < ?11))",
-            "score DESC, id DESC",
-        ),
-    };
-    let sql = format!(
-        "SELECT {LEAD_COLUMNS} FROM leads
-          WHERE erased_at IS NULL
-            AND (?1 = 'null' OR site_id IN (SELECT value FROM json_each(?1)))
-            AND (?13 IS NULL OR site_id = ?13)
-            AND (?2 IS NULL OR stage = ?2)
-            AND (?3 IS NULL OR EXISTS (SELECT 1 FROM submissions f
-                                        WHERE f.lead_id = leads.id AND f.form_id = ?3))
-            AND (?4 IS NULL OR created_at >= ?4)
-            AND (?5 IS NULL OR created_at < ?5)
-            AND (?6 IS NULL OR score >= ?6)
-            AND (?7 IS NULL OR score <= ?7)
-            AND (?8 IS NULL OR (SELECT c.granted FROM consent_events c
-                                 WHERE c.lead_id = leads.id AND c.purpose = ?8
-                                 ORDER BY c.id DESC LIMIT 1) = 1)
-            AND (?9 IS NULL OR instr(lower(email || ' ' || coalesce(fields ->> 'first_name', '')
-                   || ' ' || coalesce(fields ->> 'last_name', '')
-                   || ' ' || coalesce(fields ->> 'company', '')), ?9) > 0)
-            AND (?11 IS NULL OR {after})
-          ORDER BY {order} LIMIT ?12"
-    );
-    let sites = crate::capture::json(&sites)?;
-    let result = query!(
-        db,
-        &sql,
-        &sites,
-        filter.stage.map(Stage::name),
-        &filter.form,
-        &filter.from,
-        &filter.to,
-        filter.min_score,
-        filter.max_score,
-        filter.consent.map(|purpose| purpose.name()),
-        &filter.search,
-        filter.cursor.map(|cursor| cursor.score),
-        filter.cursor.map(|cursor| cursor.id),
-        filter.limit + 1,
-        &filter.site,
-    )?
-    .all()
-    .await?;
+    let page = query::page(LEAD_COLUMNS, sites, filter);
+    let values: Vec<JsValue> = page
+        .values
+        .iter()
+        .map(|value| match value {
+            Bound::Text(text) => JsValue::from_str(text),
+            Bound::Number(number) => JsValue::from_f64(*number as f64),
+        })
+        .collect();
+    let result = db.prepare(&page.sql).bind(&values)?.all().await?;
     let mut rows: Vec<Row> = result.results()?;
     let more = rows.len() > filter.limit as usize;
     rows.truncate(filter.limit as usize);
