@@ -194,18 +194,28 @@ fn a_form_can_ask_for_turnstile_with_a_well_formed_site_key() {
 #[test]
 fn a_form_may_keep_its_leads_for_a_bounded_number_of_days() {
     let keeping = |days: &str| {
-        DEMO_TOML.replacen("[offer]", &format!("retention_days = {days}\n\n[offer]"), 1)
+        DEMO_TOML.replacen(
+            "retention_days = 730",
+            &format!("retention_days = {days}"),
+            1,
+        )
     };
-    let spec = FormSpec::from_toml(&keeping("730")).expect("reads");
-    assert_eq!(spec.retention_days, Some(730));
+    assert_eq!(
+        demo().retention_days,
+        Some(730),
+        "the demo form keeps two years"
+    );
+    let spec = FormSpec::from_toml(&keeping("90")).expect("reads");
+    assert_eq!(spec.retention_days, Some(90));
     assert_eq!(spec.public().retention_days, None, "the widget is not told");
     for days in ["0", "3651"] {
         let problems = problems_of_toml(&keeping(days));
         assert_eq!(problems.len(), 1, "{days}: {problems:?}");
         assert!(problems[0].starts_with("retention_days"), "{problems:?}");
     }
+    let forever = FormSpec::from_toml(&DEMO_TOML.replacen("retention_days = 730", "", 1));
     assert_eq!(
-        demo().retention_days,
+        forever.expect("reads").retention_days,
         None,
         "no retention: kept until erased"
     );
