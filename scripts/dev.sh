@@ -56,5 +56,6 @@ saved="$ROOT/edge/.dev-admin"
 if made=$(EMAIL=admin@embudo.local URL="$base" node "$ROOT/scripts/admin.mjs" 2>/dev/null); then
   printf '%s\n' "$made" >"$saved"
 fi
+printf '\n  Dashboard:   %s/dashboard/\n' "$base"
 printf '\n  Local admin: %s\n\n' "$(cat "$saved" 2>/dev/null || echo 'none (make admin EMAIL=… to make one)')"
 wait "$server"

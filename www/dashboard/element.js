@@ -1,0 +1,48 @@
+// Building the page: every element made here, every value from the API set
+// as text (never as HTML), so nothing a visitor typed into a form can become
+// markup or script in the dashboard.
+
+/**
+ * A new element: `h("a", { href: "#/leads", class: "badge" }, "text", child)`.
+ * Attributes named `on…` take a listener; `null`/`false` attributes and
+ * children are skipped; strings and numbers become text nodes.
+ */
+export function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name.startsWith("on") && typeof value === "function") {
+      element.addEventListener(name.slice(2), value);
+    } else if (value === true) {
+      element.setAttribute(name, "");
+    } else {
+      element.setAttribute(name, String(value));
+    }
+  }
+  append(element, children);
+  return element;
+}
+
+/** Adds `children` (elements, text, arrays of them) to `parent`. */
+export function append(parent, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    parent.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return parent;
+}
+
+/** Replaces everything in `parent` with `children`. */
+export function replace(parent, ...children) {
+  parent.replaceChildren();
+  return append(parent, children);
+}
+
+/** A short date and time in the dashboard's language. */
+export function when(iso, locale) {
+  if (!iso) return "";
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime())
+    ? iso
+    : date.toLocaleString(locale, { dateStyle: "medium", timeStyle: "short" });
+}

@@ -1,0 +1,139 @@
+// One lead: its fields, the score explained rule by rule, its timeline
+// (submissions and stage changes), consents with their receipts, handoffs,
+// notes; stage moves and notes for those who work leads; the person's
+// export and erasure (named in the confirmation) for marketing and admins.
+import { api } from "../api.js";
+import { h, replace, when } from "../element.js";
+import { language, words } from "../words.js";
+import { personName, stageBadge } from "./leads.js";
+
+const STAGES = ["lead", "iql", "mql", "sql", "opportunity", "customer", "disqualified"];
+
+function section(title, ...content) {
+  const id = `s-${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
+  return h("section", { "aria-labelledby": id }, h("h2", { id }, title), content);
+}
+
+/** A value as text: lists joined, everything else as it is. */
+const shown = (value) => (Array.isArray(value) ? value.join(", ") : String(value ?? ""));
+
+function explanation(lead, w) {
+  const rows = lead.explanation.fired.map((fired) =>
+    h("tr", {}, h("td", {}, fired.rule), h("td", {}, fired.group ?? ""), h("td", { class: "number" }, fired.points)),
+  );
+  return h(
+    "table",
+    { class: "explained" },
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, w.rule), h("th", { scope: "col" }, w.group), h("th", { scope: "col" }, w.points))),
+    h("tbody", {}, rows),
+    h("tfoot", {}, h("tr", {}, h("th", { scope: "row", colspan: 2 }, w.total), h("td", { class: "number", id: "total-score" }, lead.score))),
+  );
+}
+
+function timeline(lead, w, locale) {
+  const items = [
+    ...lead.timeline.map((s) => ({ at: s.created_at, text: `${w.submissions}: ${s.form_id}` })),
+    ...lead.stage_history.map((c) => ({
+      at: c.created_at,
+      text: `${c.from_stage ? `${w.stages[c.from_stage]} → ` : ""}${w.stages[c.to_stage]} · ${c.reason} · ${w.by} ${c.actor}${c.note ? ` · ${c.note}` : ""}`,
+    })),
+  ].sort((a, b) => a.at.localeCompare(b.at));
+  return h("ol", { class: "timeline" }, items.map((item) => h("li", {}, h("time", { datetime: item.at }, when(item.at, locale)), " ", item.text)));
+}
+
+function stageForm(session, lead, w) {
+  const problem = h("p", { class: "problem", id: "move-problem", role: "alert" });
+  return h(
+    "form",
+    {
+      class: "inline",
+      "aria-describedby": "move-problem",
+      onsubmit: async (event) => {
+        event.preventDefault();
+        const data = Object.fromEntries(new FormData(event.target));
+        try {
+          const moved = await api("POST", `/v1/leads/${lead.id}/stage`, { to: data.to, reason: data.reason || undefined });
+          session.say(w.moved(w.stages[moved.to]));
+          await leadPage(document.getElementById("main"), session, lead.id);
+        } catch (error) {
+          problem.textContent = error.message;
+        }
+      },
+    },
+    h("label", { for: "move-to" }, w.moveTo),
+    h("select", { id: "move-to", name: "to" }, STAGES.filter((s) => s !== lead.stage).map((s) => h("option", { value: s }, w.stages[s]))),
+    h("label", { for: "move-reason" }, w.reason),
+    h("input", { id: "move-reason", name: "reason", type: "text", maxlength: 500 }),
+    h("button", { type: "submit" }, w.move),
+    problem,
+  );
+}
+
+function noteForm(session, lead, w) {
+  return h(
+    "form",
+    {
+      class: "inline",
+      onsubmit: async (event) => {
+        event.preventDefault();
+        const text = new FormData(event.target).get("text");
+        await api("POST", `/v1/leads/${lead.id}/notes`, { text });
+        await leadPage(document.getElementById("main"), session, lead.id);
+      },
+    },
+    h("label", { for: "note-text" }, w.noteText),
+    h("textarea", { id: "note-text", name: "text", rows: 2, required: true, maxlength: 5000 }),
+    h("button", { type: "submit" }, w.addNote),
+  );
+}
+
+function personActions(session, lead, w) {
+  const who = personName(lead.fields) ? `${personName(lead.fields)} <${lead.email}>` : lead.email;
+  const site = encodeURIComponent(lead.site_id);
+  return h(
+    "div",
+    { class: "actions" },
+    h("button", {
+      type: "button",
+      onclick: async () => {
+        const exported = await api("POST", `/v1/sites/${site}/people/export`, { email: lead.email });
+        const link = h("a", { href: URL.createObjectURL(new Blob([JSON.stringify(exported, null, 2)], { type: "application/json" })), download: `lead-${lead.id}.json` });
+        link.click();
+      },
+    }, w.exportPerson),
+    h("button", {
+      type: "button",
+      class: "danger",
+      onclick: async () => {
+        if (!window.confirm(w.eraseConfirm(who))) return;
+        await api("POST", `/v1/sites/${site}/people/erase`, { email: lead.email });
+        session.go("#/leads");
+        session.say(w.erased(who));
+      },
+    }, w.erase),
+  );
+}
+
+export async function leadPage(main, session, id) {
+  const w = words();
+  const locale = language();
+  const lead = await api("GET", `/v1/leads/${encodeURIComponent(id)}`);
+  const fields = Object.entries(lead.fields).map(([name, value]) => [h("dt", {}, name), h("dd", {}, shown(value))]);
+  replace(
+    main,
+    h("p", {}, h("a", { href: "#/leads" }, w.back)),
+    h("h1", {}, personName(lead.fields) || lead.email, " ", stageBadge(lead.stage, w)),
+    section(w.fields, h("dl", { class: "fields" }, h("dt", {}, w.email), h("dd", {}, lead.email), fields)),
+    section(w.scoreExplained, explanation(lead, w)),
+    session.may("work", lead.site_id) ? section(w.moveStage, stageForm(session, lead, w)) : null,
+    section(w.history, timeline(lead, w, locale)),
+    section(w.consents, h("ul", { class: "consents" }, lead.consents.map((c) =>
+      h("li", {}, `${c.consent_id} (${c.purpose}): ${c.granted ? w.granted : w.withdrawn} · ${when(c.at, locale)} · `,
+        h("span", { class: "receipt", title: w.receipt }, `${w.receipt} ${c.event_hash.slice(0, 16)}…`))))),
+    section(w.deliveries, h("ul", {}, lead.deliveries.map((d) => h("li", {}, `${d.event} · ${d.status} · ${d.attempts} · ${when(d.created_at, locale)}`)))),
+    section(w.notes,
+      h("ul", { class: "notes" }, lead.notes.map((n) => h("li", {}, h("p", {}, n.text), h("small", {}, `${n.author} · ${when(n.created_at, locale)}`)))),
+      session.may("work", lead.site_id) ? noteForm(session, lead, w) : null),
+    session.may("manage", lead.site_id) ? personActions(session, lead, w) : null,
+  );
+}

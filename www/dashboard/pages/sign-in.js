@@ -1,0 +1,42 @@
+// Signing in with e-mail and password; the API sets the session cookie.
+import { api, ApiError } from "../api.js";
+import { h, replace } from "../element.js";
+import { words } from "../words.js";
+
+export async function signInPage(main, session) {
+  const w = words();
+  const problem = h("p", { class: "problem", id: "sign-in-problem", role: "alert" });
+  const email = h("input", { id: "email", name: "email", type: "email", autocomplete: "username", required: true });
+  const password = h("input", { id: "password", name: "password", type: "password", autocomplete: "current-password", required: true });
+  const form = h(
+    "form",
+    {
+      class: "sign-in",
+      "aria-describedby": "sign-in-problem",
+      onsubmit: async (event) => {
+        event.preventDefault();
+        problem.textContent = "";
+        try {
+          const person = await api("POST", "/v1/session", { email: email.value, password: password.value });
+          await session.signedIn(person);
+          session.go("#/overview");
+        } catch (error) {
+          problem.textContent =
+            error instanceof ApiError && error.status === 429 ? w.tooMany
+            : error instanceof ApiError && error.status === 401 ? w.wrongPassword
+            : error.message;
+          password.focus();
+        }
+      },
+    },
+    h("h1", {}, w.signInTitle),
+    h("label", { for: "email" }, w.email),
+    email,
+    h("label", { for: "password" }, w.password),
+    password,
+    problem,
+    h("button", { type: "submit" }, w.signIn),
+  );
+  replace(main, form);
+  email.focus();
+}
