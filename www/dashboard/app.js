@@ -8,6 +8,8 @@ import { signInPage } from "./pages/sign-in.js";
 import { overviewPage } from "./pages/overview.js";
 import { leadsPage } from "./pages/leads.js";
 import { leadPage } from "./pages/lead.js";
+import { formPage, formsPage } from "./pages/forms.js";
+import { settingsPage } from "./pages/settings.js";
 
 const main = document.getElementById("main");
 const bar = document.getElementById("bar");
@@ -92,6 +94,8 @@ function drawBar() {
       { "aria-label": "Embudo" },
       h("a", { href: "#/overview" }, w.overview),
       h("a", { href: "#/leads" }, w.leads),
+      h("a", { href: "#/forms" }, w.forms),
+      h("a", { href: "#/settings" }, w.settings),
     ),
     h("label", { for: "site" }, w.site),
     sites,
@@ -132,6 +136,9 @@ async function route() {
     if (page === "sign-in") await signInPage(main, session);
     else if (page === "leads" && id) await leadPage(main, session, id);
     else if (page === "leads") await leadsPage(main, session, params);
+    else if (page === "forms" && id) await formPage(main, session, decodeURIComponent(id));
+    else if (page === "forms") await formsPage(main, session);
+    else if (page === "settings") await settingsPage(main, session);
     else await overviewPage(main, session, params);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
