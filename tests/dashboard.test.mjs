@@ -6,16 +6,17 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { resolve, join } from "node:path";
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { launchBrowser } from "./support/browser.mjs";
 import { PASSWORD, caller, makeAccount } from "./support/people.mjs";
 import { startStack } from "./support/stack.mjs";
-import { SUBMISSIONS, mqlAnswers, poster, submission } from "./support/requests.mjs";
 
 const AXE = resolve(import.meta.dirname, "..", "node_modules", "axe-core", "axe.min.js");
 const SCREENSHOTS = resolve(import.meta.dirname, "..", "test-results");
 /** Markup and script a visitor might type into any field. */
 const HOSTILE = `<img src=x onerror="window.__owned=1"><script>window.__owned=2</script>`;
+/** A spreadsheet formula a visitor might type as their company. */
+const FORMULA = `=HYPERLINK("http://evil.example","Pulsa")`;
 
 let stack;
 let browser;
@@ -26,26 +27,35 @@ before(async () => {
   await mkdir(SCREENSHOTS, { recursive: true });
   stack = await startStack();
   call = caller(stack);
-  const post = poster(stack);
-  const send = async (fields, consents = ["content"]) => {
-    const response = await post(SUBMISSIONS, submission(fields, consents), { "Content-Type": "application/json", Origin: stack.url });
-    assert.equal(response.status, 201, await response.clone().text());
-  };
-  await send({ ...mqlAnswers("marta@acme.example"), first_name: "Marta Ruiz" }, ["content", "sales"]);
-  await send({ email: "leo@acme.example", first_name: "Leo" });
-  await send({ email: "hostil@acme.example", first_name: HOSTILE, company: HOSTILE, job_role: HOSTILE });
-  for (const email of ["marta", "hostil"]) {
+  browser = await launchBrowser();
+  // Leads captured the way visitors leave them: through the real widget.
+  await throughWidget({ Nombre: "Marta Ruiz", "Correo electrónico de trabajo": "marta@acme.example", Cargo: "Directora de Marketing" }, [/^Acepto que/, /^Quiero que una persona/]);
+  await throughWidget({ Nombre: HOSTILE, "Correo electrónico de trabajo": "hostil@acme.example", Empresa: HOSTILE, Cargo: HOSTILE });
+  await throughWidget({ Nombre: "Fórmula", "Correo electrónico de trabajo": "formula@acme.example", Empresa: FORMULA });
+  for (const email of ["marta", "hostil", "formula"]) {
     [{ id: ids[email] }] = await stack.d1(`SELECT id FROM leads WHERE email_key = '${email}@acme.example'`);
   }
   for (const role of ["admin", "marketing", "sales", "viewer"]) {
     await makeAccount(stack, `${role}@acme.example`, [{ site: "acme-growth", role }]);
   }
-  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
   await stack?.stop();
 });
+
+/** Fills the demo page's form (labels in Spanish) and sends it. */
+async function throughWidget(fields, consents = [/^Acepto que/]) {
+  const page = await browser.newPage({ locale: "es-ES" });
+  await page.goto(`${stack.url}/`);
+  for (const [label, value] of Object.entries(fields)) await page.getByLabel(label, { exact: true }).fill(value);
+  for (const consent of consents) await page.getByLabel(consent).check();
+  // A person takes a moment; faster than the edge's minimum fill time is a bot.
+  await page.waitForTimeout(2_100);
+  await page.getByRole("button", { name: "Quiero la guía" }).click();
+  await page.getByRole("status").filter({ hasText: "¡Listo!" }).waitFor();
+  await page.close();
+}
 
 /** A page signed in as `role`, in `locale`; CSP bypassed only so axe can be injected. */
 async function signedIn(role, locale = "es-ES") {
@@ -111,6 +121,7 @@ describe("the dashboard", () => {
     const funnel = signed.locator("svg.funnel");
     assert.match(await funnel.locator("desc").textContent(), /Lead: 3/);
     assert.equal(await signed.locator("#new-leads").textContent(), "3", "three leads this week");
+    assert.equal(await signed.locator("#new-mqls").textContent(), "1", "one of them an MQL");
     assert.deepEqual(await violations(signed), []);
     await shot(signed, "overview");
     await signed.context().close();
@@ -163,15 +174,30 @@ describe("the dashboard", () => {
   });
 
   test("hostile values from a visitor show as text on every page; nothing runs", async () => {
-    const page = await signedIn("marketing");
-    await page.goto(`${stack.url}/dashboard/#/leads`);
-    await page.locator("table.leads").waitFor();
+    const page = await signedIn("admin");
+    for (const hash of ["#/overview", "#/leads", `#/leads?q=${encodeURIComponent("<img")}`, `#/leads/${ids.hostil}`, "#/forms", "#/settings"]) {
+      await page.goto(`${stack.url}/dashboard/${hash}`);
+      await page.locator("main h1").waitFor();
+      await page.waitForLoadState("networkidle");
+      assert.equal(await page.evaluate(() => window.__owned), undefined, `no script ran on ${hash}`);
+      assert.equal(await page.locator("main img, main script").count(), 0, `no markup appeared on ${hash}`);
+    }
     await page.goto(`${stack.url}/dashboard/#/leads/${ids.hostil}`);
     await page.locator("#total-score").waitFor();
-    assert.equal(await page.evaluate(() => window.__owned), undefined, "no script ran");
-    assert.equal(await page.locator("main img, main script").count(), 0, "no markup appeared");
-    assert.ok((await page.locator("main").textContent()).includes(HOSTILE), "the value is shown, as text");
+    const text = await page.locator("main").textContent();
+    assert.ok(text.split(HOSTILE).length - 1 >= 3, "name, company and job title shown, as text");
     await shot(page, "hostile");
+    await page.context().close();
+  });
+
+  test("the CSV download neutralises a formula a visitor typed", async () => {
+    const page = await signedIn("marketing", "en-GB");
+    await page.getByRole("link", { name: "Leads" }).click();
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
+    const csv = await readFile(await download.path(), "utf8");
+    const row = csv.split("\r\n").find((line) => line.includes("formula@acme.example"));
+    assert.ok(row, csv);
+    assert.ok(row.includes(`"'=HYPERLINK(""http://evil.example"",""Pulsa"")"`), row);
     await page.context().close();
   });
 
