@@ -12,11 +12,15 @@
 //   BENCH_WARMUP       unmeasured requests before each run    (default 30,100)
 //   BENCH_RUNS         runs per Worker and count; medians     (default 3)
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { Agent, request } from "node:http";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { ENV, LOGS, ROOT, run, startWorker, WRANGLER } from "./servers.mjs";
+// Quiet before measuring: wrangler dev goes on working after a Worker's last
+// answer (it logs every D1 call the Worker made), and on 2 CPUs that would
+// slow whichever Worker is measured next.
+import { percentile, settle } from "../measure.mjs";
 
 const FORM = "demo-ebook";
 const PATH = `/v1/forms/${FORM}/submissions`;
@@ -179,50 +183,10 @@ async function load(worker, agent, concurrency, count) {
   };
 }
 
-/** The nearest-rank percentile of sorted values. */
-function percentile(sorted, p) {
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-// ---------------------------------------------------------------------------
-// Quiet before measuring: wrangler dev goes on working after a Worker's last
-// answer (it logs every D1 call the Worker made, and lags behind under load),
-// and on 2 CPUs that would slow whichever Worker is measured next.
-
-/** The machine's idle and total CPU time so far, from /proc/stat. */
-async function cpuTimes() {
-  const text = await readFile("/proc/stat", "utf8");
-  const ticks = text.split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
-  // idle + iowait
-  return { idle: ticks[3] + (ticks[4] ?? 0), total: ticks.reduce((a, b) => a + b, 0) };
-}
-
-/**
- * Waits until the CPUs are at least 85% idle over half a second, for at most
- * `limitMs`. Returns false if they never were (something else kept the
- * machine busy), so the report can say so.
- */
-async function settle(limitMs = 20_000) {
-  const deadline = Date.now() + limitMs;
-  try {
-    while (Date.now() < deadline) {
-      const before = await cpuTimes();
-      await new Promise((later) => setTimeout(later, 500));
-      const after = await cpuTimes();
-      if ((after.idle - before.idle) / Math.max(1, after.total - before.total) >= 0.85) return true;
-    }
-    return false;
-  } catch {
-    // No /proc (not Linux): a fixed pause instead.
-    await new Promise((later) => setTimeout(later, 2_000));
-    return true;
-  }
 }
 
 // ---------------------------------------------------------------------------

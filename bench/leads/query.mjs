@@ -11,13 +11,14 @@
 //   BENCH_RUNS    timed runs of each query; median/p90  (default 7)
 //   BENCH_WARMUP  untimed runs before them              (default 1)
 import { execFile } from "node:child_process";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { startStack } from "../../tests/support/stack.mjs";
 import { RARE_SURNAME } from "./people.mjs";
 import { seed } from "./seed.mjs";
+import { percentile, settle } from "../measure.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..", "..");
 
@@ -98,35 +99,6 @@ async function timed(stack, path) {
   return { ms, body };
 }
 
-/** The machine's idle and total CPU ticks, from /proc/stat. */
-async function cpuTicks() {
-  const ticks = (await readFile("/proc/stat", "utf8")).split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
-  return { idle: ticks[3] + (ticks[4] ?? 0), total: ticks.reduce((a, b) => a + b, 0) };
-}
-
-/**
- * Waits (at most 15 s) for the CPUs to be 85% idle over half a second:
- * wrangler dev goes on working after an answer, and seeding leaves SQLite
- * busy for a while. False if they never were.
- */
-async function quiet() {
-  const deadline = Date.now() + 15_000;
-  try {
-    while (Date.now() < deadline) {
-      const before = await cpuTicks();
-      await new Promise((later) => setTimeout(later, 500));
-      const after = await cpuTicks();
-      if ((after.idle - before.idle) / Math.max(1, after.total - before.total) >= 0.85) return true;
-    }
-    return false;
-  } catch {
-    await new Promise((later) => setTimeout(later, 2_000)); // no /proc: a pause instead
-    return true;
-  }
-}
-
-/** The nearest-rank percentile of sorted values. */
-const percentile = (sorted, p) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
 const fmt = (ms) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
 
 async function main() {
@@ -147,7 +119,7 @@ async function main() {
     for (let i = 0; i < 5; i++) await timed(stack, "/v1/leads?limit=50");
     const firstPage = JSON.parse((await timed(stack, "/v1/leads?limit=50")).body);
     for (const query of queries(now, firstPage)) {
-      if (!(await quiet())) busy += 1;
+      if (!(await settle(15_000))) busy += 1;
       for (let i = 0; i < WARMUP; i++) await timed(stack, query.path);
       const times = [];
       let rows;
