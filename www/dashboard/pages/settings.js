@@ -63,13 +63,53 @@ function peopleSection(session, accounts, w, redraw) {
                 await redraw();
               }
             },
-          }, ROLES.map((r) => h("option", { value: r, selected: r === role }, w.roles[r])))));
+          }, ROLES.map((r) => h("option", { value: r, selected: r === role }, w.roles[r])))),
+        h("td", {}, h("button", {
+          type: "button",
+          onclick: async () => {
+            if (!window.confirm(w.removeConfirm(account.email))) return;
+            try {
+              await api("DELETE", `/v1/sites/${encodeURIComponent(site)}/members/${account.id}`);
+              await redraw();
+            } catch (error) {
+              session.say(error.message);
+            }
+          },
+        }, `${w.remove} ${account.email}`)));
     });
+  const added = h("p", { id: "person-added", role: "status" });
+  const adding = h("form", {
+    class: "inline",
+    onsubmit: async (event) => {
+      event.preventDefault();
+      const data = new FormData(event.target);
+      try {
+        const made = await api("POST", "/v1/accounts", {
+          email: data.get("email"),
+          name: data.get("name"),
+          memberships: [{ site, role: data.get("role") }],
+        });
+        await redraw();
+        replace(document.getElementById("person-added"), made.password ? w.personAdded(made.password) : w.personAddedExisting);
+      } catch (error) {
+        added.textContent = error.message;
+      }
+    },
+  },
+    h("label", { for: "person-email" }, w.email),
+    h("input", { id: "person-email", name: "email", type: "email", required: true }),
+    h("label", { for: "person-name" }, w.name),
+    h("input", { id: "person-name", name: "name", required: true, maxlength: 200 }),
+    h("label", { for: "person-role" }, w.role),
+    h("select", { id: "person-role", name: "role" }, ROLES.map((r) => h("option", { value: r, selected: r === "viewer" }, w.roles[r]))),
+    h("button", { type: "submit" }, w.addPerson));
   return h("section", { "aria-labelledby": "people-title" },
     h("h2", { id: "people-title" }, w.people),
     h("table", {},
-      h("thead", {}, h("tr", {}, [w.name, w.email, w.role].map((t) => h("th", { scope: "col" }, t)))),
-      h("tbody", {}, rows)));
+      h("thead", {}, h("tr", {}, [w.name, w.email, w.role, w.actions].map((t) => h("th", { scope: "col" }, t)))),
+      h("tbody", {}, rows)),
+    adding,
+    added);
 }
 
 function tokensSection(session, tokens, w, redraw) {
@@ -98,11 +138,45 @@ function tokensSection(session, tokens, w, redraw) {
     shown);
 }
 
+function webhookForm(session, w, redraw) {
+  const problem = h("p", { class: "problem", id: "webhook-problem", role: "alert" });
+  return h("form", {
+    class: "inline",
+    "aria-describedby": "webhook-problem",
+    onsubmit: async (event) => {
+      event.preventDefault();
+      const data = new FormData(event.target);
+      try {
+        await api("POST", `/v1/sites/${encodeURIComponent(session.site)}/webhooks`, {
+          id: data.get("id"),
+          url: data.get("url"),
+          stages: data.getAll("stages"),
+        });
+        await redraw();
+      } catch (error) {
+        problem.textContent = error.message;
+      }
+    },
+  },
+    h("label", { for: "webhook-id" }, w.webhookId),
+    h("input", { id: "webhook-id", name: "id", required: true, maxlength: 64 }),
+    h("label", { for: "webhook-url" }, w.webhookUrl),
+    h("input", { id: "webhook-url", name: "url", type: "url", required: true }),
+    ["mql", "sql"].map((stage) => h("label", {}, h("input", { type: "checkbox", name: "stages", value: stage, checked: true }), ` ${w.stages[stage]}`)),
+    h("button", { type: "submit" }, w.addWebhook),
+    problem);
+}
+
 function webhooksSection(session, webhooks, deliveries, w, redraw) {
   const site = encodeURIComponent(session.site);
   return h("section", { "aria-labelledby": "webhooks-title" },
     h("h2", { id: "webhooks-title" }, w.webhooks),
-    webhooks ? h("ul", {}, webhooks.map((hook) => h("li", {}, `${hook.id} · ${hook.url} · ${hook.stages.join(", ")} · ${hook.active ? "✓" : "—"}`))) : null,
+    webhooks ? h("ul", {}, webhooks.map((hook) => h("li", {}, `${hook.id} · ${hook.url} · ${hook.stages.join(", ")} · ${hook.active ? "✓" : "—"} `,
+      h("button", { type: "button", onclick: async () => {
+        await api("PATCH", `/v1/sites/${site}/webhooks/${encodeURIComponent(hook.id)}`, { active: !hook.active });
+        await redraw();
+      } }, `${hook.active ? w.pause : w.resume} ${hook.id}`)))) : null,
+    webhooks ? webhookForm(session, w, redraw) : null,
     h("h3", {}, w.deliveries),
     h("table", {},
       h("thead", {}, h("tr", {}, ["Event", "Webhook", w.status, "#", w.created, w.actions].map((t) => h("th", { scope: "col" }, t)))),
