@@ -152,13 +152,17 @@ pub fn append(
         detail_hash: String,
         event_hash: &'a str,
     }
+    // Each event's details are hashed once: the row keeps the digest, the
+    // receipt the hash over it.
+    let details: Vec<String> = events.iter().map(Event::detail_hash).collect();
     let receipts: Vec<Receipt> = events
         .iter()
-        .map(|event| Receipt {
+        .zip(&details)
+        .map(|(event, detail)| Receipt {
             consent: event.consent_id.clone(),
             purpose: event.purpose.clone(),
             version: event.version.clone(),
-            event: event.hash(),
+            event: event.hash_with_detail(detail),
         })
         .collect();
     if events.is_empty() {
@@ -166,10 +170,11 @@ pub fn append(
     }
     let rows: Vec<Row> = events
         .iter()
+        .zip(details)
         .zip(&receipts)
-        .map(|(event, receipt)| Row {
+        .map(|((event, detail_hash), receipt)| Row {
             event,
-            detail_hash: event.detail_hash(),
+            detail_hash,
             event_hash: &receipt.event,
         })
         .collect();
