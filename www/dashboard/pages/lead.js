@@ -5,9 +5,7 @@
 import { api } from "../api.js";
 import { h, replace, when } from "../element.js";
 import { language, words } from "../words.js";
-import { personName, stageBadge } from "./leads.js";
-
-const STAGES = ["lead", "iql", "mql", "sql", "opportunity", "customer", "disqualified"];
+import { STAGES, personName, stageBadge } from "./leads.js";
 
 function section(title, ...content) {
   const id = `s-${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;

@@ -4,7 +4,8 @@ import { api, query } from "../api.js";
 import { h, replace, when } from "../element.js";
 import { language, words } from "../words.js";
 
-const STAGES = ["lead", "iql", "mql", "sql", "opportunity", "customer", "disqualified"];
+/** Every stage, in funnel order. */
+export const STAGES = ["lead", "iql", "mql", "sql", "opportunity", "customer", "disqualified"];
 const PURPOSES = ["content_delivery", "marketing_emails", "sales_contact"];
 const FILTERS = ["stage", "form", "from", "to", "min_score", "max_score", "consent", "q", "sort"];
 
