@@ -132,15 +132,21 @@ async function route() {
     }
   }
   status.textContent = "";
+  // Each visit draws into its own view. A page still waiting for the API
+  // when the visitor has moved on finishes into a view that is no longer
+  // shown, so a slow answer never paints over the page asked for last.
+  const view = h("div", { class: "view" });
+  main.replaceChildren(view);
   try {
-    if (page === "sign-in") await signInPage(main, session);
-    else if (page === "leads" && id) await leadPage(main, session, id);
-    else if (page === "leads") await leadsPage(main, session, params);
-    else if (page === "forms" && id) await formPage(main, session, decodeURIComponent(id));
-    else if (page === "forms") await formsPage(main, session);
-    else if (page === "settings") await settingsPage(main, session);
-    else await overviewPage(main, session, params);
+    if (page === "sign-in") await signInPage(view, session);
+    else if (page === "leads" && id) await leadPage(view, session, id);
+    else if (page === "leads") await leadsPage(view, session, params);
+    else if (page === "forms" && id) await formPage(view, session, decodeURIComponent(id));
+    else if (page === "forms") await formsPage(view, session);
+    else if (page === "settings") await settingsPage(view, session);
+    else await overviewPage(view, session, params);
   } catch (error) {
+    if (!view.isConnected) return;
     if (error instanceof ApiError && error.status === 401) {
       session.person = null;
       drawBar();
@@ -148,9 +154,9 @@ async function route() {
       session.say(words().expired);
       return;
     }
-    replace(main, h("p", { class: "problem", role: "alert" }, error.message || words().failed));
+    replace(view, h("p", { class: "problem", role: "alert" }, error.message || words().failed));
   }
-  main.focus({ preventScroll: true });
+  if (view.isConnected) main.focus({ preventScroll: true });
 }
 
 window.addEventListener("hashchange", route);

@@ -39,7 +39,7 @@ function timeline(lead, w, locale) {
   return h("ol", { class: "timeline" }, items.map((item) => h("li", {}, h("time", { datetime: item.at }, when(item.at, locale)), " ", item.text)));
 }
 
-function stageForm(session, lead, w) {
+function stageForm(session, lead, w, redraw) {
   const problem = h("p", { class: "problem", id: "move-problem", role: "alert" });
   return h(
     "form",
@@ -52,7 +52,7 @@ function stageForm(session, lead, w) {
         try {
           const moved = await api("POST", `/v1/leads/${lead.id}/stage`, { to: data.to, reason: data.reason || undefined });
           session.say(w.moved(w.stages[moved.to]));
-          await leadPage(document.getElementById("main"), session, lead.id);
+          await redraw();
         } catch (error) {
           problem.textContent = error.message;
         }
@@ -67,7 +67,7 @@ function stageForm(session, lead, w) {
   );
 }
 
-function noteForm(session, lead, w) {
+function noteForm(session, lead, w, redraw) {
   return h(
     "form",
     {
@@ -76,7 +76,7 @@ function noteForm(session, lead, w) {
         event.preventDefault();
         const text = new FormData(event.target).get("text");
         await api("POST", `/v1/leads/${lead.id}/notes`, { text });
-        await leadPage(document.getElementById("main"), session, lead.id);
+        await redraw();
       },
     },
     h("label", { for: "note-text" }, w.noteText),
@@ -116,6 +116,7 @@ export async function leadPage(main, session, id) {
   const w = words();
   const locale = language();
   const lead = await api("GET", `/v1/leads/${encodeURIComponent(id)}`);
+  const redraw = () => leadPage(main, session, id);
   const fields = Object.entries(lead.fields).map(([name, value]) => [h("dt", {}, name), h("dd", {}, shown(value))]);
   replace(
     main,
@@ -123,7 +124,7 @@ export async function leadPage(main, session, id) {
     h("h1", {}, personName(lead.fields) || lead.email, " ", stageBadge(lead.stage, w)),
     section(w.fields, h("dl", { class: "fields" }, h("dt", {}, w.email), h("dd", {}, lead.email), fields)),
     section(w.scoreExplained, explanation(lead, w)),
-    session.may("work", lead.site_id) ? section(w.moveStage, stageForm(session, lead, w)) : null,
+    session.may("work", lead.site_id) ? section(w.moveStage, stageForm(session, lead, w, redraw)) : null,
     section(w.history, timeline(lead, w, locale)),
     section(w.consents, h("ul", { class: "consents" }, lead.consents.map((c) =>
       h("li", {}, `${c.consent_id} (${c.purpose}): ${c.granted ? w.granted : w.withdrawn} · ${when(c.at, locale)} · `,
@@ -131,7 +132,7 @@ export async function leadPage(main, session, id) {
     section(w.deliveries, h("ul", {}, lead.deliveries.map((d) => h("li", {}, `${d.event} · ${d.status} · ${d.attempts} · ${when(d.created_at, locale)}`)))),
     section(w.notes,
       h("ul", { class: "notes" }, lead.notes.map((n) => h("li", {}, h("p", {}, n.text), h("small", {}, `${n.author} · ${when(n.created_at, locale)}`)))),
-      session.may("work", lead.site_id) ? noteForm(session, lead, w) : null),
+      session.may("work", lead.site_id) ? noteForm(session, lead, w, redraw) : null),
     session.may("manage", lead.site_id) ? personActions(session, lead, w) : null,
   );
 }
