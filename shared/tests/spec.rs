@@ -99,9 +99,33 @@ fn syntax_errors_say_where_they_are() {
     let found = problems_of_toml("format = 1\nsite = \"a\"\nid = [\n");
     assert_eq!(found.len(), 1);
     assert!(found[0].starts_with("line 4, column 1"), "{found:?}");
-    match FormSpec::from_json("{\"format\": 1,\n \"site\": 7}") {
+    match FormSpec::from_json("{\"format\": 1,\n \"site\": \"a\",") {
         Err(Error::Spec { problems }) => {
             assert!(problems[0].path.starts_with("line 2"), "{problems:?}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_wrong_value_in_json_is_named_by_its_path() {
+    let mut json: serde_json::Value = serde_json::to_value(demo()).expect("writes");
+    json["fields"][2]["type"] = "shoe_size".into();
+    json["qualification"]["rules"][1]["when"] = serde_json::json!({ "if": "moon_phase" });
+    match FormSpec::from_json(&json.to_string()) {
+        Err(Error::Spec { problems }) => {
+            assert_eq!(problems[0].path, "fields[2].type", "{problems:?}");
+            assert!(problems[0].message.contains("shoe_size"), "{problems:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    json["fields"][2]["type"] = "company".into();
+    match FormSpec::from_json(&json.to_string()) {
+        Err(Error::Spec { problems }) => {
+            assert!(
+                problems[0].path.starts_with("qualification.rules[1].when"),
+                "{problems:?}"
+            );
         }
         other => panic!("{other:?}"),
     }

@@ -142,12 +142,23 @@ impl TryFrom<WrittenDelivery> for Delivery {
 impl FormSpec {
     /// Reads a spec from JSON and checks it; every mistake comes back at once.
     pub fn from_json(text: &str) -> Result<Self> {
-        let spec: Self = serde_json::from_str(text).map_err(|error| Error::Spec {
-            problems: vec![SpecProblem::new(
-                format!("line {}, column {}", error.line(), error.column()),
-                error.to_string(),
-            )],
-        })?;
+        // A mistake in a value is named by its path (`fields[2].type`), as
+        // the checks name theirs; one in the JSON's syntax by its place.
+        let problem = |path: String, error: serde_json::Error| {
+            let at = match error.classify() {
+                serde_json::error::Category::Data if path != "." => path,
+                _ => format!("line {}, column {}", error.line(), error.column()),
+            };
+            Error::Spec {
+                problems: vec![SpecProblem::new(at, error.to_string())],
+            }
+        };
+        let mut reader = serde_json::Deserializer::from_str(text);
+        let spec: Self = serde_path_to_error::deserialize(&mut reader)
+            .map_err(|error| problem(error.path().to_string(), error.into_inner()))?;
+        reader
+            .end()
+            .map_err(|error| problem(String::new(), error))?;
         spec.checked()
     }
 
