@@ -201,32 +201,70 @@ describe("the dashboard", () => {
     await page.context().close();
   });
 
-  test("a form's spec is edited with its mistakes named, previewed in the real widget, and its leads re-scored", async () => {
+  test("a form is edited with each mistake shown beside its input, previewed as a draft in the real widget, and its leads re-scored", async () => {
     const page = await signedIn("marketing", "en-GB");
     await page.getByRole("link", { name: "Forms" }).click();
     await page.locator('a[href="#/forms/demo-ebook"]').click();
-    const spec = page.getByLabel("Spec (JSON)");
-    await spec.waitFor();
+    const heading = page.getByLabel("Heading (en)");
+    await heading.waitFor();
     assert.match(await page.locator("#snippet").textContent(), /data-form="demo-ebook"/);
-    // The widget loads as it nears the viewport, as on any website.
-    const preview = page.locator("embudo-form");
-    await preview.scrollIntoViewIfNeeded();
-    await page.waitForFunction(() => document.querySelector("embudo-form")?.shadowRoot?.querySelector("form"));
-    assert.ok(await preview.count());
-    const broken = JSON.parse(await spec.inputValue());
-    broken.heading = { es: "Sólo en español" };
-    await spec.fill(JSON.stringify(broken, null, 2));
+    const previewHeading = () => page.evaluate(() => document.querySelector("#preview .preview-form")?.shadowRoot?.querySelector("h2")?.textContent);
+    await page.waitForFunction(() => document.querySelector("#preview .preview-form")?.shadowRoot?.querySelector("form"));
+    assert.equal(await previewHeading(), "Download the free guide");
+
+    // A text left empty: the mistake shows at that input, and the summary links to it.
+    await heading.fill("");
+    await heading.press("Tab");
+    await page.locator("#draft-status").filter({ hasText: "1 mistake to fix" }).waitFor();
+    assert.equal(await heading.getAttribute("aria-invalid"), "true");
+    const described = await heading.getAttribute("aria-describedby");
+    assert.match(await page.locator(`#${described}`).textContent(), /en/);
+    assert.deepEqual(await page.locator("#spec-problems li a").allTextContents(), ["heading"]);
+
+    // A rule naming a field the form lacks: shown beside that rule's condition.
+    await page.getByText("Rule 10 (wants-sales-contact)", { exact: true }).click();
+    const rule = page.getByRole("group", { name: "Rule 10 (wants-sales-contact)" });
+    await rule.getByLabel("Condition (JSON)").fill(JSON.stringify({ if: "present", field: "shoe_size" }));
+    await rule.getByLabel("Condition (JSON)").press("Tab");
+    await page.locator("#draft-status").filter({ hasText: "2 mistakes to fix" }).waitFor();
+    assert.match(await rule.locator(".problem").filter({ hasText: "shoe_size" }).textContent(), /no field "shoe_size"/);
     await page.getByRole("button", { name: "Save" }).click();
-    await page.locator("#spec-problems li").first().waitFor();
-    assert.deepEqual(await page.locator("#spec-problems li code").allTextContents(), ["heading"]);
-    broken.heading = { es: "Descarga la guía", en: "Get the guide" };
-    await spec.fill(JSON.stringify(broken, null, 2));
+    // Refused, the save moves focus to the first input with a mistake.
+    await page.waitForFunction(() => document.activeElement?.getAttribute("aria-invalid") === "true");
+    assert.equal(await page.evaluate(() => document.activeElement.id), await heading.getAttribute("id"));
+
+    // Mended, the draft shows in the widget before it is saved.
+    await heading.fill("Get the guide");
+    await rule.getByLabel("Condition (JSON)").fill(JSON.stringify({ if: "consent", purpose: "sales_contact" }));
+    await rule.getByLabel("Points").fill("20");
+    await rule.getByLabel("Points").press("Tab");
+    await page.locator("#draft-status").filter({ hasText: "No mistakes" }).waitFor();
+    await page.waitForFunction(() => document.querySelector("#preview .preview-form")?.shadowRoot?.querySelector("h2")?.textContent === "Get the guide");
+    const [{ revision: before }] = await stack.d1("SELECT revision FROM forms WHERE id = 'demo-ebook'");
+
+    // A new field is added where the list ends, with its own mistakes in place.
+    await page.getByRole("button", { name: "Add field" }).click();
+    const added = page.getByRole("group", { name: "Field 10 (field_10)" });
+    await added.getByLabel("Label (es)").waitFor();
+    await page.locator("#draft-status").filter({ hasText: /mistakes? to fix/ }).waitFor();
+    assert.equal(await added.getByLabel("Label (es)").getAttribute("aria-invalid"), "true");
+    await added.getByRole("button", { name: "Remove Field 10 (field_10)" }).click();
+    await page.locator("#draft-status").filter({ hasText: "No mistakes" }).waitFor();
+
     await page.getByRole("button", { name: "Save" }).click();
-    await page.getByRole("status").filter({ hasText: "Saved as revision 2" }).waitFor();
+    await page.getByRole("status").filter({ hasText: `Saved as revision ${before + 1}` }).waitFor();
+    const [{ spec }] = await stack.d1("SELECT spec FROM forms WHERE id = 'demo-ebook'");
+    const saved = JSON.parse(spec);
+    assert.equal(saved.heading.en, "Get the guide");
+    assert.equal(saved.fields.length, 9);
+    assert.equal(saved.qualification.rules.find((r) => r.id === "wants-sales-contact").points, 20);
+
     await page.getByRole("button", { name: "Re-score the leads" }).click();
     await page.locator("#rescore-status").filter({ hasText: /Done: \d+ leads changed/ }).waitFor();
     assert.equal(await page.locator("#rescore-progress").evaluate((bar) => bar.value === bar.max), true);
     assert.deepEqual(await violations(page), []);
+    // At the top, so the picture shows the preview beside the editor.
+    await page.evaluate(() => window.scrollTo(0, 0));
     await shot(page, "form");
     await page.context().close();
   });

@@ -36,6 +36,9 @@
       load()
         .then((module) => module.mount(host, form, base.origin, locale(host)))
         .catch((error) => console.error("[embudo] the form could not load:", error));
+    // A draft spec shown as visitors would see it, sending nothing (the
+    // dashboard's form editor); `host` is a fresh element each time.
+    ns.preview = (host, spec, lang) => load().then((module) => module.preview(host, spec, lang));
     // Starts a form when it is within 300px of the viewport.
     const whenNear = (host, start) => {
       if (!("IntersectionObserver" in window)) return start();

@@ -21,6 +21,8 @@ pub struct Copy {
     pub download: &'static str,
     /// Shown in place of the form when it cannot be loaded.
     pub unavailable: &'static str,
+    /// Said when a preview's answers pass: the dashboard's preview sends nothing.
+    pub preview: &'static str,
 }
 
 const ES: Copy = Copy {
@@ -32,6 +34,7 @@ const ES: Copy = Copy {
     fix_errors: "Revisa los campos marcados.",
     download: "Descargar ahora",
     unavailable: "No pudimos cargar el formulario. Inténtalo de nuevo más tarde.",
+    preview: "Vista previa: las respuestas son válidas; no se ha enviado nada.",
 };
 
 const EN: Copy = Copy {
@@ -43,6 +46,7 @@ const EN: Copy = Copy {
     fix_errors: "Please check the marked fields.",
     download: "Download now",
     unavailable: "We could not load the form. Please try again later.",
+    preview: "Preview: the answers are valid; nothing was sent.",
 };
 
 /// The text for `locale`.

@@ -88,19 +88,54 @@ pub fn start(
     known: &BTreeSet<String>,
 ) -> Result<()> {
     let view = Rc::new(FormView::render(host, spec, locale, known)?);
-    let on_submit = {
-        let view = Rc::clone(&view);
+    let host = host.clone();
+    listen(&view, move |view| {
+        let api = api.clone();
         let host = host.clone();
+        wasm_bindgen_futures::spawn_local(async move { submit(&view, &host, &api).await });
+    })
+}
+
+/// Renders a draft `spec` into `host` as a visitor would see it, for the
+/// dashboard's form editor: the answers are checked as the real form checks
+/// them, and nothing is ever sent.
+#[wasm_bindgen]
+pub fn preview(host: Element, spec: JsValue, locale: String) -> std::result::Result<(), JsValue> {
+    let spec: FormSpec = serde_wasm_bindgen::from_value(spec).map_err(|_| Error::Answer)?;
+    let view = Rc::new(FormView::render(
+        &host,
+        spec,
+        Locale::from_tag(&locale),
+        &BTreeSet::new(),
+    )?);
+    listen(&view, |view| {
+        let checked = view.read().and_then(|submission| {
+            match submission.validate_knowing(view.spec(), &Browser, view.known()) {
+                Err(Invalid::Invalid { fields }) => view.show_field_errors(&fields),
+                _ => {
+                    view.show_field_errors(&[])?;
+                    view.announce(copy::for_locale(view.locale()).preview);
+                    Ok(())
+                }
+            }
+        });
+        report(&view, checked);
+    })
+    .map_err(JsValue::from)
+}
+
+/// Checks each field as the visitor leaves it, and hands the form's submit
+/// to `on_submit`.
+fn listen(view: &Rc<FormView>, on_submit: impl Fn(Rc<FormView>) + 'static) -> Result<()> {
+    let on_submit = {
+        let view = Rc::clone(view);
         Closure::<dyn FnMut(Event)>::new(move |event: Event| {
             event.prevent_default();
-            let view = Rc::clone(&view);
-            let api = api.clone();
-            let host = host.clone();
-            wasm_bindgen_futures::spawn_local(async move { submit(&view, &host, &api).await });
+            on_submit(Rc::clone(&view));
         })
     };
     let on_leave = {
-        let view = Rc::clone(&view);
+        let view = Rc::clone(view);
         Closure::<dyn FnMut(Event)>::new(move |event: Event| {
             let left = event.target().and_then(|t| t.dyn_into::<Element>().ok());
             if let Some(control) = left {
@@ -111,7 +146,6 @@ pub fn start(
     let form = view.form();
     form.add_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref())
         .or_dom("addEventListener")?;
-    // A field is checked as the visitor leaves it.
     form.add_event_listener_with_callback("focusout", on_leave.as_ref().unchecked_ref())
         .or_dom("addEventListener")?;
     // The listeners live as long as the form does, which is the page's life.

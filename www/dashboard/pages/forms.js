@@ -1,10 +1,11 @@
-// Forms: the site's list, and one form's editor: its spec (fields,
-// consents, offer, rules) as JSON, saved through the API, which names each
-// mistake by its path; the real widget showing the saved form; the embed
-// snippet to copy; re-scoring the leads with a progress bar.
+// Forms: the site's list, and one form's page: the editor (fields,
+// consents, offer, rules) with each mistake the edge finds shown beside its
+// input; the real widget showing the draft as visitors will see it; the
+// embed snippet to copy; re-scoring the leads with a progress bar.
 import { api, ApiError } from "../api.js";
 import { h, replace, when } from "../element.js";
 import { language, words } from "../words.js";
+import { formEditor } from "./form-editor.js";
 
 export async function formsPage(main, session) {
   const w = words();
@@ -38,6 +39,37 @@ async function follow(session, job, bar, line, w) {
   line.textContent = current.status === "done" ? w.rescored(current.changed) : current.error || current.status;
 }
 
+/**
+ * The public part of a draft, as the widget gets it from the edge: no
+ * rules, and no Turnstile challenge (the preview sends nothing).
+ */
+function publicPart(draft) {
+  const { qualification, turnstile, ...visible } = draft;
+  return visible;
+}
+
+/** Shows `draft` in the real widget, in a fresh element each time. */
+async function showPreview(slot, draft) {
+  const host = h("div", { class: "preview-form" });
+  try {
+    await window.embudo?.preview(host, publicPart(draft), language());
+    replace(slot, host);
+  } catch (error) {
+    console.warn("[embudo] the preview could not render the draft:", error);
+  }
+}
+
+/** The widget's loader, once, for its preview. */
+function loadWidget() {
+  const src = "/embed.js";
+  const present = document.querySelector(`script[src="${src}"]`);
+  if (window.embudo?.preview) return Promise.resolve();
+  const script = present || h("script", { src, async: true });
+  const loaded = new Promise((done) => script.addEventListener("load", done, { once: true }));
+  if (!present) document.head.append(script);
+  return loaded;
+}
+
 export async function formPage(main, session, id) {
   const w = words();
   const site = encodeURIComponent(session.site);
@@ -45,32 +77,49 @@ export async function formPage(main, session, id) {
   const form = await api("GET", path);
   const canEdit = session.may("manage");
   const name = h("input", { id: "form-name", name: "name", value: form.name, readonly: !canEdit });
-  const spec = h("textarea", { id: "form-spec", name: "spec", rows: 24, spellcheck: "false", readonly: !canEdit, class: "code" });
-  spec.value = JSON.stringify(form.spec, null, 2);
-  const problems = h("div", { id: "spec-problems", role: "alert" });
+  const slot = h("div", { id: "preview" });
+  const checking = h("p", { id: "draft-status", role: "status" });
+  let pending;
+  // Each edit is checked by the edge (the same checks a save runs, nothing
+  // stored) a moment after it; a draft without mistakes shows in the preview.
+  const check = async () => {
+    try {
+      await api("POST", `${path}/preview`, { spec: editor.draft, submission: {} });
+      editor.show([]);
+      checking.textContent = w.draftFine;
+      await showPreview(slot, editor.draft);
+    } catch (error) {
+      const listed = error instanceof ApiError ? error.problem?.problems : null;
+      if (listed) {
+        editor.show(listed);
+        checking.textContent = w.draftHasProblems(listed.length);
+      } else {
+        checking.textContent = error.message;
+      }
+    }
+  };
+  const editor = formEditor(form.spec, w, {
+    readonly: !canEdit,
+    changed: () => {
+      clearTimeout(pending);
+      pending = setTimeout(check, 300);
+    },
+  });
   const save = async (event) => {
     event.preventDefault();
-    replace(problems);
-    let parsed;
-    try {
-      parsed = JSON.parse(spec.value);
-    } catch (error) {
-      replace(problems, h("p", { class: "problem" }, error.message));
-      spec.focus();
-      return;
+    clearTimeout(pending);
+    if (!editor.readable()) {
+      editor.show([]);
+      return editor.focusFirstProblem();
     }
     try {
-      const saved = await api("PUT", path, { name: name.value, spec: parsed });
+      const saved = await api("PUT", path, { name: name.value, spec: editor.draft });
       await formPage(main, session, id);
       session.say([w.saved(saved.revision), saved.new_consent_versions.length ? w.newVersions(saved.new_consent_versions.join(", ")) : ""].join(" "));
     } catch (error) {
-      const listed = error instanceof ApiError ? error.problem?.problems ?? [] : [];
-      replace(
-        problems,
-        h("p", { class: "problem" }, listed.length ? w.specProblems : error.message),
-        h("ul", { class: "problems" }, listed.map((p) => h("li", {}, h("code", {}, p.path), " ", p.message))),
-      );
-      spec.focus();
+      const listed = error instanceof ApiError ? error.problem?.problems : null;
+      editor.show(listed ?? [{ path: "", message: error.message }]);
+      editor.focusFirstProblem();
     }
   };
   const snippet = `<script async src="${location.origin}/embed.js" data-form="${id}"></script>`;
@@ -80,13 +129,15 @@ export async function formPage(main, session, id) {
     main,
     h("p", {}, h("a", { href: "#/forms" }, w.forms)),
     h("h1", {}, form.name, " ", h("small", {}, `${w.revision} ${form.revision}`)),
-    h("form", { class: "editor", onsubmit: save },
-      h("label", { for: "form-name" }, w.name),
-      name,
-      h("label", { for: "form-spec" }, "Spec (JSON)"),
-      spec,
-      problems,
-      canEdit ? h("button", { type: "submit" }, w.save) : null),
+    h("div", { class: "form-workbench" },
+      h("form", { class: "editor", onsubmit: save, "aria-label": w.editForm },
+        h("div", { class: "spec-input" }, h("label", { for: "form-name" }, w.name), name),
+        editor.element,
+        canEdit ? h("div", { class: "save-bar" }, h("button", { type: "submit" }, w.save), checking) : null),
+      h("section", { class: "preview", "aria-labelledby": "preview-title" },
+        h("h2", { id: "preview-title" }, w.preview),
+        h("p", { class: "hint" }, w.previewHint),
+        slot)),
     h("section", { "aria-labelledby": "embed-title" },
       h("h2", { id: "embed-title" }, w.embedSnippet),
       h("pre", {}, h("code", { id: "snippet" }, snippet)),
@@ -102,12 +153,7 @@ export async function formPage(main, session, id) {
       } }, w.rescore),
       bar,
       line) : null,
-    h("section", { "aria-labelledby": "preview-title" },
-      h("h2", { id: "preview-title" }, w.preview),
-      h("embudo-form", { form: id, locale: language() })),
   );
-  // The real widget, as a website shows it (the saved revision).
-  if (!document.querySelector('script[src="/embed.js"]')) {
-    document.head.append(h("script", { src: "/embed.js", async: true }));
-  }
+  await loadWidget();
+  await showPreview(slot, editor.draft);
 }
