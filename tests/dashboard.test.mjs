@@ -1,8 +1,9 @@
 // The marketing dashboard in headless Chromium against wrangler dev + D1:
 // signing in, the funnel picture, filtering and opening a lead, its score
 // explained as the rules scored it, a sales move that changes the funnel, a
-// viewer offered no move, hostile values shown as text only, erasing a
-// person, axe-core on every page, screenshots for people to look at.
+// viewer offered no move, hostile values shown as text only, settings (a
+// new site), erasing a person, axe-core on every page, screenshots for
+// people to look at.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { resolve, join } from "node:path";
@@ -275,6 +276,39 @@ describe("the dashboard", () => {
     assert.equal((await call("GET", "/v1/leads", { as: token })).status, 200, "the token works as its person");
     assert.deepEqual(await violations(page), []);
     await shot(page, "settings");
+    await page.context().close();
+  });
+
+  test("settings: an admin makes a new site, then chosen in the bar with its settings open; others are offered none", async () => {
+    const marketer = await signedIn("marketing", "en-GB");
+    await marketer.getByRole("link", { name: "Settings" }).click();
+    await marketer.getByRole("heading", { name: "API tokens" }).waitFor();
+    assert.equal(await marketer.getByRole("heading", { name: "New site" }).count(), 0, "marketing administers no site");
+    await marketer.context().close();
+
+    const page = await signedIn("admin", "en-GB");
+    await page.getByRole("link", { name: "Settings" }).click();
+    const id = page.getByLabel("New site's id");
+    await id.fill("Acme Tienda");
+    await page.getByLabel("New site's name").fill("Acme Tienda");
+    await page.getByLabel("Origins the new site takes submissions from").fill("https://tienda.acme.example\n");
+    await page.getByRole("button", { name: "Create site" }).click();
+    await page.locator("#new-site-problem").filter({ hasText: "id: 1 to 64 of a-z" }).waitFor();
+    await id.fill("acme-tienda");
+    await page.getByRole("button", { name: "Create site" }).click();
+    await page.getByRole("status").filter({ hasText: "Site “Acme Tienda” created." }).waitFor();
+    const chosen = page.getByRole("combobox", { name: "Site", exact: true });
+    assert.equal(await chosen.inputValue(), "acme-tienda", "the new site is the one worked on");
+    assert.deepEqual(await chosen.locator("option").allTextContents(), ["acme-growth", "acme-tienda"]);
+    await page.waitForFunction(() => document.getElementById("site-name")?.value === "Acme Tienda");
+    assert.equal(await page.getByLabel("Allowed origins (one per line)", { exact: true }).inputValue(), "https://tienda.acme.example");
+    assert.equal(await page.getByRole("button", { name: "Remove admin@acme.example" }).count(), 1, "its admin is the person who made it");
+    // Kept in this browser: a reload still works on the new site.
+    await page.reload();
+    await page.waitForFunction(() => document.getElementById("site-name")?.value === "Acme Tienda");
+    assert.equal(await chosen.inputValue(), "acme-tienda");
+    assert.deepEqual(await violations(page), []);
+    await shot(page, "settings-new-site");
     await page.context().close();
   });
 
