@@ -2,13 +2,14 @@
 // signing in, the funnel picture, filtering and opening a lead, its score
 // explained as the rules scored it, a sales move that changes the funnel, a
 // viewer offered no move, hostile values shown as text only, settings (a
-// new site), erasing a person, axe-core on every page, screenshots for
-// people to look at.
+// new site, webhooks changed and tried), erasing a person, axe-core on every
+// page, screenshots for people to look at.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { resolve, join } from "node:path";
 import { mkdir, readFile } from "node:fs/promises";
 import { launchBrowser } from "./support/browser.mjs";
+import { serve } from "./support/local-server.mjs";
 import { PASSWORD, caller, makeAccount } from "./support/people.mjs";
 import { startStack } from "./support/stack.mjs";
 
@@ -238,10 +239,10 @@ describe("the dashboard", () => {
     const origins = page.getByLabel("Allowed origins (one per line)");
     await origins.waitFor();
     await origins.fill("https://www.acme.example/landing");
-    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.locator("#site-problem").filter({ hasText: "no path" }).waitFor();
     await origins.fill("http://127.0.0.1:*\nhttps://www.acme.example");
-    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.getByRole("status").filter({ hasText: "Changes saved" }).waitFor();
     const [{ allowed_origins }] = await stack.d1("SELECT allowed_origins FROM sites WHERE id = 'acme-growth'");
     assert.deepEqual(JSON.parse(allowed_origins), ["http://127.0.0.1:*", "https://www.acme.example"]);
@@ -310,6 +311,52 @@ describe("the dashboard", () => {
     assert.deepEqual(await violations(page), []);
     await shot(page, "settings-new-site");
     await page.context().close();
+  });
+
+  test("settings: a webhook's URL and stages are changed in place, and a test event's outcome is told", async () => {
+    const pings = [];
+    const receiver = await serve((req, body, res) => {
+      pings.push({ path: req.url, body });
+      res.writeHead(200).end("thanks");
+    });
+    try {
+      // Nothing listens on port 9: the first test event cannot be delivered.
+      const added = await call("POST", "/v1/sites/acme-growth/webhooks", {
+        as: stack.token,
+        body: { id: "ventas", url: "http://127.0.0.1:9/ventas", stages: ["sql"] },
+      });
+      assert.equal(added.status, 200, await added.clone().text());
+      const page = await signedIn("admin", "en-GB");
+      await page.getByRole("link", { name: "Settings" }).click();
+      const url = page.getByLabel("URL of ventas");
+      await url.waitFor();
+      await page.getByRole("button", { name: "Send a test event to ventas" }).click();
+      await page.locator("#hook-ventas-problem").filter({ hasText: "The test event was not delivered: " }).waitFor();
+
+      await url.fill("http://hooks.example/ventas");
+      await page.getByRole("button", { name: "Save ventas" }).click();
+      await page.locator("#hook-ventas-problem").filter({ hasText: "only over https" }).waitFor();
+      const stages = page.getByRole("group", { name: "Stages sent to ventas" });
+      await url.fill(`${receiver.url}/ventas`);
+      await stages.getByLabel("MQL").check();
+      await page.getByRole("button", { name: "Save ventas" }).click();
+      await page.getByRole("status").filter({ hasText: "Changes saved" }).waitFor();
+      assert.equal(await page.locator("#hook-ventas-problem").textContent(), "", "the mistake is no longer shown");
+
+      await page.reload();
+      await url.waitFor();
+      assert.equal(await url.inputValue(), `${receiver.url}/ventas`, "the new URL, as saved");
+      assert.deepEqual([await stages.getByLabel("MQL").isChecked(), await stages.getByLabel("SQL").isChecked()], [true, true]);
+      await page.getByRole("button", { name: "Send a test event to ventas" }).click();
+      await page.locator("#hook-ventas-tried").filter({ hasText: "Test event delivered (answered 200)." }).waitFor();
+      const ping = pings.find((p) => p.path === "/ventas");
+      assert.equal(JSON.parse(ping.body).type, "ping", "the receiver got the test event");
+      assert.deepEqual(await violations(page), []);
+      await shot(page, "settings-webhooks");
+      await page.context().close();
+    } finally {
+      receiver.close();
+    }
   });
 
   test("erasing a person asks by name, and they are gone from every page", async () => {
