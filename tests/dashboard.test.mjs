@@ -1,9 +1,9 @@
 // The marketing dashboard in headless Chromium against wrangler dev + D1:
 // signing in, the funnel picture, filtering and opening a lead, its score
 // explained as the rules scored it, a sales move that changes the funnel, a
-// viewer offered no move, hostile values shown as text only, settings (a
-// new site, webhooks changed and tried), erasing a person, axe-core on every
-// page, screenshots for people to look at.
+// viewer offered no move, hostile values shown as text only, each form's
+// new leads and MQLs, settings (a new site, webhooks changed and tried),
+// erasing a person, axe-core on every page, screenshots for people to look at.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { resolve, join } from "node:path";
@@ -127,6 +127,24 @@ describe("the dashboard", () => {
     assert.deepEqual(await violations(signed), []);
     await shot(signed, "overview");
     await signed.context().close();
+  });
+
+  test("the overview counts each form's new leads and MQLs in the period chosen", async () => {
+    const { forms } = await (await call("GET", "/v1/sites/acme-growth/forms", { as: stack.token })).json();
+    const demo = forms.find((form) => form.id === "demo-ebook");
+    const page = await signedIn("marketing");
+    const table = page.locator("table.per-form");
+    assert.equal(await table.locator("caption").textContent(), "Por formulario · desde el principio");
+    const row = () => table.getByRole("row", { name: demo.name });
+    assert.deepEqual(await row().locator("td").allTextContents(), ["3", "1"], "three leads, one an MQL");
+    assert.deepEqual(await violations(page), []);
+    // From tomorrow on, nobody has arrived yet.
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel("Desde").fill(tomorrow);
+    await page.getByRole("button", { name: "Aplicar" }).click();
+    await table.locator("caption").filter({ hasText: `desde el ${tomorrow}` }).waitFor();
+    assert.deepEqual(await row().locator("td").allTextContents(), ["0", "0"]);
+    await page.context().close();
   });
 
   test("filters and opens a lead; its score is explained rule by rule as the rules scored it", async () => {

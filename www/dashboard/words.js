@@ -16,7 +16,7 @@ const WORDS = {
     webhookUrl: "URL",
     pause: "Pausar",
     resume: "Reanudar",
-    // Settings: a new site, a webhook changed and tried (issue 7).
+    // Settings: a new site, a webhook changed and tried; the overview per form (issue 7).
     newSite: "Nuevo sitio",
     newSiteId: "Identificador del sitio nuevo (a-z, 0-9, - y _)",
     newSiteName: "Nombre del sitio nuevo",
@@ -34,6 +34,11 @@ const WORDS = {
     testDelivered: (status) => `Evento de prueba entregado (respondió ${status}).`,
     testFailed: (why) => `El evento de prueba no se entregó: ${why}`,
     event: "Evento",
+    perForm: "Por formulario",
+    periodOf: (from, to) =>
+      from && to ? `del ${from} al ${to}` : from ? `desde el ${from}` : to ? `hasta el ${to}` : "desde el principio",
+    newLeads: "Leads nuevos",
+    newMqls: "MQL nuevos",
     settings: "Ajustes",
     revision: "Revisión",
     save: "Guardar",
@@ -155,7 +160,7 @@ const WORDS = {
     webhookUrl: "URL",
     pause: "Pause",
     resume: "Resume",
-    // Settings: a new site, a webhook changed and tried (issue 7).
+    // Settings: a new site, a webhook changed and tried; the overview per form (issue 7).
     newSite: "New site",
     newSiteId: "New site's id (a-z, 0-9, - and _)",
     newSiteName: "New site's name",
@@ -173,6 +178,10 @@ const WORDS = {
     testDelivered: (status) => `Test event delivered (answered ${status}).`,
     testFailed: (why) => `The test event was not delivered: ${why}`,
     event: "Event",
+    perForm: "Per form",
+    periodOf: (from, to) => (from && to ? `${from} to ${to}` : from ? `since ${from}` : to ? `until ${to}` : "all time"),
+    newLeads: "New leads",
+    newMqls: "New MQLs",
     settings: "Settings",
     revision: "Revision",
     save: "Save",
