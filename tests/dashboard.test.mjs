@@ -1,13 +1,15 @@
 // The marketing dashboard in headless Chromium against wrangler dev + D1:
 // signing in, the funnel picture, filtering and opening a lead, its score
 // explained as the rules scored it, a sales move that changes the funnel, a
-// viewer offered no move, hostile values shown as text only, erasing a
-// person, axe-core on every page, screenshots for people to look at.
+// viewer offered no move, hostile values shown as text only, each form's
+// new leads and MQLs, settings (a new site, webhooks changed and tried),
+// erasing a person, axe-core on every page, screenshots for people to look at.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { resolve, join } from "node:path";
 import { mkdir, readFile } from "node:fs/promises";
 import { launchBrowser } from "./support/browser.mjs";
+import { serve } from "./support/local-server.mjs";
 import { PASSWORD, caller, makeAccount } from "./support/people.mjs";
 import { startStack } from "./support/stack.mjs";
 
@@ -125,6 +127,24 @@ describe("the dashboard", () => {
     assert.deepEqual(await violations(signed), []);
     await shot(signed, "overview");
     await signed.context().close();
+  });
+
+  test("the overview counts each form's new leads and MQLs in the period chosen", async () => {
+    const { forms } = await (await call("GET", "/v1/sites/acme-growth/forms", { as: stack.token })).json();
+    const demo = forms.find((form) => form.id === "demo-ebook");
+    const page = await signedIn("marketing");
+    const table = page.locator("table.per-form");
+    assert.equal(await table.locator("caption").textContent(), "Por formulario · desde el principio");
+    const row = () => table.getByRole("row", { name: demo.name });
+    assert.deepEqual(await row().locator("td").allTextContents(), ["3", "1"], "three leads, one an MQL");
+    assert.deepEqual(await violations(page), []);
+    // From tomorrow on, nobody has arrived yet.
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel("Desde").fill(tomorrow);
+    await page.getByRole("button", { name: "Aplicar" }).click();
+    await table.locator("caption").filter({ hasText: `desde el ${tomorrow}` }).waitFor();
+    assert.deepEqual(await row().locator("td").allTextContents(), ["0", "0"]);
+    await page.context().close();
   });
 
   test("filters and opens a lead; its score is explained rule by rule as the rules scored it", async () => {
@@ -275,10 +295,10 @@ describe("the dashboard", () => {
     const origins = page.getByLabel("Allowed origins (one per line)");
     await origins.waitFor();
     await origins.fill("https://www.acme.example/landing");
-    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.locator("#site-problem").filter({ hasText: "no path" }).waitFor();
     await origins.fill("http://127.0.0.1:*\nhttps://www.acme.example");
-    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.getByRole("status").filter({ hasText: "Changes saved" }).waitFor();
     const [{ allowed_origins }] = await stack.d1("SELECT allowed_origins FROM sites WHERE id = 'acme-growth'");
     assert.deepEqual(JSON.parse(allowed_origins), ["http://127.0.0.1:*", "https://www.acme.example"]);
@@ -314,6 +334,85 @@ describe("the dashboard", () => {
     assert.deepEqual(await violations(page), []);
     await shot(page, "settings");
     await page.context().close();
+  });
+
+  test("settings: an admin makes a new site, then chosen in the bar with its settings open; others are offered none", async () => {
+    const marketer = await signedIn("marketing", "en-GB");
+    await marketer.getByRole("link", { name: "Settings" }).click();
+    await marketer.getByRole("heading", { name: "API tokens" }).waitFor();
+    assert.equal(await marketer.getByRole("heading", { name: "New site" }).count(), 0, "marketing administers no site");
+    await marketer.context().close();
+
+    const page = await signedIn("admin", "en-GB");
+    await page.getByRole("link", { name: "Settings" }).click();
+    const id = page.getByLabel("New site's id");
+    await id.fill("Acme Tienda");
+    await page.getByLabel("New site's name").fill("Acme Tienda");
+    await page.getByLabel("Origins the new site takes submissions from").fill("https://tienda.acme.example\n");
+    await page.getByRole("button", { name: "Create site" }).click();
+    await page.locator("#new-site-problem").filter({ hasText: "id: 1 to 64 of a-z" }).waitFor();
+    await id.fill("acme-tienda");
+    await page.getByRole("button", { name: "Create site" }).click();
+    await page.getByRole("status").filter({ hasText: "Site “Acme Tienda” created." }).waitFor();
+    const chosen = page.getByRole("combobox", { name: "Site", exact: true });
+    assert.equal(await chosen.inputValue(), "acme-tienda", "the new site is the one worked on");
+    assert.deepEqual(await chosen.locator("option").allTextContents(), ["acme-growth", "acme-tienda"]);
+    await page.waitForFunction(() => document.getElementById("site-name")?.value === "Acme Tienda");
+    assert.equal(await page.getByLabel("Allowed origins (one per line)", { exact: true }).inputValue(), "https://tienda.acme.example");
+    assert.equal(await page.getByRole("button", { name: "Remove admin@acme.example" }).count(), 1, "its admin is the person who made it");
+    // Kept in this browser: a reload still works on the new site.
+    await page.reload();
+    await page.waitForFunction(() => document.getElementById("site-name")?.value === "Acme Tienda");
+    assert.equal(await chosen.inputValue(), "acme-tienda");
+    assert.deepEqual(await violations(page), []);
+    await shot(page, "settings-new-site");
+    await page.context().close();
+  });
+
+  test("settings: a webhook's URL and stages are changed in place, and a test event's outcome is told", async () => {
+    const pings = [];
+    const receiver = await serve((req, body, res) => {
+      pings.push({ path: req.url, body });
+      res.writeHead(200).end("thanks");
+    });
+    try {
+      // Nothing listens on port 9: the first test event cannot be delivered.
+      const added = await call("POST", "/v1/sites/acme-growth/webhooks", {
+        as: stack.token,
+        body: { id: "ventas", url: "http://127.0.0.1:9/ventas", stages: ["sql"] },
+      });
+      assert.equal(added.status, 200, await added.clone().text());
+      const page = await signedIn("admin", "en-GB");
+      await page.getByRole("link", { name: "Settings" }).click();
+      const url = page.getByLabel("URL of ventas");
+      await url.waitFor();
+      await page.getByRole("button", { name: "Send a test event to ventas" }).click();
+      await page.locator("#hook-ventas-problem").filter({ hasText: "The test event was not delivered: " }).waitFor();
+
+      await url.fill("http://hooks.example/ventas");
+      await page.getByRole("button", { name: "Save ventas" }).click();
+      await page.locator("#hook-ventas-problem").filter({ hasText: "only over https" }).waitFor();
+      const stages = page.getByRole("group", { name: "Stages sent to ventas" });
+      await url.fill(`${receiver.url}/ventas`);
+      await stages.getByLabel("MQL").check();
+      await page.getByRole("button", { name: "Save ventas" }).click();
+      await page.getByRole("status").filter({ hasText: "Changes saved" }).waitFor();
+      assert.equal(await page.locator("#hook-ventas-problem").textContent(), "", "the mistake is no longer shown");
+
+      await page.reload();
+      await url.waitFor();
+      assert.equal(await url.inputValue(), `${receiver.url}/ventas`, "the new URL, as saved");
+      assert.deepEqual([await stages.getByLabel("MQL").isChecked(), await stages.getByLabel("SQL").isChecked()], [true, true]);
+      await page.getByRole("button", { name: "Send a test event to ventas" }).click();
+      await page.locator("#hook-ventas-tried").filter({ hasText: "Test event delivered (answered 200)." }).waitFor();
+      const ping = pings.find((p) => p.path === "/ventas");
+      assert.equal(JSON.parse(ping.body).type, "ping", "the receiver got the test event");
+      assert.deepEqual(await violations(page), []);
+      await shot(page, "settings-webhooks");
+      await page.context().close();
+    } finally {
+      receiver.close();
+    }
   });
 
   test("erasing a person asks by name, and they are gone from every page", async () => {

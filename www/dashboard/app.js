@@ -45,6 +45,11 @@ const session = {
     this.site = person.memberships.some((m) => m.site === kept) ? kept : person.memberships[0]?.site;
     drawBar();
   },
+  /** Works on `site` from now on, in this visit and the next ones in this browser. */
+  choose(site) {
+    this.site = site;
+    localStorage.setItem("embudo.site", site);
+  },
 };
 
 /** The current route: the page and its parameters. */
@@ -65,8 +70,7 @@ function drawBar() {
     {
       id: "site",
       onchange: (event) => {
-        session.site = event.target.value;
-        localStorage.setItem("embudo.site", session.site);
+        session.choose(event.target.value);
         session.go("#/overview");
       },
     },

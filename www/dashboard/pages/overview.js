@@ -1,6 +1,7 @@
 // The overview: the site's funnel as an SVG picture (leads → IQL → MQL →
 // SQL → opportunity → customer, with counts and conversion rates), and new
-// leads and MQLs this week; for one form and a period if chosen.
+// leads and MQLs this week; for one form and a period if chosen. Below it,
+// each form's new leads and MQLs in the period, side by side.
 import { api, query } from "../api.js";
 import { h, replace } from "../element.js";
 import { language, words } from "../words.js";
@@ -52,6 +53,31 @@ function picture(funnel, w) {
   return svg;
 }
 
+/** The new leads and MQLs of every week a funnel counted. */
+function arrivals(funnel) {
+  return funnel.weeks.reduce(
+    (sum, week) => ({ leads: sum.leads + week.new_leads, mqls: sum.mqls + week.new_mqls }),
+    { leads: 0, mqls: 0 },
+  );
+}
+
+/** Each form's arrivals in the period, from its own funnel. */
+function perFormTable(forms, funnels, asked, w) {
+  return h("table", { class: "per-form" },
+    h("caption", {}, `${w.perForm} · ${w.periodOf(asked.from, asked.to)}`),
+    h("thead", {}, h("tr", {},
+      h("th", { scope: "col" }, w.form),
+      h("th", { scope: "col", class: "number" }, w.newLeads),
+      h("th", { scope: "col", class: "number" }, w.newMqls))),
+    h("tbody", {}, forms.map((form, i) => {
+      const counted = arrivals(funnels[i]);
+      return h("tr", {},
+        h("th", { scope: "row" }, form.name),
+        h("td", { class: "number" }, counted.leads),
+        h("td", { class: "number" }, counted.mqls));
+    })));
+}
+
 export async function overviewPage(main, session, params) {
   const w = words();
   const site = session.site;
@@ -61,6 +87,9 @@ export async function overviewPage(main, session, params) {
     api("GET", `/v1/sites/${encodeURIComponent(site)}/funnel${query(asked)}`),
     api("GET", `/v1/sites/${encodeURIComponent(site)}/forms`),
   ]);
+  // The funnel counts one form at a time: one answer per form, the period the same.
+  const perForm = await Promise.all(forms.map((f) =>
+    api("GET", `/v1/sites/${encodeURIComponent(site)}/funnel${query({ ...asked, form: f.id })}`)));
   const thisWeek = funnel.weeks.find((week) => week.week === weekOf(new Date())) || { new_leads: 0, new_mqls: 0 };
   const form = h(
     "form",
@@ -91,5 +120,6 @@ export async function overviewPage(main, session, params) {
       h("p", {}, h("strong", { class: "big", id: "new-mqls" }, thisWeek.new_mqls), " ", w.newMqlsWeek)),
     h("figure", {}, picture(funnel, w),
       h("figcaption", {}, `${w.stages.disqualified}: ${funnel.disqualified}`)),
+    forms.length ? perFormTable(forms, perForm, asked, w) : null,
   );
 }
