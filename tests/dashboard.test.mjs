@@ -129,6 +129,24 @@ describe("the dashboard", () => {
     await signed.context().close();
   });
 
+  test("an expired session sends the person to sign in, told why; signing out says so too", async () => {
+    await makeAccount(stack, "caduca@acme.example", [{ site: "acme-growth", role: "viewer" }]);
+    const page = await signedIn("caduca", "en-GB");
+    await stack.d1("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z' WHERE account_id = (SELECT id FROM accounts WHERE email = 'caduca@acme.example')");
+    await page.getByRole("link", { name: "Leads" }).click();
+    await page.getByRole("status").filter({ hasText: "Your session has expired" }).waitFor();
+    await page.getByLabel("E-mail").waitFor();
+    await page.getByLabel("E-mail").fill("caduca@acme.example");
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.locator("svg.funnel").waitFor();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("status").filter({ hasText: "You have signed out" }).waitFor();
+    const session = await page.evaluate(() => fetch("/v1/session").then((answer) => answer.status));
+    assert.equal(session, 401, "the session is over at the edge too");
+    await page.context().close();
+  });
+
   test("the overview counts each form's new leads and MQLs in the period chosen", async () => {
     const { forms } = await (await call("GET", "/v1/sites/acme-growth/forms", { as: stack.token })).json();
     const demo = forms.find((form) => form.id === "demo-ebook");
@@ -150,6 +168,21 @@ describe("the dashboard", () => {
   test("filters and opens a lead; its score is explained rule by rule as the rules scored it", async () => {
     const page = await signedIn("marketing", "en-GB");
     await page.getByRole("link", { name: "Leads" }).click();
+    // A column header sorts: the score, highest first; the date, newest then oldest.
+    const scores = page.locator("table.leads tbody td .score");
+    await scores.first().waitFor();
+    await page.getByRole("link", { name: "Score" }).click();
+    await page.waitForURL(/sort=score/);
+    await page.locator('th[aria-sort="descending"]', { hasText: "Score" }).waitFor();
+    const shown = (await scores.allTextContents()).map(Number);
+    assert.ok(shown.length >= 3, "every lead listed");
+    assert.deepEqual(shown, [...shown].sort((a, b) => b - a));
+    await page.getByRole("link", { name: "Created" }).click();
+    await page.waitForURL(/sort=newest/);
+    await page.getByRole("link", { name: /Created/ }).click();
+    await page.waitForURL(/sort=oldest/);
+    await page.locator('th[aria-sort="ascending"]', { hasText: "Created" }).waitFor();
+    assert.match(await page.locator("table.leads tbody tr").first().textContent(), /marta@acme\.example/, "the first lead captured comes first");
     await page.getByLabel("Stage").selectOption("mql");
     await page.getByRole("button", { name: "Apply" }).click();
     await page.waitForURL(/stage=mql/);

@@ -15,6 +15,9 @@ const main = document.getElementById("main");
 const bar = document.getElementById("bar");
 const status = document.getElementById("status");
 
+/** What the next page drawn tells first (a sign-out, an erasure). */
+let told = "";
+
 /** What every page gets: the person, their site, and ways to move on. */
 const session = {
   person: null,
@@ -32,7 +35,9 @@ const session = {
     const needs = { read: 1, work: 2, manage: 3, administer: 4 };
     return (allows[this.role(site)] || 0) >= needs[need];
   },
-  go(hash) {
+  /** Shows the page `hash` names, then `message` in the status line. */
+  go(hash, message = "") {
+    told = message;
     if (location.hash === hash) route();
     else location.hash = hash;
   },
@@ -118,8 +123,7 @@ async function signOut() {
   }
   session.person = null;
   drawBar();
-  session.go("#/sign-in");
-  session.say(words().signedOut);
+  session.go("#/sign-in", words().signedOut);
 }
 
 /** Draws the page the URL names. */
@@ -135,7 +139,8 @@ async function route() {
       return;
     }
   }
-  status.textContent = "";
+  status.textContent = told;
+  told = "";
   // Each visit draws into its own view. A page still waiting for the API
   // when the visitor has moved on finishes into a view that is no longer
   // shown, so a slow answer never paints over the page asked for last.
@@ -154,8 +159,7 @@ async function route() {
     if (error instanceof ApiError && error.status === 401) {
       session.person = null;
       drawBar();
-      session.go("#/sign-in");
-      session.say(words().expired);
+      session.go("#/sign-in", words().expired);
       return;
     }
     replace(view, h("p", { class: "problem", role: "alert" }, error.message || words().failed));

@@ -105,8 +105,7 @@ function personActions(session, lead, w) {
       onclick: async () => {
         if (!window.confirm(w.eraseConfirm(who))) return;
         await api("POST", `/v1/sites/${site}/people/erase`, { email: lead.email });
-        session.go("#/leads");
-        session.say(w.erased(who));
+        session.go("#/leads", w.erased(who));
       },
     }, w.erase),
   );

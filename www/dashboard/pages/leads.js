@@ -47,6 +47,21 @@ function filterForm(session, asked, forms, w) {
   );
 }
 
+/**
+ * A column header that sorts the table: a link to the same view in the
+ * column's order (`orders` in turn: newest, then oldest), marked with the
+ * order shown now for assistive technology.
+ */
+function sortable(title, orders, asked) {
+  const now = asked.sort || "newest";
+  const at = orders.indexOf(now);
+  const next = orders[(at + 1) % orders.length];
+  const sort = { score: "descending", newest: "descending", oldest: "ascending" };
+  const arrow = at < 0 ? "" : sort[now] === "descending" ? " ↓" : " ↑";
+  return h("th", { scope: "col", "aria-sort": at < 0 ? null : sort[now] },
+    h("a", { href: `#/leads${query({ ...asked, sort: next })}` }, title, arrow));
+}
+
 export async function leadsPage(main, session, params) {
   const w = words();
   const asked = Object.fromEntries(FILTERS.map((name) => [name, params.get(name) || ""]));
@@ -74,7 +89,10 @@ export async function leadsPage(main, session, params) {
         "table",
         { class: "leads" },
         h("caption", { class: "visually-hidden" }, w.leads),
-        h("thead", {}, h("tr", {}, [w.name, w.email, w.company, w.stage, w.score, w.created].map((t) => h("th", { scope: "col" }, t)))),
+        h("thead", {}, h("tr", {},
+          [w.name, w.email, w.company, w.stage].map((t) => h("th", { scope: "col" }, t)),
+          sortable(w.score, ["score"], asked),
+          sortable(w.created, ["newest", "oldest"], asked))),
         h("tbody", {}, rows),
       )
     : h("p", { class: "empty" }, w.noLeads);

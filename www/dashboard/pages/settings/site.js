@@ -64,8 +64,7 @@ export function newSiteSection(session, w) {
           // offers the new site, chosen.
           session.choose(made.id);
           await session.signedIn(await api("GET", "/v1/session"));
-          session.go("#/settings");
-          session.say(w.siteCreated(made.name));
+          session.go("#/settings", w.siteCreated(made.name));
         } catch (error) {
           problem.textContent = error.message;
         }
