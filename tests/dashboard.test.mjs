@@ -8,6 +8,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { resolve, join } from "node:path";
 import { mkdir, readFile } from "node:fs/promises";
+import { createHmac } from "node:crypto";
 import { launchBrowser } from "./support/browser.mjs";
 import { serve } from "./support/local-server.mjs";
 import { PASSWORD, caller, makeAccount } from "./support/people.mjs";
@@ -405,7 +406,7 @@ describe("the dashboard", () => {
   test("settings: a webhook's URL and stages are changed in place, and a test event's outcome is told", async () => {
     const pings = [];
     const receiver = await serve((req, body, res) => {
-      pings.push({ path: req.url, body });
+      pings.push({ path: req.url, body, signature: req.headers["embudo-signature"] });
       res.writeHead(200).end("thanks");
     });
     try {
@@ -440,6 +441,11 @@ describe("the dashboard", () => {
       await page.locator("#hook-ventas-tried").filter({ hasText: "Test event delivered (answered 200)." }).waitFor();
       const ping = pings.find((p) => p.path === "/ventas");
       assert.equal(JSON.parse(ping.body).type, "ping", "the receiver got the test event");
+      // The secret the page shows is the one the event is signed with.
+      await page.getByText("Signing secret of ventas", { exact: false }).click();
+      const secret = await page.locator("#hook-ventas-secret").textContent();
+      const [, t, v1] = ping.signature.match(/^t=(\d+),v1=([0-9a-f]{64})$/);
+      assert.equal(v1, createHmac("sha256", secret).update(`${t}.${ping.body}`).digest("hex"));
       assert.deepEqual(await violations(page), []);
       await shot(page, "settings-webhooks");
       await page.context().close();

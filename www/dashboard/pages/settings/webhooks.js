@@ -113,7 +113,13 @@ function endpoint(session, hook, w, redraw) {
       } }, `${hook.active ? w.pause : w.resume} ${hook.id}`),
       testing),
     problem,
-    tried);
+    tried,
+    // What the receiving tool checks each event's Embudo-Signature with.
+    hook.signing_secret
+      ? h("details", { class: "secret" },
+          h("summary", {}, w.signingSecretOf(hook.id)),
+          h("code", { id: `${key}-secret` }, hook.signing_secret))
+      : null);
 }
 
 export function webhooksSection(session, webhooks, deliveries, w, redraw) {
