@@ -323,6 +323,37 @@ describe("the dashboard", () => {
     await page.context().close();
   });
 
+  test("a new form starts empty or as a copy, opens in the editor, and never takes an id in use", async () => {
+    const page = await signedIn("marketing", "en-GB");
+    await page.getByRole("link", { name: "Forms" }).click();
+    const id = page.getByLabel("Form id (a-z, 0-9, - and _)");
+    await id.waitFor();
+    assert.deepEqual(await violations(page), []);
+    await shot(page, "forms");
+    await id.fill("demo-ebook");
+    await page.getByLabel("Name", { exact: true }).fill("Otra");
+    await page.getByRole("button", { name: "New form" }).click();
+    await page.locator("#new-form-problem").filter({ hasText: "There is already a form “demo-ebook”" }).waitFor();
+
+    await id.fill("webinar-abril");
+    await page.getByLabel("Name", { exact: true }).fill("Webinar de abril");
+    await page.getByRole("button", { name: "New form" }).click();
+    await page.getByRole("status").filter({ hasText: "Form “Webinar de abril” created." }).waitFor();
+    assert.equal(await page.getByLabel("Heading (en)").inputValue(), "Webinar de abril");
+    await page.waitForFunction(() => document.querySelector("#preview .preview-form")?.shadowRoot?.querySelectorAll("input[type=email]").length === 1);
+
+    await page.getByRole("link", { name: "Forms" }).first().click();
+    await id.fill("guia-copia");
+    await page.getByLabel("Name", { exact: true }).fill("Guía (copia)");
+    await page.getByLabel("Based on").selectOption("demo-ebook");
+    await page.getByRole("button", { name: "New form" }).click();
+    await page.getByText("Field 9 (utm_campaign)", { exact: true }).waitFor();
+    const made = await stack.d1("SELECT id, revision, json_array_length(spec, '$.fields') AS fields FROM forms WHERE site_id = 'acme-growth' ORDER BY id");
+    assert.deepEqual(made.map((f) => [f.id, f.fields]), [["demo-ebook", 9], ["guia-copia", 9], ["webinar-abril", 1]]);
+    assert.deepEqual(made.filter((f) => f.id !== "demo-ebook").map((f) => f.revision), [1, 1]);
+    await page.context().close();
+  });
+
   test("settings: origins checked, roles changed, a token shown once", async () => {
     const page = await signedIn("admin", "en-GB");
     await page.getByRole("link", { name: "Settings" }).click();

@@ -7,6 +7,74 @@ import { h, replace, when } from "../element.js";
 import { language, words } from "../words.js";
 import { formEditor } from "./form-editor.js";
 
+/**
+ * The smallest form the checks accept: the e-mail, the consent to send the
+ * offer, and text to replace; a new form starts from it or from a copy.
+ */
+function starter(site, id, name) {
+  const both = (es, en) => ({ es, en });
+  return {
+    format: 1, site, id, revision: 1, locales: ["es", "en"],
+    heading: both(name, name),
+    submit: both("Enviar", "Send"),
+    success: both("¡Gracias! Te lo enviamos por correo.", "Thank you! We have e-mailed it to you."),
+    offer: {
+      id,
+      title: both(name, name),
+      description: both("Cuenta aquí qué recibe quien rellena el formulario.", "Say here what people get for filling in the form."),
+      delivery: { by: "email" },
+    },
+    fields: [{ id: "email", type: "email", required: true, label: both("Correo electrónico", "E-mail") }],
+    consents: [{
+      id: "content", purpose: "content_delivery", required: true,
+      text: both("Acepto que me enviéis este contenido por correo electrónico.", "I agree to be e-mailed this content."),
+    }],
+  };
+}
+
+/** A new form, empty or a copy of one of the site's forms, opened in the editor. */
+function newForm(session, forms, w) {
+  const site = encodeURIComponent(session.site);
+  const problem = h("p", { class: "problem", id: "new-form-problem", role: "alert" });
+  return h("form", {
+    class: "inline",
+    "aria-describedby": "new-form-problem",
+    onsubmit: async (event) => {
+      event.preventDefault();
+      const data = new FormData(event.target);
+      const id = String(data.get("id")).trim();
+      const name = String(data.get("name")).trim();
+      // Saving is creating-or-saving: an id in use would save over that form.
+      if (forms.some((form) => form.id === id)) {
+        problem.textContent = w.formIdTaken(id);
+        return;
+      }
+      try {
+        let spec = starter(session.site, id, name);
+        if (data.get("base")) {
+          const base = await api("GET", `/v1/sites/${site}/forms/${encodeURIComponent(data.get("base"))}`);
+          spec = { ...structuredClone(base.spec), site: session.site, id, revision: 1 };
+        }
+        await api("PUT", `/v1/sites/${site}/forms/${encodeURIComponent(id)}`, { name, spec });
+        session.go(`#/forms/${encodeURIComponent(id)}`, w.formCreated(name));
+      } catch (error) {
+        const listed = error instanceof ApiError ? error.problem?.problems : null;
+        problem.textContent = listed ? listed.map((p) => `${p.path}: ${p.message}`).join(" · ") : error.message;
+      }
+    },
+  },
+    h("label", { for: "new-form-id" }, w.formId),
+    h("input", { id: "new-form-id", name: "id", required: true, maxlength: 64, pattern: "[a-z0-9_\\-]+" }),
+    h("label", { for: "new-form-name" }, w.name),
+    h("input", { id: "new-form-name", name: "name", required: true }),
+    h("label", { for: "new-form-base" }, w.basedOn),
+    h("select", { id: "new-form-base", name: "base" },
+      h("option", { value: "" }, w.emptyForm),
+      forms.map((form) => h("option", { value: form.id }, form.name))),
+    h("button", { type: "submit" }, w.newForm),
+    problem);
+}
+
 export async function formsPage(main, session) {
   const w = words();
   const { forms } = await api("GET", `/v1/sites/${encodeURIComponent(session.site)}/forms`);
@@ -21,6 +89,9 @@ export async function formsPage(main, session) {
           h("td", { class: "number" }, form.revision),
           h("td", { class: "number" }, form.submissions),
           h("td", {}, when(form.updated_at, language())))))),
+    session.may("manage")
+      ? h("section", { "aria-labelledby": "new-form-title" }, h("h2", { id: "new-form-title" }, w.newForm), newForm(session, forms, w))
+      : null,
   );
 }
 
