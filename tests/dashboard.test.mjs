@@ -33,7 +33,9 @@ before(async () => {
   browser = await launchBrowser();
   // Leads captured the way visitors leave them: through the real widget.
   await throughWidget({ Nombre: "Marta Ruiz", "Correo electrónico de trabajo": "marta@acme.example", Cargo: "Directora de Marketing" }, [/^Acepto que/, /^Quiero que una persona/]);
-  await throughWidget({ Nombre: HOSTILE, "Correo electrónico de trabajo": "hostil@acme.example", Empresa: HOSTILE, Cargo: HOSTILE });
+  // Every field a visitor can type into, and the page's own UTM parameters.
+  await throughWidget({ Nombre: HOSTILE, "Correo electrónico de trabajo": "hostil@acme.example", Empresa: HOSTILE, Cargo: HOSTILE }, undefined,
+    `?utm_source=${encodeURIComponent(HOSTILE)}&utm_campaign=${encodeURIComponent(HOSTILE)}`);
   await throughWidget({ Nombre: "Fórmula", "Correo electrónico de trabajo": "formula@acme.example", Empresa: FORMULA });
   for (const email of ["marta", "hostil", "formula"]) {
     [{ id: ids[email] }] = await stack.d1(`SELECT id FROM leads WHERE email_key = '${email}@acme.example'`);
@@ -48,9 +50,9 @@ after(async () => {
 });
 
 /** Fills the demo page's form (labels in Spanish) and sends it. */
-async function throughWidget(fields, consents = [/^Acepto que/]) {
+async function throughWidget(fields, consents = [/^Acepto que/], search = "") {
   const page = await browser.newPage({ locale: "es-ES" });
-  await page.goto(`${stack.url}/`);
+  await page.goto(`${stack.url}/${search}`);
   for (const [label, value] of Object.entries(fields)) await page.getByLabel(label, { exact: true }).fill(value);
   for (const consent of consents) await page.getByLabel(consent).check();
   // A person takes a moment; faster than the edge's minimum fill time is a bot.
@@ -239,7 +241,7 @@ describe("the dashboard", () => {
     await page.goto(`${stack.url}/dashboard/#/leads/${ids.hostil}`);
     await page.locator("#total-score").waitFor();
     const text = await page.locator("main").textContent();
-    assert.ok(text.split(HOSTILE).length - 1 >= 3, "name, company and job title shown, as text");
+    assert.ok(text.split(HOSTILE).length - 1 >= 5, "name, company, job title and both UTM parameters shown, as text");
     await shot(page, "hostile");
     await page.context().close();
   });
