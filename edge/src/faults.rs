@@ -2,8 +2,10 @@
 //! feature (a build only `scripts/build-edge.sh --faults` makes, never the
 //! deployed one), a request may carry `Embudo-Fault: d1-write=N` to have its
 //! first N D1 write batches fail as D1 fails when it is briefly unavailable
-//! (`all` for every one). Without the feature the header is ignored and
-//! this is a no-op the compiler removes.
+//! (`all` for every one), or `d1-write=20%` to have that share of them fail
+//! at random: half before the batch commits, half after it (the write done,
+//! its answer lost), the two ways a real D1 failure can land. Without the
+//! feature the header is ignored and this is a no-op the compiler removes.
 
 use std::cell::Cell;
 
@@ -13,12 +15,20 @@ use crate::error::{Error, Result};
 
 /// The header naming the faults a request asks for.
 pub const HEADER: &str = "Embudo-Fault";
+/// The answer's header counting the faults injected while serving it, so a
+/// test sees that its plan took effect even when the edge's own retries hid
+/// every one from the visitor.
+pub const INJECTED: &str = "Embudo-Faults-Injected";
 
 /// The faults planned for one request.
 #[derive(Debug, Default)]
 pub struct Faults {
     /// Write batches still to fail.
     failing_writes: Cell<u32>,
+    /// The share (0 to 1) of write batches that fail at random.
+    failing_share: f64,
+    /// How many faults were injected so far.
+    injected: Cell<u32>,
 }
 
 impl Faults {
@@ -30,19 +40,53 @@ impl Faults {
         let plan = req.headers().get(HEADER).ok().flatten().unwrap_or_default();
         Self {
             failing_writes: Cell::new(failing_writes(&plan)),
+            failing_share: failing_share(&plan),
+            injected: Cell::new(0),
         }
+    }
+
+    /// Marks `response` with the number of faults injected, if any.
+    pub fn mark(&self, response: &mut worker::Response) -> Result<()> {
+        let injected = self.injected.get();
+        if injected > 0 {
+            response
+                .headers_mut()
+                .set(INJECTED, &injected.to_string())?;
+        }
+        Ok(())
+    }
+
+    fn fail(&self, reason: &str) -> Result<()> {
+        self.injected.set(self.injected.get() + 1);
+        Err(Error::Unavailable {
+            reason: reason.into(),
+        })
     }
 
     /// Called before each D1 write batch: fails it while the plan says so.
     pub fn before_write(&self) -> Result<()> {
         let left = self.failing_writes.get();
         if left == 0 {
-            return Ok(());
+            return self.by_chance("D1_ERROR: Network connection lost (injected fault)");
         }
         self.failing_writes.set(left - 1);
-        Err(Error::Unavailable {
-            reason: "D1_ERROR: Network connection lost (injected fault)".into(),
-        })
+        self.fail("D1_ERROR: Network connection lost (injected fault)")
+    }
+
+    /// Called after a D1 write batch committed: with a random share planned,
+    /// loses its answer now and then, so the caller retries a write that
+    /// is already done.
+    pub fn after_write(&self) -> Result<()> {
+        self.by_chance("D1_ERROR: Network connection lost after commit (injected fault)")
+    }
+
+    /// Fails with half the planned share (the other half falls on the other
+    /// side of the commit).
+    fn by_chance(&self, reason: &str) -> Result<()> {
+        if self.failing_share > 0.0 && worker::js_sys::Math::random() < self.failing_share / 2.0 {
+            return self.fail(reason);
+        }
+        Ok(())
     }
 }
 
@@ -59,6 +103,16 @@ fn failing_writes(plan: &str) -> u32 {
         .unwrap_or(0)
 }
 
+/// The share of writes `plan` fails at random: `d1-write=20%` is 0.2;
+/// anything else (a count, a share outside 0 to 100) none.
+fn failing_share(plan: &str) -> f64 {
+    plan.split(',')
+        .filter_map(|part| part.trim().strip_prefix("d1-write="))
+        .filter_map(|n| n.strip_suffix('%')?.parse::<f64>().ok())
+        .find(|percent| (0.0..=100.0).contains(percent))
+        .map_or(0.0, |percent| percent / 100.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,8 +125,22 @@ mod tests {
         assert_eq!(failing_writes(""), 0);
         let faults = Faults {
             failing_writes: Cell::new(1),
+            failing_share: 0.0,
+            injected: Cell::new(0),
         };
         assert!(faults.before_write().is_err_and(|e| e.is_transient()));
         assert!(faults.before_write().is_ok());
+        assert!(faults.after_write().is_ok());
+        assert_eq!(faults.injected.get(), 1);
+    }
+
+    #[test]
+    fn a_plan_may_name_a_share_of_writes_instead() {
+        assert_eq!(failing_share("d1-write=20%"), 0.2);
+        assert_eq!(failing_share("d1-write=100%"), 1.0);
+        assert_eq!(failing_share("d1-write=20"), 0.0);
+        assert_eq!(failing_share("d1-write=150%"), 0.0);
+        assert_eq!(failing_share("d1-write=-5%"), 0.0);
+        assert_eq!(failing_writes("d1-write=20%"), 0, "a share is no count");
     }
 }

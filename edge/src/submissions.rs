@@ -104,7 +104,9 @@ async fn accept(
     };
     let stored = capture::store(db, &intake).await?;
     if stored.replayed {
-        return replayed(env, form, stored.answer);
+        let mut response = replayed(env, form, stored.answer)?;
+        intake.faults.mark(&mut response)?;
+        return Ok(response);
     }
     if !stored.deliveries.is_empty() {
         let (env, deliveries) = (env.clone(), stored.deliveries);
@@ -115,7 +117,9 @@ async fn accept(
         });
     }
     let answer = reply(env, form, stored.answer);
-    Ok(Response::from_json(&answer)?.with_status(201))
+    let mut response = Response::from_json(&answer)?.with_status(201);
+    intake.faults.mark(&mut response)?;
+    Ok(response)
 }
 
 /// The visitor's answer: the stored one, with a fresh signed offer link.

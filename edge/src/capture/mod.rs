@@ -414,6 +414,7 @@ async fn store_once(db: &D1Database, intake: &Intake<'_>, way: Way) -> Result<At
             return Err(error.into());
         }
     };
+    faults.after_write()?;
     let mut deliveries = handoff::recorded(handoff_at.and_then(|at| results.get(at)))?;
     let lead_id = lead_written(results.first())?;
     if way == Way::ReadFirst && tally(results.last())? != history.submissions.len() {
