@@ -11,9 +11,9 @@
 //   BENCH_REQUESTS     measured requests at each count        (default 300,600)
 //   BENCH_WARMUP       unmeasured requests before each run    (default 30,100)
 //   BENCH_RUNS         runs per Worker and count; medians     (default 3)
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { ENV, LOGS, ROOT, run, startWorker, WRANGLER } from "./servers.mjs";
@@ -21,9 +21,8 @@ import { ENV, LOGS, ROOT, run, startWorker, WRANGLER } from "./servers.mjs";
 // answer (it logs every D1 call the Worker made), and on 2 CPUs that would
 // slow whichever Worker is measured next.
 import { percentile, settle } from "../measure.mjs";
+import { post, submission } from "../../tests/support/crowd.mjs";
 
-const FORM = "demo-ebook";
-const PATH = `/v1/forms/${FORM}/submissions`;
 
 /** A comma-separated list of positive integers from the environment. */
 function counts(name, fallback) {
@@ -45,98 +44,12 @@ for (const [name, list] of [["BENCH_REQUESTS", REQUESTS], ["BENCH_WARMUP", WARMU
   }
 }
 
-// ---------------------------------------------------------------------------
-// Realistic submissions: what the demo form's widget posts (see
-// edge/forms/demo-ebook.toml), each from a different person on a different
-// address, so no lead is merged, no id replayed and no per-IP limit shared.
-
-const PEOPLE = [
-  ["Ana", "ana"], ["Bruno", "bruno"], ["Carmen", "carmen"], ["Diego", "diego"], ["Elena", "elena"],
-  ["Fernando", "fernando"], ["Gabriela", "gabriela"], ["Inés", "ines"], ["Javier", "javier"], ["Lucía", "lucia"],
-];
-const COMPANIES = [
-  ["Acme Industrial", "acme.example"], ["Globex Logística", "globex.example"],
-  ["Initech Software", "initech.example"], ["Umbrella Salud", "umbrella.example"],
-];
-const ROLES = ["Directora de Marketing", "Head of Growth", "CMO", "Analista de datos", "Responsable de ventas"];
-const SIZES = ["1-9", "10-49", "50-249", "250-999", "1000+"];
-const COUNTRIES = ["ES", "MX", "AR", "CO", "US", "GB"];
+// Realistic submissions (each from a different person on a different
+// address) and the sending of one: tests/support/crowd.mjs, shared with the
+// crowd tests.
 
 /** Numbers every request, across Workers and runs: unique e-mails and addresses. */
 let sent = 0;
-
-/** The `n`th submission: its body and the client address it comes from. */
-function submission(n, page) {
-  const [firstName, slug] = PEOPLE[n % PEOPLE.length];
-  const [company, domain] = COMPANIES[n % COMPANIES.length];
-  const fields = {
-    email: `${slug}.${n}@${domain}`,
-    first_name: firstName,
-    company,
-    job_role: ROLES[n % ROLES.length],
-    company_size: SIZES[n % SIZES.length],
-    country: COUNTRIES[n % COUNTRIES.length],
-    utm_source: "newsletter",
-    utm_campaign: "guia-inbound",
-  };
-  // Some people leave a phone or tick more than the required consent, as
-  // on the real form; the mix is the same for every Worker.
-  if (n % 3 === 0) fields.phone = `+34 600 ${String(n % 1000).padStart(3, "0")} ${String((n * 7) % 1000).padStart(3, "0")}`;
-  const consents = { content: true };
-  if (n % 4 === 0) consents.sales = true;
-  if (n % 5 === 0) consents.newsletter = true;
-  const body = JSON.stringify({
-    id: randomUUID(),
-    fields,
-    consents,
-    locale: n % 2 === 0 ? "es" : "en",
-    // More than the edge's 2 s minimum fill time: a person, not a bot.
-    context: { page, elapsed_ms: 5_000 + (n % 20_000) },
-  });
-  const ip = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
-  return { body, ip };
-}
-
-// ---------------------------------------------------------------------------
-// Sending: N workers over a keep-alive agent of N sockets, each posting one
-// submission after another until the run's count is reached.
-
-/** Posts one submission; resolves with its status, answer and time in ms. */
-function post(target, agent, { body, ip }) {
-  return new Promise((done) => {
-    const started = process.hrtime.bigint();
-    let finished = false;
-    // A broken response may also fail its request: count it once.
-    const finish = (status, text) => {
-      if (finished) return;
-      finished = true;
-      done({ status, text, ms: Number(process.hrtime.bigint() - started) / 1e6 });
-    };
-    const req = request(
-      {
-        agent,
-        host: "127.0.0.1",
-        port: target.port,
-        method: "POST",
-        path: PATH,
-        headers: {
-          "Content-Type": "application/json",
-          "Content-Length": Buffer.byteLength(body),
-          Origin: target.url,
-          "CF-Connecting-IP": ip,
-        },
-      },
-      (res) => {
-        const chunks = [];
-        res.on("data", (chunk) => chunks.push(chunk));
-        res.on("end", () => finish(res.statusCode, Buffer.concat(chunks).toString()));
-        res.on("error", (error) => finish(0, `response broke: ${error.message}`));
-      },
-    );
-    req.on("error", (error) => finish(0, `request failed: ${error.message}`));
-    req.end(body);
-  });
-}
 
 /** Why an answer is not a stored submission, or null when it is one. */
 function refusal(worker, { status, text }) {

@@ -88,46 +88,55 @@ export async function startStack(vars = {}, { faults = false, prepare } = {}) {
   }
 
   const port = await freePort();
-  const child = spawn(
-    WRANGLER,
-    ["dev", ...(faults ? ["build-faults/index.js"] : []), "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state,
-     "--env-file", envFile, "--log-level", "warn", "--show-interactive-dev-session=false",
-     // Lets a test run the cron trigger: GET /__scheduled?cron=...
-     "--test-scheduled"],
-    { cwd: EDGE, env: ENV, detached: true, stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const url = `http://127.0.0.1:${port}`;
   const output = [];
-  child.stdout.on("data", (chunk) => output.push(chunk.toString()));
-  child.stderr.on("data", (chunk) => output.push(chunk.toString()));
-
+  let child;
   // Kill the whole process group (wrangler and its workerd) however we exit.
-  const kill = () => {
+  const kill = (signal = "SIGTERM") => {
     try {
-      process.kill(-child.pid, "SIGTERM");
+      process.kill(-child.pid, signal);
     } catch {
       // already gone
     }
   };
-  process.once("exit", kill);
+  const exited = () =>
+    new Promise((done) => {
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      child.once("exit", done);
+      setTimeout(done, 5_000);
+    });
+  /** Starts wrangler dev on the port and the database, and waits until it serves. */
+  const serve = async () => {
+    child = spawn(
+      WRANGLER,
+      ["dev", ...(faults ? ["build-faults/index.js"] : []), "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state,
+       "--env-file", envFile, "--log-level", "warn", "--show-interactive-dev-session=false",
+       // Lets a test run the cron trigger: GET /__scheduled?cron=...
+       "--test-scheduled"],
+      { cwd: EDGE, env: ENV, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    child.stdout.on("data", (chunk) => output.push(chunk.toString()));
+    child.stderr.on("data", (chunk) => output.push(chunk.toString()));
+    spawn(
+      "sh",
+      ["-c", `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -TERM -${child.pid} 2>/dev/null`],
+      { detached: true, stdio: "ignore" },
+    ).unref();
+    try {
+      await waitUntilServing(`${url}/`, child, output);
+    } catch (error) {
+      kill();
+      throw error;
+    }
+  };
+  process.once("exit", () => kill());
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
     process.once(signal, () => {
       kill();
       process.exit(128 + constants.signals[signal]);
     });
   }
-  spawn(
-    "sh",
-    ["-c", `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -TERM -${child.pid} 2>/dev/null`],
-    { detached: true, stdio: "ignore" },
-  ).unref();
-
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    await waitUntilServing(`${url}/`, child, output);
-  } catch (error) {
-    kill();
-    throw error;
-  }
+  await serve();
 
   return {
     url,
@@ -165,13 +174,18 @@ export async function startStack(vars = {}, { faults = false, prepare } = {}) {
         }
       }
     },
+    /**
+     * Kills the Worker outright (SIGKILL, as a crash would), then starts it
+     * again on the same port and database; resolves once it serves.
+     */
+    async restart() {
+      kill("SIGKILL");
+      await exited();
+      await serve();
+    },
     async stop() {
       kill();
-      await new Promise((done) => {
-        if (child.exitCode !== null || child.signalCode !== null) return done();
-        child.once("exit", done);
-        setTimeout(done, 5_000);
-      });
+      await exited();
       await rm(state, { recursive: true, force: true });
     },
   };
