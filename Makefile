@@ -35,7 +35,7 @@ forms: bootstrap
 admin:
 	node scripts/admin.mjs
 
-## Measure: shared's validation + qualification per submission, the widget's size.
+## Measure everything and write BENCHMARKS.md: widget size and speed, the edge against its floor, the crowd runs, the leads API, fuzzing.
 bench: bootstrap
 	scripts/bench.sh
 
