@@ -319,6 +319,19 @@ describe("the dashboard", () => {
     await page.locator("#rescore-status").filter({ hasText: /Done: \d+ leads changed/ }).waitFor();
     assert.equal(await page.locator("#rescore-progress").evaluate((bar) => bar.value === bar.max), true);
     assert.deepEqual(await violations(page), []);
+
+    // In Spanish, the edge's mistakes are told in Spanish too.
+    await page.locator("#language").selectOption("es");
+    const título = page.getByLabel("Título (es)");
+    await título.fill("");
+    await título.press("Tab");
+    await page.locator("#draft-status").filter({ hasText: "1 error por corregir" }).waitFor();
+    assert.equal(await page.locator(`#${await título.getAttribute("aria-describedby")}`).textContent(), "falta el texto en es");
+    await título.fill("Descarga la guía gratis");
+    await título.press("Tab");
+    await page.locator("#draft-status").filter({ hasText: "Sin errores" }).waitFor();
+    await page.locator("#language").selectOption("en");
+    await heading.waitFor();
     // At the top, so the picture shows the preview beside the editor.
     await page.evaluate(() => window.scrollTo(0, 0));
     await shot(page, "form");

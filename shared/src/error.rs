@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::locale::Locale;
+use crate::locale::{Locale, Text};
 use crate::qualify::Stage;
 
 /// Why `shared` refused something.
@@ -122,16 +122,40 @@ impl FieldError {
 pub struct SpecProblem {
     /// Where in the spec, as a path of keys and indexes.
     pub path: String,
-    /// What is wrong there.
+    /// What is wrong there, in English.
     pub message: String,
+    /// The same in each locale, for the dashboard's editor to show in its
+    /// person's language; empty when only English was written (a parser's
+    /// own words).
+    #[serde(default, skip_serializing_if = "unsaid")]
+    pub text: Text,
+}
+
+fn unsaid(text: &Text) -> bool {
+    text.0.is_empty()
 }
 
 impl SpecProblem {
-    /// A problem at `path`.
+    /// A problem at `path`, said in English only.
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             path: path.into(),
             message: message.into(),
+            text: Text::default(),
+        }
+    }
+
+    /// A problem at `path`, said in English and in Spanish.
+    pub fn said(path: impl Into<String>, en: String, es: String) -> Self {
+        let text = Text(
+            [(Locale::En, en.clone()), (Locale::Es, es)]
+                .into_iter()
+                .collect(),
+        );
+        Self {
+            path: path.into(),
+            message: en,
+            text,
         }
     }
 }

@@ -57,6 +57,21 @@ fn every_mistake_is_reported_at_once_with_its_place() {
             found.join("\n")
         );
     }
+    // Each is said in Spanish too, for the dashboard's editor.
+    let Err(Error::Spec { problems }) = FormSpec::from_toml(&broken) else {
+        panic!("the broken spec was read")
+    };
+    for problem in &problems {
+        let spanish = problem.text.0.get(&Locale::Es).map(String::as_str);
+        assert!(
+            spanish.is_some_and(|es| !es.is_empty() && es != problem.message),
+            "{problem} has no Spanish of its own: {spanish:?}"
+        );
+        assert_eq!(problem.text.0.get(&Locale::En), Some(&problem.message));
+    }
+    assert!(problems
+        .iter()
+        .any(|p| p.text.get(Locale::Es).starts_with("falta en")));
     // The missing English title is not reported: English is not a locale of
     // the broken spec. With English back it is.
     let only_title = DEMO_TOML.replace(

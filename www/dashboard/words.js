@@ -427,3 +427,8 @@ export function choose(code) {
 export function words() {
   return WORDS[language()];
 }
+
+/** A mistake the API found, in the dashboard's language when it was said in it. */
+export function said(problem) {
+  return problem.text?.[language()] || problem.message;
+}

@@ -172,15 +172,17 @@ pub async fn save(mut req: Request, env: &Env, site: &str, form: &str) -> Result
     let mut spec = FormSpec::from_json(&spec.to_string())?;
     let mut misplaced = Vec::new();
     if spec.site != site {
-        misplaced.push(SpecProblem::new(
+        misplaced.push(SpecProblem::said(
             "site",
             format!("must be {site:?}, the site it is saved to"),
+            format!("debe ser {site:?}, el sitio donde se guarda"),
         ));
     }
     if spec.id != form {
-        misplaced.push(SpecProblem::new(
+        misplaced.push(SpecProblem::said(
             "id",
             format!("must be {form:?}, the form it is saved as"),
+            format!("debe ser {form:?}, el formulario con el que se guarda"),
         ));
     }
     if !misplaced.is_empty() {

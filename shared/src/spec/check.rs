@@ -27,9 +27,40 @@ pub fn problems(spec: &FormSpec) -> Vec<SpecProblem> {
 #[derive(Default)]
 struct Found(Vec<SpecProblem>);
 
+/// What kind of thing an id names, in each language.
+#[derive(Clone, Copy)]
+struct Kind {
+    en: &'static str,
+    es: &'static str,
+}
+
+impl Kind {
+    const FIELD: Self = Self {
+        en: "field",
+        es: "Campo",
+    };
+    const OPTION: Self = Self {
+        en: "option",
+        es: "Opción",
+    };
+    const CONSENT: Self = Self {
+        en: "consent",
+        es: "Consentimiento",
+    };
+    const GROUP: Self = Self {
+        en: "group",
+        es: "Grupo",
+    };
+    const RULE: Self = Self {
+        en: "rule",
+        es: "Regla",
+    };
+}
+
 impl Found {
-    fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.0.push(SpecProblem::new(path, message));
+    /// A problem at `path`, said in English and in Spanish.
+    fn add(&mut self, path: impl Into<String>, en: impl Into<String>, es: impl Into<String>) {
+        self.0.push(SpecProblem::said(path, en.into(), es.into()));
     }
 
     fn id(&mut self, path: &str, id: &str) {
@@ -42,21 +73,32 @@ impl Found {
             self.add(
                 path,
                 format!("{id:?} is not an id: use 1 to {MAX_ID_LEN} of a-z, 0-9, _ and -"),
+                format!(
+                    "{id:?} no es un identificador: usa de 1 a {MAX_ID_LEN} de a-z, 0-9, _ y -"
+                ),
             );
         }
     }
 
     fn text(&mut self, path: &str, text: &Text, locales: &[Locale]) {
         for locale in text.missing(locales) {
-            self.add(path, format!("no text for locale {locale}"));
+            self.add(
+                path,
+                format!("no text for locale {locale}"),
+                format!("falta el texto en {locale}"),
+            );
         }
     }
 
-    fn unique<'a>(&mut self, what: &str, ids: impl IntoIterator<Item = (String, &'a str)>) {
+    fn unique<'a>(&mut self, what: Kind, ids: impl IntoIterator<Item = (String, &'a str)>) {
         let mut seen = BTreeSet::new();
         for (path, id) in ids {
             if !seen.insert(id) {
-                self.add(path, format!("duplicate {what} id {id:?}"));
+                self.add(
+                    path,
+                    format!("duplicate {} id {id:?}", what.en),
+                    format!("{} con el identificador {id:?} repetido", what.es),
+                );
             }
         }
     }
@@ -67,6 +109,10 @@ impl Found {
                 "format",
                 format!(
                     "format {} is not supported; this version reads {FORMAT}",
+                    spec.format
+                ),
+                format!(
+                    "el formato {} no se admite; esta versión lee el {FORMAT}",
                     spec.format
                 ),
             );
@@ -84,6 +130,7 @@ impl Found {
                 self.add(
                     "turnstile.site_key",
                     format!("{key:?} is not a Turnstile site key: 1 to {MAX_ID_LEN} of A-Z, a-z, 0-9, _ and -"),
+                    format!("{key:?} no es una clave de sitio de Turnstile: de 1 a {MAX_ID_LEN} de A-Z, a-z, 0-9, _ y -"),
                 );
             }
         }
@@ -92,6 +139,7 @@ impl Found {
                 self.add(
                     "retention_days",
                     format!("keep leads 1 to {MAX_RETENTION_DAYS} days, or leave it out to keep them until erased"),
+                    format!("guarda los leads de 1 a {MAX_RETENTION_DAYS} días, o déjalo vacío para guardarlos hasta que se borren"),
                 );
             }
         }
@@ -100,6 +148,7 @@ impl Found {
                 self.add(
                     "locales",
                     format!("{locale} is missing: every form ships in es and en"),
+                    format!("falta {locale}: todo formulario va en es y en"),
                 );
             }
         }
@@ -114,6 +163,7 @@ impl Found {
                 self.add(
                     "offer.delivery.url",
                     "use an https:// URL or a path on the site",
+                    "usa una URL https:// o una ruta del sitio",
                 );
             }
         }
@@ -130,10 +180,11 @@ impl Found {
             self.add(
                 "fields",
                 format!("a form has exactly one email field, not {emails}"),
+                format!("un formulario tiene exactamente un campo de correo, no {emails}"),
             );
         }
         self.unique(
-            "field",
+            Kind::FIELD,
             spec.fields
                 .iter()
                 .enumerate()
@@ -153,16 +204,18 @@ impl Found {
                 self.add(
                     at("options"),
                     format!("a {:?} field needs options", field.kind),
+                    format!("un campo {:?} necesita opciones", field.kind),
                 );
             }
             if !lists && field.kind != FieldKind::Country && !field.options.is_empty() {
                 self.add(
                     at("options"),
                     format!("a {:?} field takes no options", field.kind),
+                    format!("un campo {:?} no lleva opciones", field.kind),
                 );
             }
             self.unique(
-                "option",
+                Kind::OPTION,
                 field
                     .options
                     .iter()
@@ -174,6 +227,7 @@ impl Found {
                     self.add(
                         format!("fields[{i}].options[{j}].value"),
                         "an option needs a value",
+                        "una opción necesita un valor",
                     );
                 }
                 self.text(
@@ -183,11 +237,19 @@ impl Found {
                 );
             }
             if field.kind != FieldKind::Number && (field.min.is_some() || field.max.is_some()) {
-                self.add(at("min"), "min and max apply to number fields only");
+                self.add(
+                    at("min"),
+                    "min and max apply to number fields only",
+                    "min y max solo valen para campos de número",
+                );
             }
             if let (Some(min), Some(max)) = (field.min, field.max) {
                 if min > max {
-                    self.add(at("min"), format!("min {min} is above max {max}"));
+                    self.add(
+                        at("min"),
+                        format!("min {min} is above max {max}"),
+                        format!("min {min} es mayor que max {max}"),
+                    );
                 }
             }
             if let (Some(min), Some(max)) = (field.min_length, field.max_length) {
@@ -195,6 +257,7 @@ impl Found {
                     self.add(
                         at("min_length"),
                         format!("min_length {min} is above max_length {max}"),
+                        format!("min_length {min} es mayor que max_length {max}"),
                     );
                 }
             }
@@ -203,7 +266,7 @@ impl Found {
 
     fn consents(&mut self, spec: &FormSpec) {
         self.unique(
-            "consent",
+            Kind::CONSENT,
             spec.consents
                 .iter()
                 .enumerate()
@@ -219,6 +282,10 @@ impl Found {
                         "{:?} is also a field id; submissions could not tell them apart",
                         consent.id
                     ),
+                    format!(
+                        "{:?} es también el identificador de un campo; los envíos no podrían distinguirlos",
+                        consent.id
+                    ),
                 );
             }
         }
@@ -227,7 +294,7 @@ impl Found {
     fn rules(&mut self, spec: &FormSpec) {
         let rules = &spec.qualification;
         self.unique(
-            "group",
+            Kind::GROUP,
             rules
                 .groups
                 .iter()
@@ -235,7 +302,7 @@ impl Found {
                 .map(|(i, g)| (format!("qualification.groups[{i}].id"), g.id.as_str())),
         );
         self.unique(
-            "rule",
+            Kind::RULE,
             rules
                 .rules
                 .iter()
@@ -250,11 +317,19 @@ impl Found {
             self.id(&at("id"), &rule.id);
             if let Some(group) = &rule.group {
                 if !rules.groups.iter().any(|g| &g.id == group) {
-                    self.add(at("group"), format!("no group {group:?} is defined"));
+                    self.add(
+                        at("group"),
+                        format!("no group {group:?} is defined"),
+                        format!("no hay ningún grupo {group:?}"),
+                    );
                 }
             }
             if matches!(rule.promote_to, Some(Stage::Lead | Stage::Disqualified)) {
-                self.add(at("promote_to"), "promote to iql, mql, sql, opportunity or customer; use disqualify = true to disqualify");
+                self.add(
+                    at("promote_to"),
+                    "promote to iql, mql, sql, opportunity or customer; use disqualify = true to disqualify",
+                    "sube a iql, mql, sql, opportunity o customer; para descalificar usa disqualify = true",
+                );
             }
             self.condition(spec, &at("when"), &rule.when);
         }
@@ -266,6 +341,10 @@ impl Found {
                     "thresholds must rise: iql ({}) <= mql ({}) < sql ({})",
                     t.iql, t.mql, t.sql
                 ),
+                format!(
+                    "los umbrales deben subir: iql ({}) <= mql ({}) < sql ({})",
+                    t.iql, t.mql, t.sql
+                ),
             );
         }
     }
@@ -274,7 +353,11 @@ impl Found {
         match condition {
             Condition::All { of } | Condition::Any { of } => {
                 if of.is_empty() {
-                    self.add(format!("{path}.of"), "list at least one condition");
+                    self.add(
+                        format!("{path}.of"),
+                        "list at least one condition",
+                        "pon al menos una condición",
+                    );
                 }
                 for (i, inner) in of.iter().enumerate() {
                     self.condition(spec, &format!("{path}.of[{i}]"), inner);
@@ -287,7 +370,11 @@ impl Found {
                 max: Some(max),
                 ..
             } if min > max => {
-                self.add(path, format!("min {min} is above max {max}"));
+                self.add(
+                    path,
+                    format!("min {min} is above max {max}"),
+                    format!("min {min} es mayor que max {max}"),
+                );
             }
             _ => {}
         }
@@ -296,6 +383,7 @@ impl Found {
                 self.add(
                     format!("{path}.field"),
                     format!("no field {id:?} in this form"),
+                    format!("no hay ningún campo {id:?} en este formulario"),
                 );
                 continue;
             };
@@ -305,7 +393,11 @@ impl Found {
                 _ => continue,
             };
             if values.is_empty() {
-                self.add(format!("{path}.values"), "list at least one value");
+                self.add(
+                    format!("{path}.values"),
+                    "list at least one value",
+                    "pon al menos un valor",
+                );
             }
             if !field.options.is_empty() {
                 for value in values {
@@ -317,6 +409,7 @@ impl Found {
                         self.add(
                             format!("{path}.value"),
                             format!("{value:?} is not an option of field {id:?}"),
+                            format!("{value:?} no es una opción del campo {id:?}"),
                         );
                     }
                 }

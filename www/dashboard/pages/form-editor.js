@@ -3,6 +3,7 @@
 // API names a mistake with (`fields[2].label.en`), so every mistake is shown
 // beside the input it is about, and the summary links to it.
 import { h, replace } from "../element.js";
+import { said } from "../words.js";
 
 const KINDS = [
   "email", "first_name", "last_name", "company", "job_role", "company_size", "industry", "country",
@@ -288,8 +289,9 @@ export function formEditor(spec, w, { readonly = false, changed = () => {} } = {
     const all = [...problems, ...[...unreadable].map(([path, message]) => ({ path, message }))];
     const items = all.map((problem) => {
       const at = placeOf(problem.path);
-      if (!at) return h("li", {}, h("code", {}, problem.path), " ", problem.message);
-      at.error.textContent = [at.error.textContent, problem.message].filter(Boolean).join(" · ");
+      const message = said(problem);
+      if (!at) return h("li", {}, h("code", {}, problem.path), " ", message);
+      at.error.textContent = [at.error.textContent, message].filter(Boolean).join(" · ");
       at.control.setAttribute("aria-invalid", "true");
       for (let item = at.control.closest("details"); item; item = item.parentElement.closest("details")) {
         item.open = true;
@@ -297,7 +299,7 @@ export function formEditor(spec, w, { readonly = false, changed = () => {} } = {
       return h("li", {}, h("a", { href: `#${at.control.id}`, onclick: (event) => {
         event.preventDefault();
         at.control.focus();
-      } }, problem.path), " ", problem.message);
+      } }, problem.path), " ", message);
     });
     replace(summary, items.length ? [h("p", { class: "problem" }, w.specProblems), h("ul", { class: "problems" }, items)] : []);
   }

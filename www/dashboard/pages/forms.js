@@ -4,7 +4,7 @@
 // embed snippet to copy; re-scoring the leads with a progress bar.
 import { api, ApiError } from "../api.js";
 import { h, replace, when } from "../element.js";
-import { language, words } from "../words.js";
+import { language, said, words } from "../words.js";
 import { formEditor } from "./form-editor.js";
 
 /**
@@ -59,7 +59,7 @@ function newForm(session, forms, w) {
         session.go(`#/forms/${encodeURIComponent(id)}`, w.formCreated(name));
       } catch (error) {
         const listed = error instanceof ApiError ? error.problem?.problems : null;
-        problem.textContent = listed ? listed.map((p) => `${p.path}: ${p.message}`).join(" · ") : error.message;
+        problem.textContent = listed ? listed.map((p) => `${p.path}: ${said(p)}`).join(" · ") : error.message;
       }
     },
   },
