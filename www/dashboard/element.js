@@ -38,6 +38,25 @@ export function replace(parent, ...children) {
   return append(parent, children);
 }
 
+/**
+ * A form that hands its data to `send(data)` when submitted and says a
+ * failure on a line of its own, `#{name}-problem` (an alert the form is
+ * described by), cleared when a send succeeds. `kind` is its class.
+ */
+export function sendingForm(name, kind, send, ...children) {
+  const problem = h("p", { class: "problem", id: `${name}-problem`, role: "alert" });
+  const submitted = async (event) => {
+    event.preventDefault();
+    try {
+      await send(new FormData(event.target));
+      problem.textContent = "";
+    } catch (error) {
+      problem.textContent = error.message;
+    }
+  };
+  return h("form", { class: kind, "aria-describedby": problem.id, onsubmit: submitted }, children, problem);
+}
+
 /** A short date and time in the dashboard's language. */
 export function when(iso, locale) {
   if (!iso) return "";

@@ -3,7 +3,7 @@
 // input; the real widget showing the draft as visitors will see it; the
 // embed snippet to copy; re-scoring the leads with a progress bar.
 import { api, ApiError } from "../api.js";
-import { h, replace, when } from "../element.js";
+import { h, replace, sendingForm, when } from "../element.js";
 import { language, said, words } from "../words.js";
 import { formEditor } from "./form-editor.js";
 
@@ -35,44 +35,33 @@ function starter(site, id, name) {
 /** A new form, empty or a copy of one of the site's forms, opened in the editor. */
 function newForm(session, forms, w) {
   const site = encodeURIComponent(session.site);
-  const problem = h("p", { class: "problem", id: "new-form-problem", role: "alert" });
-  return h("form", {
-    class: "inline",
-    "aria-describedby": "new-form-problem",
-    onsubmit: async (event) => {
-      event.preventDefault();
-      const data = new FormData(event.target);
-      const id = String(data.get("id")).trim();
-      const name = String(data.get("name")).trim();
-      // Saving is creating-or-saving: an id in use would save over that form.
-      if (forms.some((form) => form.id === id)) {
-        problem.textContent = w.formIdTaken(id);
-        return;
-      }
-      try {
-        let spec = starter(session.site, id, name);
-        if (data.get("base")) {
-          const base = await api("GET", `/v1/sites/${site}/forms/${encodeURIComponent(data.get("base"))}`);
-          spec = { ...structuredClone(base.spec), site: session.site, id, revision: 1 };
-        }
-        await api("PUT", `/v1/sites/${site}/forms/${encodeURIComponent(id)}`, { name, spec });
-        session.go(`#/forms/${encodeURIComponent(id)}`, w.formCreated(name));
-      } catch (error) {
-        const listed = error instanceof ApiError ? error.problem?.problems : null;
-        problem.textContent = listed ? listed.map((p) => `${p.path}: ${said(p)}`).join(" · ") : error.message;
-      }
-    },
+  return sendingForm("new-form", "inline", async (data) => {
+    const id = String(data.get("id")).trim();
+    const name = String(data.get("name")).trim();
+    // Saving is creating-or-saving: an id in use would save over that form.
+    if (forms.some((form) => form.id === id)) throw new Error(w.formIdTaken(id));
+    let spec = starter(session.site, id, name);
+    if (data.get("base")) {
+      const base = await api("GET", `/v1/sites/${site}/forms/${encodeURIComponent(data.get("base"))}`);
+      spec = { ...structuredClone(base.spec), site: session.site, id, revision: 1 };
+    }
+    try {
+      await api("PUT", `/v1/sites/${site}/forms/${encodeURIComponent(id)}`, { name, spec });
+    } catch (error) {
+      const listed = error instanceof ApiError ? error.problem?.problems : null;
+      throw listed ? new Error(listed.map((p) => `${p.path}: ${said(p)}`).join(" · ")) : error;
+    }
+    session.go(`#/forms/${encodeURIComponent(id)}`, w.formCreated(name));
   },
-    h("label", { for: "new-form-id" }, w.formId),
-    h("input", { id: "new-form-id", name: "id", required: true, maxlength: 64, pattern: "[a-z0-9_\\-]+" }),
-    h("label", { for: "new-form-name" }, w.name),
-    h("input", { id: "new-form-name", name: "name", required: true }),
-    h("label", { for: "new-form-base" }, w.basedOn),
-    h("select", { id: "new-form-base", name: "base" },
-      h("option", { value: "" }, w.emptyForm),
-      forms.map((form) => h("option", { value: form.id }, form.name))),
-    h("button", { type: "submit" }, w.newForm),
-    problem);
+  h("label", { for: "new-form-id" }, w.formId),
+  h("input", { id: "new-form-id", name: "id", required: true, maxlength: 64, pattern: "[a-z0-9_\\-]+" }),
+  h("label", { for: "new-form-name" }, w.name),
+  h("input", { id: "new-form-name", name: "name", required: true }),
+  h("label", { for: "new-form-base" }, w.basedOn),
+  h("select", { id: "new-form-base", name: "base" },
+    h("option", { value: "" }, w.emptyForm),
+    forms.map((form) => h("option", { value: form.id }, form.name))),
+  h("button", { type: "submit" }, w.newForm));
 }
 
 export async function formsPage(main, session) {

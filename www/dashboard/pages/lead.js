@@ -3,7 +3,7 @@
 // notes; stage moves and notes for those who work leads; the person's
 // export and erasure (named in the confirmation) for marketing and admins.
 import { api } from "../api.js";
-import { h, replace, when } from "../element.js";
+import { h, replace, sendingForm, when } from "../element.js";
 import { language, words } from "../words.js";
 import { STAGES, personName, stageBadge } from "./leads.js";
 
@@ -40,31 +40,17 @@ function timeline(lead, w, locale) {
 }
 
 function stageForm(session, lead, w, redraw) {
-  const problem = h("p", { class: "problem", id: "move-problem", role: "alert" });
-  return h(
-    "form",
-    {
-      class: "inline",
-      "aria-describedby": "move-problem",
-      onsubmit: async (event) => {
-        event.preventDefault();
-        const data = Object.fromEntries(new FormData(event.target));
-        try {
-          const moved = await api("POST", `/v1/leads/${lead.id}/stage`, { to: data.to, reason: data.reason || undefined });
-          session.say(w.moved(w.stages[moved.to]));
-          await redraw();
-        } catch (error) {
-          problem.textContent = error.message;
-        }
-      },
-    },
-    h("label", { for: "move-to" }, w.moveTo),
-    h("select", { id: "move-to", name: "to" }, STAGES.filter((s) => s !== lead.stage).map((s) => h("option", { value: s }, w.stages[s]))),
-    h("label", { for: "move-reason" }, w.reason),
-    h("input", { id: "move-reason", name: "reason", type: "text", maxlength: 500 }),
-    h("button", { type: "submit" }, w.move),
-    problem,
-  );
+  return sendingForm("move", "inline", async (data) => {
+    const reason = data.get("reason");
+    const moved = await api("POST", `/v1/leads/${lead.id}/stage`, { to: data.get("to"), reason: reason || undefined });
+    session.say(w.moved(w.stages[moved.to]));
+    await redraw();
+  },
+  h("label", { for: "move-to" }, w.moveTo),
+  h("select", { id: "move-to", name: "to" }, STAGES.filter((s) => s !== lead.stage).map((s) => h("option", { value: s }, w.stages[s]))),
+  h("label", { for: "move-reason" }, w.reason),
+  h("input", { id: "move-reason", name: "reason", type: "text", maxlength: 500 }),
+  h("button", { type: "submit" }, w.move));
 }
 
 function noteForm(session, lead, w, redraw) {

@@ -3,7 +3,7 @@
 // outcome is said next to it; and the deliveries made to them, a dead one
 // sent again (marketing, admins).
 import { api } from "../../api.js";
-import { h, when } from "../../element.js";
+import { h, sendingForm, when } from "../../element.js";
 import { language } from "../../words.js";
 
 /** The stages an endpoint may hear about (handoff::announces). */
@@ -20,32 +20,20 @@ function stagesChoice(key, chosen, legend, w) {
 }
 
 function webhookForm(session, w, redraw) {
-  const problem = h("p", { class: "problem", id: "webhook-problem", role: "alert" });
-  return h("form", {
-    class: "inline",
-    "aria-describedby": "webhook-problem",
-    onsubmit: async (event) => {
-      event.preventDefault();
-      const data = new FormData(event.target);
-      try {
-        await api("POST", `/v1/sites/${encodeURIComponent(session.site)}/webhooks`, {
-          id: data.get("id"),
-          url: data.get("url"),
-          stages: data.getAll("stages"),
-        });
-        await redraw();
-      } catch (error) {
-        problem.textContent = error.message;
-      }
-    },
+  return sendingForm("webhook", "inline", async (data) => {
+    await api("POST", `/v1/sites/${encodeURIComponent(session.site)}/webhooks`, {
+      id: data.get("id"),
+      url: data.get("url"),
+      stages: data.getAll("stages"),
+    });
+    await redraw();
   },
-    h("label", { for: "webhook-id" }, w.webhookId),
-    h("input", { id: "webhook-id", name: "id", required: true, maxlength: 64 }),
-    h("label", { for: "webhook-url" }, w.webhookUrl),
-    h("input", { id: "webhook-url", name: "url", type: "url", required: true }),
-    stagesChoice("webhook", ANNOUNCED, w.stagesSent, w),
-    h("button", { type: "submit" }, w.addWebhook),
-    problem);
+  h("label", { for: "webhook-id" }, w.webhookId),
+  h("input", { id: "webhook-id", name: "id", required: true, maxlength: 64 }),
+  h("label", { for: "webhook-url" }, w.webhookUrl),
+  h("input", { id: "webhook-url", name: "url", type: "url", required: true }),
+  stagesChoice("webhook", ANNOUNCED, w.stagesSent, w),
+  h("button", { type: "submit" }, w.addWebhook));
 }
 
 /**
