@@ -51,6 +51,6 @@ bench-leads: bootstrap
 size: bootstrap
 	scripts/size.sh
 
-## Fuzz shared's spec parsing and validation; FUZZ_SECONDS=600 make fuzz for a long run.
+## Fuzz shared's specs, submissions, qualification rules and CSV export; FUZZ_SECONDS=600 make fuzz for a long run.
 fuzz: bootstrap
 	scripts/fuzz.sh

@@ -7,11 +7,13 @@
 //! - [`spec`]: the form spec a company writes once, and its checks;
 //! - [`submission`]: what a visitor sends, validated against a spec;
 //! - [`qualify`]: scoring, stages and the explanation of both;
-//! - [`email`], [`phone`], [`website`]: the value checks validation uses.
+//! - [`email`], [`phone`], [`website`]: the value checks validation uses;
+//! - [`export`]: the cells and records of a leads export (CSV).
 
 pub mod domain;
 pub mod email;
 pub mod error;
+pub mod export;
 pub mod locale;
 pub mod phone;
 pub mod qualify;

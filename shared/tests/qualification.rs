@@ -260,3 +260,60 @@ fn the_stage_a_lead_reaches_never_drops_automatically() {
     let later = score(once(valid(&[("email", "ana@gmail.com")], &["content"])));
     assert_eq!(Stage::Mql.advance(later.stage), Stage::Mql);
 }
+
+/// Found by the `rules` fuzz target: a group's points were added in `i32`
+/// and overflowed (a panic in debug builds, a wrapped, negative score in the
+/// Worker's release build) when a company wrote points near `i32`'s ends.
+#[test]
+fn points_at_the_ends_of_the_range_saturate_instead_of_wrapping() {
+    let always = Condition::OffersTaken { at_least: 0 };
+    let lead = once(valid(&[("email", "a@b.example")], &["content"]));
+    let set = rules(
+        vec![
+            rule("a", Some("fit"), always.clone(), i32::MAX),
+            rule("b", Some("fit"), always.clone(), i32::MAX),
+            rule("c", Some("capped"), always.clone(), i32::MAX),
+            rule("d", Some("capped"), always.clone(), 1),
+            rule("e", Some("low"), always.clone(), i32::MIN),
+            rule("f", Some("low"), always, i32::MIN),
+        ],
+        vec![Group {
+            id: "capped".into(),
+            max_points: Some(60),
+        }],
+    );
+    let outcome = qualify(&set, &lead);
+    let totals: Vec<(&str, i32, i32)> = outcome
+        .groups
+        .iter()
+        .map(|g| (g.group.as_str(), g.points, g.counted))
+        .collect();
+    assert_eq!(
+        totals,
+        [
+            ("capped", i32::MAX, 60),
+            ("fit", i32::MAX, i32::MAX),
+            ("low", i32::MIN, i32::MIN),
+        ]
+    );
+    assert_eq!(outcome.score, 59, "i32::MAX + 60 + i32::MIN");
+    assert_eq!(outcome.stage, Stage::Mql);
+}
+
+/// Also from the fuzz target: the score saturated step by step, so at the
+/// ends of the range it depended on the order the rules were written in.
+#[test]
+fn the_score_does_not_depend_on_the_rules_order() {
+    let always = Condition::OffersTaken { at_least: 0 };
+    let lead = once(valid(&[("email", "a@b.example")], &["content"]));
+    let mut written = vec![
+        rule("big", None, always.clone(), i32::MAX),
+        rule("plus", None, always.clone(), 1),
+        rule("minus", None, always, -1),
+    ];
+    let forward = qualify(&rules(written.clone(), vec![]), &lead);
+    written.reverse();
+    let backward = qualify(&rules(written, vec![]), &lead);
+    assert_eq!(forward.score, i32::MAX);
+    assert_eq!(backward.score, i32::MAX);
+}

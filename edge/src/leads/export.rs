@@ -1,14 +1,12 @@
 //! `GET /v1/exports/leads?format=csv|json&…`: every lead the list's filters
 //! pick, streamed page by page so a large export never sits in memory.
 //!
-//! CSV follows RFC 4180 (CRLF, fields with a comma, quote or line break
-//! quoted, quotes doubled). A cell that a spreadsheet would read as a
-//! formula (beginning with `=`, `+`, `-`, `@`, a tab or a carriage return)
-//! is prefixed with `'`, so an exported lead can never run anything in the
-//! marketer's spreadsheet (OWASP's CSV injection advice).
+//! CSV follows RFC 4180 and neutralises formula cells; how each cell and
+//! record is written is `embudo_shared::export`, pure and fuzzed there.
 
 use std::collections::BTreeMap;
 
+use embudo_shared::export::record;
 use embudo_shared::Value;
 use futures_util::stream;
 use serde::Deserialize;
@@ -41,30 +39,6 @@ pub enum Format {
     Csv,
     /// A JSON array of leads, as the list shows them.
     Json,
-}
-
-/// One cell, quoted as RFC 4180 wants and neutralised against formulas.
-pub fn cell(value: &str) -> String {
-    let neutral = match value.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}"),
-        _ => value.to_owned(),
-    };
-    if neutral.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", neutral.replace('"', "\"\""))
-    } else {
-        neutral
-    }
-}
-
-/// One CSV record (a line ending in CRLF).
-pub fn record<I: IntoIterator<Item = S>, S: AsRef<str>>(cells: I) -> String {
-    let mut line = cells
-        .into_iter()
-        .map(|value| cell(value.as_ref()))
-        .collect::<Vec<_>>()
-        .join(",");
-    line.push_str("\r\n");
-    line
 }
 
 /// A field's value as one cell: a list joined with `; `.
@@ -277,28 +251,38 @@ async fn field_ids(db: &worker::D1Database, sites: Option<&[String]>) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::capture::Explanation;
+    use embudo_shared::Stage;
 
     #[test]
-    fn formula_cells_are_neutralised() {
-        for dangerous in ["=1+1", "+34 600", "-2", "@SUM(A1)", "\tx", "\rx"] {
-            assert!(
-                cell(dangerous).trim_start_matches('"').starts_with('\''),
-                "{dangerous:?}"
-            );
-        }
+    fn a_lead_record_neutralises_and_quotes_its_cells() {
+        let lead = Lead {
+            id: 7,
+            site_id: "acme".into(),
+            email: "-ana@acme.example".into(),
+            fields: BTreeMap::from([
+                ("phone".to_owned(), Value::Text("+34 600 000 000".into())),
+                (
+                    "topics".to_owned(),
+                    Value::List(vec!["crm".into(), "ads, seo".into()]),
+                ),
+                ("employees".to_owned(), Value::Number(-1)),
+            ]),
+            score: 55,
+            stage: Stage::Mql,
+            explanation: Explanation {
+                fired: Vec::new(),
+                groups: Vec::new(),
+            },
+            submissions: 2,
+            created_at: "2025-01-02T03:04:05Z".into(),
+            updated_at: "=NOW()".into(),
+        };
+        let fields = ["phone", "topics", "employees", "company"].map(String::from);
         assert_eq!(
-            cell("=HYPERLINK(\"http://x\")"),
-            "\"'=HYPERLINK(\"\"http://x\"\")\""
-        );
-        assert_eq!(cell("Ana"), "Ana");
-        assert_eq!(cell("a=b"), "a=b", "only the first character matters");
-    }
-
-    #[test]
-    fn records_are_rfc_4180() {
-        assert_eq!(
-            record(["a", "b,c", "say \"hi\"", "two\nlines", ""]),
-            "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\",\r\n"
+            lead_record(&lead, &fields),
+            "7,acme,'-ana@acme.example,mql,55,2,2025-01-02T03:04:05Z,'=NOW(),\
+             '+34 600 000 000,\"crm; ads, seo\",'-1,\r\n"
         );
     }
 }

@@ -86,7 +86,8 @@ impl Profile {
 /// The verdict on a lead, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outcome {
-    /// The total score.
+    /// The total score: the ungrouped rules' points plus each group's
+    /// `counted`, stopping at the ends of `i32`.
     pub score: i32,
     /// The stage the rules put the lead at (before [`Stage::advance`]).
     pub stage: Stage,
@@ -119,7 +120,7 @@ pub struct Fired {
 pub struct GroupTotal {
     /// The group's id.
     pub group: String,
-    /// The sum of its fired rules' points.
+    /// The sum of its fired rules' points (stopping at the ends of `i32`).
     pub points: i32,
     /// What counted towards the score after the group's cap.
     pub counted: i32,
@@ -141,17 +142,26 @@ pub fn qualify(rules: &RuleSet, history: &History) -> Outcome {
         })
         .collect();
 
-    let mut by_group: BTreeMap<&str, i32> = BTreeMap::new();
-    let mut score = 0i32;
+    // Points add up in i64, where no rule set can overflow them, and only
+    // the totals shown stop at i32's ends: adding in i32 overflowed (a
+    // wrapped score in release builds), and saturating at every step made
+    // the score depend on the rules' order.
+    let mut by_group: BTreeMap<&str, i64> = BTreeMap::new();
+    let mut ungrouped = 0i64;
     for hit in &fired {
+        let points = i64::from(hit.points);
         match &hit.group {
-            Some(group) => *by_group.entry(group).or_default() += hit.points,
-            None => score = score.saturating_add(hit.points),
+            Some(group) => {
+                let sum = by_group.entry(group).or_default();
+                *sum = sum.saturating_add(points);
+            }
+            None => ungrouped = ungrouped.saturating_add(points),
         }
     }
     let groups: Vec<GroupTotal> = by_group
         .into_iter()
-        .map(|(group, points)| {
+        .map(|(group, sum)| {
+            let points = saturate(sum);
             let cap = rules
                 .groups
                 .iter()
@@ -165,9 +175,9 @@ pub fn qualify(rules: &RuleSet, history: &History) -> Outcome {
             }
         })
         .collect();
-    score = groups
-        .iter()
-        .fold(score, |total, group| total.saturating_add(group.counted));
+    let score = saturate(groups.iter().fold(ungrouped, |total, group| {
+        total.saturating_add(i64::from(group.counted))
+    }));
 
     let stage = stage_for(&rules.thresholds, score, &profile, &fired);
     Outcome {
@@ -176,6 +186,11 @@ pub fn qualify(rules: &RuleSet, history: &History) -> Outcome {
         fired,
         groups,
     }
+}
+
+/// `total` as an `i32`, stopping at its ends.
+fn saturate(total: i64) -> i32 {
+    i32::try_from(total).unwrap_or(if total < 0 { i32::MIN } else { i32::MAX })
 }
 
 fn stage_for(thresholds: &Thresholds, score: i32, profile: &Profile, fired: &[Fired]) -> Stage {
