@@ -212,12 +212,15 @@ describe("bad UTF-8 in a JSON body", () => {
   });
 
   test("a sign-in with bad UTF-8 is refused (400) before any password is checked", async () => {
+    const failures = () => stack.d1("SELECT count(*) AS n FROM sign_in_failures");
+    const before = await failures();
     const response = await fetch(`${stack.url}/v1/session`, {
       method: "POST",
       headers: { "Content-Type": "application/json", Origin: stack.url, "CF-Connecting-IP": visitorAddress() },
       body: Buffer.concat([Buffer.from('{"email":"admin@acme.example","password":"'), Buffer.from([0xff]), Buffer.from('"}')]),
     });
     await expectProblem(response, 400, "malformed-json");
+    assert.deepEqual(await failures(), before, "no failed sign-in recorded: no password was tried");
   });
 });
 
