@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing Embudo needs, and only what is
 # missing: a Rust toolchain that can build wasm32-unknown-unknown, the pinned
-# wasm-bindgen-cli and worker-build, the npm tools from package-lock.json, and
-# Debian's Chromium for the browser tests. Safe to run again and again; with
-# everything in place it takes a few seconds.
+# wasm-bindgen-cli and worker-build, the npm tools from package-lock.json,
+# Debian's Chromium for the browser tests, and schemathesis (pinned, in a
+# virtualenv under target/) for the API conformance run. Safe to run again
+# and again; with everything in place it takes a few seconds.
 #
 # It writes target/toolchain.env, which the Makefile reads to know which Rust
 # toolchain to run cargo with.
@@ -172,10 +173,31 @@ npm_tools() {
 
 browser() { apt_install "${BROWSER_PACKAGES[@]}"; }
 
+# schemathesis for the API conformance run (tests/conformance/run.mjs), in a
+# virtualenv of its own, at the versions tests/conformance/requirements.txt
+# pins; reinstalled only when that file changes.
+conformance_tools() {
+  local venv="$ROOT/target/conformance-venv" requirements="$ROOT/tests/conformance/requirements.txt"
+  local want have=""
+  command -v python3 >/dev/null || die "python3 not found: install Python 3.10 or newer"
+  want=$(sha256sum "$requirements" | cut -d' ' -f1)
+  [ -f "$venv/.embudo-requirements" ] && have=$(cat "$venv/.embudo-requirements")
+  if [ "$want" = "$have" ] && [ -x "$venv/bin/schemathesis" ]; then
+    say "target/conformance-venv matches tests/conformance/requirements.txt"
+    return
+  fi
+  say "pip install -r tests/conformance/requirements.txt into target/conformance-venv"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check -r "$requirements"
+  echo "$want" >"$venv/.embudo-requirements"
+}
+
 step "Rust toolchain with $WASM" rust_toolchain
 step "wasm-bindgen-cli (the version in Cargo.lock)" wasm_bindgen_cli
 step "worker-build $WORKER_BUILD_VERSION" worker_build
 step "cargo-fuzz $CARGO_FUZZ_VERSION" cargo_fuzz
 step "npm tools (wrangler, esbuild, wasm-opt, playwright-core)" npm_tools
 step "Chromium and ChromeDriver" browser
+step "schemathesis (tests/conformance/requirements.txt)" conformance_tools
 printf '==> bootstrap complete in %s\n' "$(since "$started_all")"

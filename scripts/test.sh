@@ -63,6 +63,9 @@ stage "build the widget" gate scripts/build-widget.sh
 stage "build the edge (and its fault-injection test build)" gate scripts/build-edge.sh --faults
 stage "API and browser end-to-end tests (wrangler dev + D1 + Chromium)" tests \
   node --test --test-reporter=spec tests/*.test.mjs
+# schemathesis' own summary counts generated cases, not tests: one gate.
+stage "API conformance (schemathesis against /v1/openapi.json)" gate \
+  node tests/conformance/run.mjs
 
 printf '\n'
 if [ ${#failed_stages[@]} -gt 0 ]; then

@@ -236,6 +236,7 @@ test("a lead's page, stage moves and notes answer as documented", async () => {
   const L = "/v1/leads/{lead}";
   assert.equal((await call(L, "get", `/v1/leads/${id}`, asAdmin())).status, 200);
   assert.equal((await call(L, "get", "/v1/leads/999999", asAdmin())).status, 404);
+  assert.equal((await call(L, "get", "/v1/leads/506631433671145569", asAdmin())).status, 404, "past what D1 can name: none");
   assert.equal((await call(L, "get", `/v1/leads/${id}`)).status, 401);
   const operator = { Authorization: `Bearer ${stack.token}` };
   const M = "/v1/leads/{lead}/stage";
@@ -338,6 +339,12 @@ test("a method a path does not serve is a documented 405 naming the ones it does
     assert.equal(response.status, 405, `${unserved} ${path}`);
     const allowed = response.headers.get("allow").split(", ").map((m) => m.toLowerCase()).sort();
     assert.deepEqual(allowed, METHODS.filter((m) => item[m]).sort(), `Allow of ${template}`);
+  }
+  // A method the runtime does not know is not read as GET: no sites listed.
+  for (const method of ["QUERY", "PROPFIND"]) {
+    const response = await fetch(`${stack.url}/v1/sites`, { method, headers: { Authorization: `Bearer ${stack.token}` } });
+    assert.equal(response.status, 405, method);
+    assert.equal(response.headers.get("allow"), "GET, POST");
   }
 });
 

@@ -72,13 +72,15 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
 /// Sends each request to its handler by method and path (see [`routes`]).
 async fn route(req: Request, env: &Env, ctx: &Context) -> Result<Response> {
     let path = req.url()?.path().to_owned();
-    let method = req.method();
+    // The method as sent: `Request::method` reads any method it does not
+    // know (QUERY, PROPFIND, …) as GET, which would answer it like one.
+    let method = req.inner().method();
     let mut allowed = Vec::new();
     for endpoint in Endpoint::ALL {
         let Some(params) = routes::params(endpoint.pattern(), &path) else {
             continue;
         };
-        if endpoint.method() == method.as_ref() {
+        if endpoint.method() == method {
             return dispatch(endpoint, &params, req, env, ctx).await;
         }
         allowed.push(endpoint.method());
@@ -87,7 +89,7 @@ async fn route(req: Request, env: &Env, ctx: &Context) -> Result<Response> {
         Err(Error::NotFound { path })
     } else {
         Err(Error::MethodNotAllowed {
-            method: method.to_string(),
+            method,
             allowed: allowed.join(", "),
         })
     }

@@ -228,6 +228,18 @@ pub fn params(pattern: &str, path: &str) -> Option<Vec<String>> {
     Some(params)
 }
 
+/// The largest row id D1 takes exactly: it binds numbers as JavaScript
+/// does, exactly only up to 2^53 − 1.
+pub const MAX_ROW_ID: i64 = (1 << 53) - 1;
+
+/// A row's id from a path parameter (a lead, an account): a whole number
+/// from 1 to [`MAX_ROW_ID`]; `None` for anything else, which names no row.
+pub fn row_id(raw: &str) -> Option<i64> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| (1..=MAX_ROW_ID).contains(id))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,6 +259,23 @@ mod tests {
         assert_eq!(params(submit, "/v1/forms/demo-ebook"), None);
         assert_eq!(params(submit, "/v1/forms/%FF/submissions"), None);
         assert_eq!(params("/v1/leads", "/v1/leads"), Some(vec![]));
+    }
+
+    #[test]
+    fn row_ids_are_whole_numbers_d1_takes_exactly() {
+        assert_eq!(row_id("1"), Some(1));
+        assert_eq!(row_id("9007199254740991"), Some(MAX_ROW_ID));
+        for refused in [
+            "0",
+            "-3",
+            "9007199254740992",
+            "506631433671145569",
+            "1e3",
+            "x",
+            "",
+        ] {
+            assert_eq!(row_id(refused), None, "{refused}");
+        }
     }
 
     #[test]

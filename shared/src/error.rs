@@ -75,7 +75,9 @@ pub enum FieldErrorCode {
     TooShort,
     /// Longer than the spec allows.
     TooLong,
-    /// Holds control characters, which no visible field may.
+    /// Holds control characters or hidden ones (bidirectional overrides,
+    /// zero-width spaces: [`crate::unicode::is_hidden`]), which no visible
+    /// field may.
     ControlCharacters,
     /// A required consent was not given.
     ConsentRequired,

@@ -11,7 +11,7 @@ use crate::locale::Locale;
 use crate::spec::consent::Purpose;
 use crate::spec::field::{Field, FieldKind};
 use crate::spec::FormSpec;
-use crate::unicode::Unicode;
+use crate::unicode::{is_hidden, Unicode};
 use crate::{phone, website};
 
 /// A submission as the visitor's browser sends it, before any check.
@@ -63,15 +63,15 @@ pub struct Context {
 pub const MAX_CONTEXT_URL: usize = 2000;
 
 impl Context {
-    /// The context as stored: addresses without control characters and cut
-    /// to [`MAX_CONTEXT_URL`] characters, never refused (the visitor did not
-    /// type them).
+    /// The context as stored: addresses without control or hidden
+    /// characters ([`is_hidden`]) and cut to [`MAX_CONTEXT_URL`] characters,
+    /// never refused (the visitor did not type them).
     pub fn cleaned(&self) -> Self {
         let clean = |url: &Option<String>| {
             url.as_deref()
                 .map(|u| {
                     u.chars()
-                        .filter(|c| !c.is_control())
+                        .filter(|c| !c.is_control() && !is_hidden(*c))
                         .take(MAX_CONTEXT_URL)
                         .collect::<String>()
                 })
@@ -337,7 +337,10 @@ fn clean(raw: &str, field: &Field, unicode: &dyn Unicode) -> Result<String, Fiel
         text
     };
     let allowed = |c: char| multiline && (c == '\n' || c == '\t');
-    if text.chars().any(|c| c.is_control() && !allowed(c)) {
+    if text
+        .chars()
+        .any(|c| (c.is_control() && !allowed(c)) || is_hidden(c))
+    {
         return Err(FieldErrorCode::ControlCharacters);
     }
     let length = text.chars().count();

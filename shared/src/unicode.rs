@@ -17,6 +17,29 @@ pub trait Unicode {
     fn domain_to_ascii(&self, domain: &str) -> Option<String>;
 }
 
+/// Whether `c` is a character that changes how the text around it looks
+/// while showing nothing itself: the bidirectional marks, embeddings,
+/// overrides and isolates (which can make `gnp.exe` read as `exe.png`, or
+/// hide text from a reviewer), and the zero-width spaces and invisible
+/// operators that make two different names look the same. No visible field
+/// holds one. The zero-width joiner and non-joiner are not among them:
+/// Persian and Indic names and emoji sequences need them.
+pub fn is_hidden(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+    )
+}
+
 /// [`Unicode`] from the Rust crates' own tables (for native and the edge).
 #[cfg(feature = "unicode")]
 #[derive(Debug, Clone, Copy, Default)]
@@ -35,6 +58,23 @@ impl Unicode for Tables {
 
     fn domain_to_ascii(&self, domain: &str) -> Option<String> {
         idna::domain_to_ascii(domain).ok()
+    }
+}
+
+#[cfg(test)]
+mod hidden_tests {
+    use super::is_hidden;
+
+    #[test]
+    fn bidi_controls_and_zero_width_spaces_are_hidden_and_letters_are_not() {
+        for c in [
+            '\u{202E}', '\u{2066}', '\u{200B}', '\u{200F}', '\u{FEFF}', '\u{2060}',
+        ] {
+            assert!(is_hidden(c), "{:04X}", c as u32);
+        }
+        for c in ['a', 'é', 'а', '\u{200C}', '\u{200D}', ' ', 'ß', '中'] {
+            assert!(!is_hidden(c), "{:04X}", c as u32);
+        }
     }
 }
 

@@ -136,6 +136,18 @@ fn text_is_trimmed_normalised_and_free_of_control_characters() {
         codes(control.validate(&spec, &Tables)),
         vec![code("first_name", FieldErrorCode::ControlCharacters)]
     );
+    for hidden in ["Ana\u{202E}gnp.exe", "An\u{200B}a", "\u{2066}Ana\u{2069}"] {
+        let disguised = submission(
+            Locale::Es,
+            &[("email", "a@b.example"), ("first_name", hidden)],
+            &["content"],
+        );
+        assert_eq!(
+            codes(disguised.validate(&spec, &Tables)),
+            vec![code("first_name", FieldErrorCode::ControlCharacters)],
+            "{hidden:?}"
+        );
+    }
 
     let long = "x".repeat(101);
     let too_long = submission(

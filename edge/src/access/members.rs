@@ -12,12 +12,9 @@ use crate::{audit, batch, body, DB_BINDING};
 
 /// The account id from the path.
 fn account_id(raw: &str, site: &str) -> Result<i64> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(|| Error::NotFound {
-            path: format!("/v1/sites/{site}/members/{raw}"),
-        })
+    crate::routes::row_id(raw).ok_or_else(|| Error::NotFound {
+        path: format!("/v1/sites/{site}/members/{raw}"),
+    })
 }
 
 /// What the site holds about the account: whether it exists, its role on

@@ -30,11 +30,7 @@ pub async fn create(req: &Request, env: &Env, raw: &str) -> Result<Response> {
     let not_found = || Error::NotFound {
         path: format!("/v1/accounts/{raw}/sign-in-tokens"),
     };
-    let account = raw
-        .parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(not_found)?;
+    let account = crate::routes::row_id(raw).ok_or_else(not_found)?;
     let sites = super::memberships(&db, account).await?;
     for membership in &sites {
         caller.require(&membership.site, Need::Administer)?;

@@ -112,14 +112,11 @@ pub async fn visible(db: &D1Database, caller: &Caller, id: i64, need: Need) -> R
     Ok(lead)
 }
 
-/// A lead id from the path: a positive whole number.
+/// A lead id from the path (see [`crate::routes::row_id`]).
 pub fn lead_id(raw: &str) -> Result<i64> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(|| Error::NotFound {
-            path: format!("/v1/leads/{raw}"),
-        })
+    crate::routes::row_id(raw).ok_or_else(|| Error::NotFound {
+        path: format!("/v1/leads/{raw}"),
+    })
 }
 
 /// `GET /v1/leads/{lead}`.
