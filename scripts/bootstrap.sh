@@ -15,6 +15,8 @@ cd "$ROOT"
 
 WORKER_BUILD_VERSION=0.8.7
 CARGO_FUZZ_VERSION=0.13.2
+# make size / make bench: what each crate weighs in the widget's wasm.
+TWIGGY_VERSION=0.8.0
 # Debian's Rust that ships its standard library sources (see shared/TOOLCHAIN.md).
 DEBIAN_RUST_PACKAGES=(rustc-web cargo-web rust-web-src rust-web-clippy lld-22)
 BROWSER_PACKAGES=(chromium chromium-driver)
@@ -157,6 +159,8 @@ worker_build() { cargo_tool worker-build "$WORKER_BUILD_VERSION" worker-build; }
 
 cargo_fuzz() { cargo_tool cargo-fuzz "$CARGO_FUZZ_VERSION" cargo-fuzz; }
 
+twiggy_tool() { cargo_tool twiggy "$TWIGGY_VERSION" twiggy; }
+
 npm_tools() {
   command -v npm >/dev/null || die "npm not found: install Node.js 20 or newer"
   local want have=""
@@ -197,6 +201,7 @@ step "Rust toolchain with $WASM" rust_toolchain
 step "wasm-bindgen-cli (the version in Cargo.lock)" wasm_bindgen_cli
 step "worker-build $WORKER_BUILD_VERSION" worker_build
 step "cargo-fuzz $CARGO_FUZZ_VERSION" cargo_fuzz
+step "twiggy $TWIGGY_VERSION" twiggy_tool
 step "npm tools (wrangler, esbuild, wasm-opt, playwright-core)" npm_tools
 step "Chromium and ChromeDriver" browser
 step "schemathesis (tests/conformance/requirements.txt)" conformance_tools
