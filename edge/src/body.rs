@@ -46,10 +46,58 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
     })
 }
 
-/// Reads `req`'s JSON body as `T`: declared type, size, then shape.
+/// Reads `req`'s JSON body as `T`: declared type, size, control
+/// characters, then shape. For every body but a visitor's submission, which
+/// [`parse`]s its own so `shared` can name a bad field in the visitor's
+/// language.
 pub async fn read<T: DeserializeOwned>(req: &mut Request) -> Result<T> {
     check_headers(req)?;
-    parse(&req.bytes().await?)
+    let value: serde_json::Value = parse(&req.bytes().await?)?;
+    if let Some(path) = control_at(&value, "") {
+        return Err(Error::BadBody {
+            reason: format!("{path}: no control characters, such as NUL"),
+        });
+    }
+    serde_json::from_value(value).map_err(|error| Error::MalformedJson {
+        reason: error.to_string(),
+    })
+}
+
+/// The path (`fields[2].label.en`) of the first string or key in `value`
+/// holding a control character other than a line break or a tab, if any.
+/// D1 refuses a NUL inside text, and the others are never writing: no name,
+/// note, spec text or address a person means holds one.
+fn control_at(value: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value;
+    let at = |inner: &str| {
+        if path.is_empty() {
+            inner.trim_start_matches('.').to_owned()
+        } else {
+            format!("{path}{inner}")
+        }
+    };
+    match value {
+        Value::String(text) => has_control(text).then(|| at("")),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(index, item)| control_at(item, &at(&format!("[{index}]")))),
+        Value::Object(entries) => entries.iter().find_map(|(key, item)| {
+            let inner = at(&format!(".{}", key.escape_debug()));
+            if has_control(key) {
+                Some(inner)
+            } else {
+                control_at(item, &inner)
+            }
+        }),
+        Value::Null | Value::Bool(_) | Value::Number(_) => None,
+    }
+}
+
+/// Whether `text` holds a control character that is not a line break or tab.
+fn has_control(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
 /// Whether a `Content-Type` value names JSON (`application/json`, with or
@@ -80,6 +128,29 @@ mod tests {
             parse::<Submission>(&body),
             Err(Error::PayloadTooLarge { .. })
         ));
+    }
+
+    #[test]
+    fn control_characters_are_named_by_their_path() {
+        let body: serde_json::Value = serde_json::json!({
+            "name": "call back\n\ttomorrow",
+            "spec": {"fields": [{"label": {"en": "ok"}}, {"label": {"es": "a\u{0}b"}}]},
+        });
+        assert_eq!(
+            control_at(&body, ""),
+            Some("spec.fields[1].label.es".into())
+        );
+        for refused in ["a\u{0}b", "bell\u{7}", "esc\u{1b}[2J", "del\u{7f}"] {
+            let body = serde_json::json!({ "note": refused });
+            assert_eq!(control_at(&body, ""), Some("note".into()), "{refused:?}");
+        }
+        let key = serde_json::json!({ "a\u{0}": 1 });
+        assert!(control_at(&key, "").is_some());
+        assert_eq!(control_at(&serde_json::json!(["fine", 1, null]), ""), None);
+        assert_eq!(
+            control_at(&serde_json::json!("a\u{0}"), ""),
+            Some(String::new())
+        );
     }
 
     #[test]
