@@ -1,6 +1,7 @@
 // Hostile input against wrangler dev + D1, in the order the issue lists it:
 // XSS payloads, CSV formulas, SQL fragments, oversize bodies, bad UTF-8,
-// Unicode confusables and control characters, a wrong Origin, forged and
+// Unicode confusables and control characters (in submissions and in every
+// admin body), writes under a site that does not exist, a wrong Origin, forged and
 // expired session cookies, API tokens and signed offer links. Each refused
 // request gets a clear 4xx with an `application/problem+json` body (an offer
 // link, which a person opens in a browser, gets its short HTML page instead),
@@ -256,6 +257,42 @@ describe("Unicode confusables and control characters", () => {
     const { answer } = await stored({ email: "page@acme.example", first_name: "Paz" }, { context: { page: "https://acme.example/\u202Efdp.exe", elapsed_ms: 9000 } });
     const [row] = await stack.d1(`SELECT data FROM submissions WHERE id = ${quoted(answer.submission_id)}`);
     assert.equal(JSON.parse(row.data).context.page, "https://acme.example/fdp.exe");
+  });
+});
+
+describe("control characters and unknown sites in the admin API", () => {
+  const count = async (table) => (await stack.d1(`SELECT count(*) AS n FROM ${table}`))[0].n;
+
+  test("a NUL or an escape in any admin body is refused (400, naming where it is) and nothing is stored", async () => {
+    const cookie = await signIn(stack, "admin@acme.example");
+    const { lead } = await stored({ email: "control@acme.example", first_name: "Nora" });
+    const form = await (await call("GET", "/v1/sites/acme-growth/forms/demo-ebook", { as: cookie })).json();
+    const label = structuredClone(form.spec);
+    label.fields[0].label.es = "Correo\u0000";
+    for (const [method, path, body, where, table] of [
+      ["POST", "/v1/tokens", { name: "\u0000\u00dfX" }, "name", "api_tokens"],
+      ["POST", `/v1/leads/${lead.id}/notes`, { text: "call\u001B[2J back" }, "text", "notes"],
+      ["PUT", "/v1/sites/acme-growth/forms/demo-ebook", { name: form.name, spec: label }, "spec.fields[0].label.es", "forms"],
+    ]) {
+      const before = await count(table);
+      const problem = await expectProblem(await call(method, path, { as: cookie, body }), 400, "bad-body");
+      assert.match(problem.detail, new RegExp(`^${where.replace(/[[\].]/g, "\\$&")}: no control characters`), path);
+      assert.equal(await count(table), before, `${path} stored nothing`);
+    }
+  });
+
+  test("an operator naming a site that does not exist gets 404 on every write under it, and nothing is stored", async () => {
+    const spec = { ...(await (await call("GET", "/v1/sites/acme-growth/forms/demo-ebook", { as: stack.token })).json()).spec, site: "nowhere", id: "ghost", revision: 1 };
+    const [{ id: account }] = await stack.d1("SELECT id FROM accounts WHERE email = 'admin@acme.example'");
+    for (const [method, path, body, table] of [
+      ["POST", "/v1/sites/nowhere/webhooks", { id: "ghost-hook", url: "https://hooks.acme.example/in" }, "webhooks"],
+      ["PUT", `/v1/sites/nowhere/members/${account}`, { role: "viewer" }, "memberships"],
+      ["PUT", "/v1/sites/nowhere/forms/ghost", { name: "Ghost", spec }, "forms"],
+    ]) {
+      const before = await count(table);
+      await expectProblem(await call(method, path, { as: stack.token, body }), 404, "not-found");
+      assert.equal(await count(table), before, `${path} stored nothing`);
+    }
   });
 });
 

@@ -77,6 +77,7 @@ pub async fn put(mut req: Request, env: &Env, site: &str, raw: &str) -> Result<R
     let db = env.d1(DB_BINDING)?;
     let caller = super::caller(&req, env, &db).await?;
     caller.require(site, Need::Administer)?;
+    crate::site::admin::known(&db, &caller, site).await?;
     let account = account_id(raw, site)?;
     let Giving { role } = body::read(&mut req).await?;
     let standing = standing(&db, site, account).await?;

@@ -162,6 +162,7 @@ pub async fn save(mut req: Request, env: &Env, site: &str, form: &str) -> Result
     let db = env.d1(DB_BINDING)?;
     let caller = access::caller(&req, env, &db).await?;
     caller.require(site, Need::Manage)?;
+    crate::site::admin::known(&db, &caller, site).await?;
     let Saving { name, spec } = body::read(&mut req).await?;
     let name = name.trim().to_owned();
     if name.is_empty() || name.chars().count() > MAX_NAME {

@@ -71,6 +71,7 @@ pub async fn add(mut req: Request, env: &Env, site: &str) -> Result<Response> {
     let db = env.d1(DB_BINDING)?;
     let caller = access::caller(&req, env, &db).await?;
     caller.require(site, Need::Administer)?;
+    crate::site::admin::known(&db, &caller, site).await?;
     let setting: Setting = body::read(&mut req).await?;
     let id = setting
         .id

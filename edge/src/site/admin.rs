@@ -4,7 +4,7 @@
 //! so each is checked to be an origin exactly as browsers send it.
 
 use serde::{Deserialize, Serialize};
-use worker::{query, Env, Request, Response};
+use worker::{query, D1Database, Env, Request, Response};
 
 use super::Settings;
 use crate::access::{self, Caller, Need, Role};
@@ -48,6 +48,26 @@ impl Row {
             name: self.name,
             role,
         }
+    }
+}
+
+/// Refuses a site that does not exist with 404, before anything is
+/// written under it (the tables' foreign keys would otherwise fail as a
+/// 500). A person's role on a site already proves it exists; only the
+/// operator, who may act on any site, can name one that does not.
+pub async fn known(db: &D1Database, caller: &Caller, site: &str) -> Result<()> {
+    if matches!(caller, Caller::Person { .. }) {
+        return Ok(());
+    }
+    let found: Option<serde_json::Value> =
+        query!(db, "SELECT 1 AS found FROM sites WHERE id = ?1", site)?
+            .first(None)
+            .await?;
+    match found {
+        Some(_) => Ok(()),
+        None => Err(Error::NotFound {
+            path: format!("/v1/sites/{site}"),
+        }),
     }
 }
 
