@@ -4,7 +4,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 PORT ?= 8787
 
-.PHONY: dev test bootstrap build widget edge bench bench-edge bench-leads size fuzz forms admin
+.PHONY: dev test bootstrap build widget edge bench bench-edge bench-leads size fuzz conformance forms admin
 .DEFAULT_GOAL := dev
 
 ## Build everything and serve the product locally (wrangler dev + local D1).
@@ -54,3 +54,9 @@ size: bootstrap
 ## Fuzz shared's specs, submissions, qualification rules and CSV export; FUZZ_SECONDS=600 make fuzz for a long run.
 fuzz: bootstrap
 	scripts/fuzz.sh
+
+## Look for new API conformance failures: schemathesis from a new seed with more examples (CONFORMANCE_EXAMPLES=150); make test replays a fixed one.
+conformance: bootstrap
+	. scripts/env.sh && scripts/build-edge.sh --faults && \
+	  CONFORMANCE_SEED=$${CONFORMANCE_SEED:-random} CONFORMANCE_EXAMPLES=$${CONFORMANCE_EXAMPLES:-150} \
+	  node tests/conformance/run.mjs
