@@ -289,6 +289,13 @@ describe("the dashboard", () => {
     await page.waitForFunction(() => document.activeElement?.getAttribute("aria-invalid") === "true");
     assert.equal(await page.evaluate(() => document.activeElement.id), await heading.getAttribute("id"));
 
+    // A condition that is no JSON yet: said beside it, and the status says
+    // the draft cannot be checked rather than repeat the last verdict.
+    await rule.getByLabel("Condition (JSON)").fill('{"if": ');
+    await rule.getByLabel("Condition (JSON)").press("Tab");
+    await page.locator("#draft-status").filter({ hasText: "A condition is not valid JSON yet" }).waitFor();
+    assert.equal(await rule.getByLabel("Condition (JSON)").getAttribute("aria-invalid"), "true");
+
     // Mended, the draft shows in the widget before it is saved.
     await heading.fill("Get the guide");
     await rule.getByLabel("Condition (JSON)").fill(JSON.stringify({ if: "consent", purpose: "sales_contact" }));
@@ -335,6 +342,19 @@ describe("the dashboard", () => {
     // At the top, so the picture shows the preview beside the editor.
     await page.evaluate(() => window.scrollTo(0, 0));
     await shot(page, "form");
+    await page.context().close();
+  });
+
+  test("when the widget cannot load, the preview says so and the editor still checks the draft", async () => {
+    const page = await signedIn("marketing", "en-GB");
+    await page.route("**/embed.js", (route) => route.abort());
+    await page.getByRole("link", { name: "Forms" }).click();
+    await page.locator('a[href="#/forms/demo-ebook"]').click();
+    await page.locator("#preview").filter({ hasText: "The preview is unavailable" }).waitFor();
+    const heading = page.getByLabel("Heading (en)");
+    await heading.fill("");
+    await heading.press("Tab");
+    await page.locator("#draft-status").filter({ hasText: "1 mistake to fix" }).waitFor();
     await page.context().close();
   });
 

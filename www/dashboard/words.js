@@ -200,6 +200,8 @@ const WORDS = {
     draftFine: "Sin errores: la vista previa muestra el borrador.",
     draftHasProblems: (count) => `${count} ${count === 1 ? "error" : "errores"} por corregir.`,
     previewHint: "El widget real con el borrador; no envía nada.",
+    previewUnavailable: "La vista previa no está disponible: el widget no se pudo cargar. El editor sigue funcionando.",
+    draftUnreadable: "Una condición aún no es JSON válido: corrígela para comprobar el borrador.",
     stages: {
       lead: "Lead", iql: "IQL", mql: "MQL", sql: "SQL", opportunity: "Oportunidad",
       customer: "Cliente", disqualified: "Descalificado",
@@ -402,6 +404,8 @@ const WORDS = {
     draftFine: "No mistakes: the preview shows the draft.",
     draftHasProblems: (count) => `${count} ${count === 1 ? "mistake" : "mistakes"} to fix.`,
     previewHint: "The real widget with the draft; it sends nothing.",
+    previewUnavailable: "The preview is unavailable: the widget could not be loaded. The editor still works.",
+    draftUnreadable: "A condition is not valid JSON yet: fix it to check the draft.",
     stages: {
       lead: "Lead", iql: "IQL", mql: "MQL", sql: "SQL", opportunity: "Opportunity",
       customer: "Customer", disqualified: "Disqualified",

@@ -87,7 +87,8 @@ export function formEditor(spec, w, { readonly = false, changed = () => {} } = {
           unreadable.delete(path);
         } catch (error) {
           unreadable.set(path, error.message);
-          return show(shown);
+          show(shown);
+          return changed();
         }
       } else if (as === "check") {
         write(draft, path, control.checked);

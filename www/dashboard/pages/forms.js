@@ -112,10 +112,12 @@ function publicPart(draft) {
 async function showPreview(slot, draft) {
   const host = h("div", { class: "preview-form" });
   try {
-    await window.embudo?.preview(host, publicPart(draft), language());
+    if (!window.embudo?.preview) throw new Error("the widget's loader did not load");
+    await window.embudo.preview(host, publicPart(draft), language());
     replace(slot, host);
   } catch (error) {
     console.warn("[embudo] the preview could not render the draft:", error);
+    replace(slot, h("p", { class: "problem" }, words().previewUnavailable));
   }
 }
 
@@ -125,7 +127,12 @@ function loadWidget() {
   const present = document.querySelector(`script[src="${src}"]`);
   if (window.embudo?.preview) return Promise.resolve();
   const script = present || h("script", { src, async: true });
-  const loaded = new Promise((done) => script.addEventListener("load", done, { once: true }));
+  // Settled either way: a loader that fails to load leaves the editor
+  // working, with the preview saying it is unavailable.
+  const loaded = new Promise((done) => {
+    script.addEventListener("load", done, { once: true });
+    script.addEventListener("error", done, { once: true });
+  });
   if (!present) document.head.append(script);
   return loaded;
 }
@@ -143,6 +150,12 @@ export async function formPage(main, session, id) {
   // Each edit is checked by the edge (the same checks a save runs, nothing
   // stored) a moment after it; a draft without mistakes shows in the preview.
   const check = async () => {
+    // The edge can only check what reads as JSON: until every condition
+    // does, the status says so rather than repeat an older verdict.
+    if (!editor.readable()) {
+      checking.textContent = w.draftUnreadable;
+      return;
+    }
     try {
       await api("POST", `${path}/preview`, { spec: editor.draft, submission: {} });
       editor.show([]);
