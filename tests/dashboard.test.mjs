@@ -433,6 +433,13 @@ describe("the dashboard", () => {
     assert.equal((await call("GET", "/v1/leads", { as: token })).status, 200, "the token works as its person");
     assert.deepEqual(await violations(page), []);
     await shot(page, "settings");
+    // Revoked meanwhile (in another tab): the refusal is told beside the button.
+    await stack.d1("UPDATE api_tokens SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE name = 'crm-sync'");
+    const revoke = page.getByRole("button", { name: "Revoke crm-sync" });
+    await revoke.click();
+    const told = page.locator(`#${await revoke.getAttribute("aria-describedby")}`);
+    await told.filter({ hasText: /\/v1\/tokens\// }).waitFor();
+    assert.equal(await told.getAttribute("role"), "alert");
     await page.context().close();
   });
 

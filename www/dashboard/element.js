@@ -39,22 +39,41 @@ export function replace(parent, ...children) {
 }
 
 /**
+ * Runs `act()`, then says its failure in `problem` (or clears it when it
+ * succeeds): how every form and button here tells a refusal beside itself.
+ */
+async function telling(problem, act) {
+  try {
+    await act();
+    problem.textContent = "";
+  } catch (error) {
+    problem.textContent = error.message;
+  }
+}
+
+/**
  * A form that hands its data to `send(data)` when submitted and says a
  * failure on a line of its own, `#{name}-problem` (an alert the form is
  * described by), cleared when a send succeeds. `kind` is its class.
  */
 export function sendingForm(name, kind, send, ...children) {
   const problem = h("p", { class: "problem", id: `${name}-problem`, role: "alert" });
-  const submitted = async (event) => {
+  const submitted = (event) => {
     event.preventDefault();
-    try {
-      await send(new FormData(event.target));
-      problem.textContent = "";
-    } catch (error) {
-      problem.textContent = error.message;
-    }
+    return telling(problem, () => send(new FormData(event.target)));
   };
   return h("form", { class: kind, "aria-describedby": problem.id, onsubmit: submitted }, children, problem);
+}
+
+/**
+ * A button that runs `act()` when pressed and says a failure right after
+ * itself, `#{name}-problem` (an alert the button is described by). Gives
+ * the button and that line, to be placed together.
+ */
+export function actingButton(name, label, act) {
+  const problem = h("span", { class: "problem", id: `${name}-problem`, role: "alert" });
+  const button = h("button", { type: "button", "aria-describedby": problem.id, onclick: () => telling(problem, act) }, label);
+  return [button, problem];
 }
 
 /** A short date and time in the dashboard's language. */

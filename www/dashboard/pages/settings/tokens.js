@@ -1,6 +1,6 @@
 // The signed-in person's API tokens: made (shown once) and revoked.
 import { api } from "../../api.js";
-import { h, replace, when } from "../../element.js";
+import { actingButton, h, replace, sendingForm, when } from "../../element.js";
 import { language } from "../../words.js";
 
 export function tokensSection(session, tokens, w, redraw) {
@@ -9,19 +9,15 @@ export function tokensSection(session, tokens, w, redraw) {
     h("h2", { id: "tokens-title" }, w.tokens),
     h("ul", {}, tokens.filter((t) => !t.revoked_at).map((token) =>
       h("li", {}, `${token.name} · ${when(token.created_at, language())} `,
-        h("button", { type: "button", onclick: async () => {
+        actingButton(`revoke-${token.id}`, `${w.revoke} ${token.name}`, async () => {
           await api("DELETE", `/v1/tokens/${encodeURIComponent(token.id)}`);
           await redraw();
-        } }, `${w.revoke} ${token.name}`)))),
-    h("form", {
-      class: "inline",
-      onsubmit: async (event) => {
-        event.preventDefault();
-        const made = await api("POST", "/v1/tokens", { name: new FormData(event.target).get("name") });
-        await redraw();
-        const again = document.getElementById("token-shown");
-        replace(again, w.tokenShown, " ", h("code", {}, made.token));
-      },
+        })))),
+    sendingForm("token", "inline", async (data) => {
+      const made = await api("POST", "/v1/tokens", { name: data.get("name") });
+      await redraw();
+      const again = document.getElementById("token-shown");
+      replace(again, w.tokenShown, " ", h("code", {}, made.token));
     },
       h("label", { for: "token-name" }, w.tokenName),
       h("input", { id: "token-name", name: "name", required: true, maxlength: 100 }),

@@ -3,7 +3,7 @@
 // outcome is said next to it; and the deliveries made to them, a dead one
 // sent again (marketing, admins).
 import { api } from "../../api.js";
-import { h, sendingForm, when } from "../../element.js";
+import { actingButton, h, sendingForm, when } from "../../element.js";
 import { language } from "../../words.js";
 
 /** The stages an endpoint may hear about (handoff::announces). */
@@ -123,9 +123,9 @@ export function webhooksSection(session, webhooks, deliveries, w, redraw) {
         h("td", {}, d.event), h("td", {}, d.webhook_id), h("td", {}, d.status), h("td", { class: "number" }, d.attempts),
         h("td", {}, when(d.created_at, language())),
         h("td", {}, d.status === "dead"
-          ? h("button", { type: "button", onclick: async () => {
+          ? actingButton(`retry-${d.id}`, "↻ " + d.id, async () => {
               await api("POST", `/v1/sites/${site}/deliveries/${encodeURIComponent(d.id)}/retry`);
               await redraw();
-            } }, "↻ " + d.id)
+            })
           : null))))));
 }
