@@ -142,3 +142,20 @@ pub async fn add_note(mut req: Request, env: &Env, raw: &str) -> Result<Response
     })?;
     Ok(Response::from_json(&note)?.with_status(201))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_note_is_trimmed_keeps_its_line_breaks_and_empty_is_none() {
+        assert_eq!(
+            text("text", Some(" call back\n\ttomorrow ".into()))
+                .ok()
+                .flatten(),
+            Some("call back\n\ttomorrow".to_owned())
+        );
+        assert_eq!(text("text", Some("  \n ".into())).ok().flatten(), None);
+        assert!(text("text", Some("x".repeat(MAX_NOTE + 1))).is_err());
+    }
+}
