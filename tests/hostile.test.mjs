@@ -276,7 +276,7 @@ describe("control characters and unknown sites in the admin API", () => {
     ]) {
       const before = await count(table);
       const problem = await expectProblem(await call(method, path, { as: cookie, body }), 400, "bad-body");
-      assert.match(problem.detail, new RegExp(`^${where.replace(/[[\].]/g, "\\$&")}: no control characters`), path);
+      assert.ok(problem.detail.startsWith(`${where}: no control characters`), `${path}: ${problem.detail}`);
       assert.equal(await count(table), before, `${path} stored nothing`);
     }
   });
