@@ -4,10 +4,7 @@
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-/// Lower-case hex of `bytes`.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use embudo_shared::hex::hex;
 
 /// The SHA-256 of `bytes`, in hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {

@@ -71,7 +71,9 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
 
 /// Sends each request to its handler by method and path (see [`routes`]).
 async fn route(req: Request, env: &Env, ctx: &Context) -> Result<Response> {
-    let path = req.url()?.path().to_owned();
+    // Taken from the URL as the request came in (still percent-encoded, as
+    // `Url::path` gives it), without parsing the URL a second time.
+    let path = req.path();
     // The method as sent: `Request::method` reads any method it does not
     // know (QUERY, PROPFIND, …) as GET, which would answer it like one.
     let method = req.inner().method();

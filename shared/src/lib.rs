@@ -14,6 +14,7 @@ pub mod domain;
 pub mod email;
 pub mod error;
 pub mod export;
+pub mod hex;
 pub mod locale;
 pub mod phone;
 pub mod qualify;

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::hex::push_hex;
 use crate::locale::{Locale, Text};
 
 /// One checkbox of consent, never pre-ticked.
@@ -62,17 +63,10 @@ impl Consent {
 
 /// The version string of a consent text (see [`Consent::version`]).
 pub fn text_version(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
-    let mut version = String::with_capacity(7 + 64);
-    version.push_str("sha256:");
-    for byte in digest {
-        version.push(char::from(HEX[usize::from(byte >> 4)]));
-        version.push(char::from(HEX[usize::from(byte & 0xf)]));
-    }
+    let mut version = String::from("sha256:");
+    push_hex(&mut version, &Sha256::digest(text.as_bytes()));
     version
 }
-
-const HEX: &[u8; 16] = b"0123456789abcdef";
 
 #[cfg(test)]
 mod tests {
