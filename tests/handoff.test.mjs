@@ -27,7 +27,8 @@ let stack;
 let receiver;
 before(async () => {
   receiver = await startReceiver();
-  stack = await startStack();
+  // The test build: one test loses a D1 answer on purpose (Embudo-Fault).
+  stack = await startStack({}, { faults: true });
   const hooks = [
     ["crm", "/crm", '["mql","sql"]', 1],
     ["flaky", "/flaky", '["mql"]', 1],
@@ -194,5 +195,31 @@ describe("configuring the handoff", () => {
     await expectProblem(await operator("POST", "/v1/sites/acme-growth/deliveries/nope/retry"), 404, "not-found");
     const audit = await stack.d1("SELECT action FROM audit_log WHERE action IN ('webhook-added', 'webhook-changed', 'delivery-retried') ORDER BY id");
     assert.deepEqual(audit.map((a) => a.action), ["webhook-added", "webhook-changed", "delivery-retried"]);
+  });
+});
+
+describe("a lead whose answer was lost after its batch committed", () => {
+  test("is still handed to sales, each delivery posted once", async () => {
+    const email = "perdida@acme.example";
+    // The batch commits, then D1's answer is lost: the edge tries again,
+    // finds the submission stored, and answers it as a replay.
+    const response = await post(SUBMISSIONS, submission(mqlAnswers(email), ["content", "sales"]), {
+      "Content-Type": "application/json",
+      "Embudo-Fault": "d1-lost-answer=1",
+    });
+    assert.equal(response.status, 201);
+    assert.equal(response.headers.get("embudo-faults-injected"), "1", "the answer was lost once");
+    assert.equal(response.headers.get("idempotent-replayed"), "true", "the retry found the batch done");
+    const { submission_id: id } = await response.json();
+
+    const [lead] = await stack.d1(`SELECT id FROM leads WHERE email_key = '${email}'`);
+    const mine = (all) => all.filter((d) => d.lead_id === lead.id);
+    const settled = await deliveriesWhen((all) => mine(all).length > 0 && mine(all).every((d) => d.status === "delivered" || d.status === "dead"));
+    assert.ok(mine(settled).some((d) => d.status === "delivered"), JSON.stringify(mine(settled)));
+    const posted = receiver.received.filter((r) => JSON.parse(r.body).submission_id === id);
+    for (const delivery of mine(settled)) {
+      const tries = posted.filter((r) => r.headers["embudo-delivery"] === delivery.id);
+      assert.equal(tries.length, delivery.attempts, `${delivery.id} was posted once per recorded attempt`);
+    }
   });
 });

@@ -4,7 +4,9 @@
 //! first N D1 write batches fail as D1 fails when it is briefly unavailable
 //! (`all` for every one), or `d1-write=20%` to have that share of them fail
 //! at random: half before the batch commits, half after it (the write done,
-//! its answer lost), the two ways a real D1 failure can land. Without the
+//! its answer lost), the two ways a real D1 failure can land.
+//! `d1-lost-answer=N` has the first N batches commit and then lose their
+//! answer, for a test that needs that case every time. Without the
 //! feature the header is ignored and this is a no-op the compiler removes.
 
 use std::cell::Cell;
@@ -25,6 +27,8 @@ pub const INJECTED: &str = "Embudo-Faults-Injected";
 pub struct Faults {
     /// Write batches still to fail.
     failing_writes: Cell<u32>,
+    /// Write batches still to lose their answer after committing.
+    lost_answers: Cell<u32>,
     /// The share (0 to 1) of write batches that fail at random.
     failing_share: f64,
     /// How many faults were injected so far.
@@ -39,7 +43,8 @@ impl Faults {
         }
         let plan = req.headers().get(HEADER).ok().flatten().unwrap_or_default();
         Self {
-            failing_writes: Cell::new(failing_writes(&plan)),
+            failing_writes: Cell::new(planned(&plan, "d1-write=")),
+            lost_answers: Cell::new(planned(&plan, "d1-lost-answer=")),
             failing_share: failing_share(&plan),
             injected: Cell::new(0),
         }
@@ -73,11 +78,17 @@ impl Faults {
         self.fail("D1_ERROR: Network connection lost (injected fault)")
     }
 
-    /// Called after a D1 write batch committed: with a random share planned,
-    /// loses its answer now and then, so the caller retries a write that
-    /// is already done.
+    /// Called after a D1 write batch committed: loses its answer while the
+    /// plan says so, or now and then with a random share planned, so the
+    /// caller retries a write that is already done.
     pub fn after_write(&self) -> Result<()> {
-        self.by_chance("D1_ERROR: Network connection lost after commit (injected fault)")
+        const LOST: &str = "D1_ERROR: Network connection lost after commit (injected fault)";
+        let left = self.lost_answers.get();
+        if left == 0 {
+            return self.by_chance(LOST);
+        }
+        self.lost_answers.set(left - 1);
+        self.fail(LOST)
     }
 
     /// Fails with half the planned share (the other half falls on the other
@@ -90,11 +101,11 @@ impl Faults {
     }
 }
 
-/// The number of writes `plan` fails: `d1-write=3` is three, `d1-write=all`
-/// every one, anything else none.
-fn failing_writes(plan: &str) -> u32 {
+/// The number of writes `plan` gives the fault `key`: `d1-write=3` is
+/// three, `d1-write=all` every one, anything else none.
+fn planned(plan: &str, key: &str) -> u32 {
     plan.split(',')
-        .filter_map(|part| part.trim().strip_prefix("d1-write="))
+        .filter_map(|part| part.trim().strip_prefix(key))
         .map(|n| match n {
             "all" => u32::MAX,
             n => n.parse().unwrap_or(0),
@@ -119,19 +130,22 @@ mod tests {
 
     #[test]
     fn a_plan_names_how_many_writes_fail() {
-        assert_eq!(failing_writes("d1-write=2"), 2);
-        assert_eq!(failing_writes("other, d1-write=all"), u32::MAX);
-        assert_eq!(failing_writes("d1-write=lots"), 0);
-        assert_eq!(failing_writes(""), 0);
+        assert_eq!(planned("d1-write=2", "d1-write="), 2);
+        assert_eq!(planned("other, d1-write=all", "d1-write="), u32::MAX);
+        assert_eq!(planned("d1-write=lots", "d1-write="), 0);
+        assert_eq!(planned("", "d1-write="), 0);
+        assert_eq!(planned("d1-write=2", "d1-lost-answer="), 0);
         let faults = Faults {
             failing_writes: Cell::new(1),
+            lost_answers: Cell::new(1),
             failing_share: 0.0,
             injected: Cell::new(0),
         };
         assert!(faults.before_write().is_err_and(|e| e.is_transient()));
         assert!(faults.before_write().is_ok());
+        assert!(faults.after_write().is_err_and(|e| e.is_transient()));
         assert!(faults.after_write().is_ok());
-        assert_eq!(faults.injected.get(), 1);
+        assert_eq!(faults.injected.get(), 2);
     }
 
     #[test]
@@ -141,6 +155,10 @@ mod tests {
         assert_eq!(failing_share("d1-write=20"), 0.0);
         assert_eq!(failing_share("d1-write=150%"), 0.0);
         assert_eq!(failing_share("d1-write=-5%"), 0.0);
-        assert_eq!(failing_writes("d1-write=20%"), 0, "a share is no count");
+        assert_eq!(
+            planned("d1-write=20%", "d1-write="),
+            0,
+            "a share is no count"
+        );
     }
 }

@@ -83,7 +83,7 @@ async fn accept(
         // Stored before and refused now (the form changed since): the
         // visitor still gets the first answer.
         Err(refused) => match capture::seen(db, &id, &body_hash).await? {
-            Seen::Replay(answer) => return replayed(env, form, answer),
+            Seen::Replay(answer) => return replayed(env, ctx, form, answer),
             Seen::Conflict => return Err(Error::IdConflict { id }),
             // Every mistake at once, the required fields too: the person
             // has to send again anyway.
@@ -104,7 +104,7 @@ async fn accept(
     };
     let stored = capture::store(db, &intake).await?;
     if stored.replayed {
-        let mut response = replayed(env, form, stored.answer)?;
+        let mut response = replayed(env, ctx, form, stored.answer)?;
         intake.faults.mark(&mut response)?;
         return Ok(response);
     }
@@ -147,7 +147,16 @@ fn reply(env: &Env, form: &Form, answer: capture::Answer) -> Reply {
     }
 }
 
-fn replayed(env: &Env, form: &Form, answer: capture::Answer) -> Result<Response> {
+/// The answer to a submission stored before. Its first answer may have been
+/// lost after its batch committed and before its handoff was queued, so
+/// what it recorded for sales and never sent is queued now, after answering.
+fn replayed(env: &Env, ctx: &Context, form: &Form, answer: capture::Answer) -> Result<Response> {
+    let (queue_env, site, id) = (env.clone(), form.site.clone(), answer.submission_id.clone());
+    ctx.wait_until(async move {
+        if let Err(error) = handoff::enqueue_unsent(&queue_env, &site, &id).await {
+            worker::console_error!("handoff deliveries of {id} not queued: {error}");
+        }
+    });
     let mut response = Response::from_json(&reply(env, form, answer))?.with_status(201);
     response.headers_mut().set("Idempotent-Replayed", "true")?;
     Ok(response)

@@ -84,9 +84,8 @@ pub fn event(moved: &Move<'_>) -> Result<Option<Event>> {
     if !announces(moved.to) || moved.from == Some(moved.to) {
         return Ok(None);
     }
-    let kind = format!("lead.{}", moved.to.name());
-    let seed = format!("{}:{}:{}", moved.site, moved.submission_id, kind);
-    let id = format!("evt_{}", &sha256_hex(seed.as_bytes())[..32]);
+    let kind = kind(moved.to);
+    let id = event_id(moved.site, moved.submission_id, &kind);
     let unreadable = |error: serde_json::Error| Error::Storage {
         reason: format!("a lead's JSON does not read back: {error}"),
     };
@@ -111,6 +110,49 @@ pub fn event(moved: &Move<'_>) -> Result<Option<Event>> {
         kind,
         stage: moved.to,
     }))
+}
+
+/// The event type announcing a lead's arrival at `stage`.
+fn kind(stage: Stage) -> String {
+    format!("lead.{}", stage.name())
+}
+
+/// The id of the `kind` event submission `submission_id` raised: derived,
+/// not drawn, so a submission stored twice over raises the same event, and
+/// its deliveries can be found again from the submission alone.
+fn event_id(site: &str, submission_id: &str, kind: &str) -> String {
+    let seed = format!("{site}:{submission_id}:{kind}");
+    format!("evt_{}", &sha256_hex(seed.as_bytes())[..32])
+}
+
+/// Queues the deliveries submission `submission_id` recorded that were never
+/// queued or tried. A submission whose batch committed but whose answer was
+/// lost (D1 failing after the commit, the Worker stopped) is answered as a
+/// replay when it is sent again; its handoff goes out then. A delivery
+/// queued twice this way (the answer lost on its way to the visitor, after
+/// the queueing) is posted once when the two messages come one after the
+/// other: the first settles it. Should two consumers race, the receiver
+/// gets it twice, with one event id to deduplicate on.
+pub async fn enqueue_unsent(env: &Env, site: &str, submission_id: &str) -> Result<()> {
+    let events: Vec<String> = Stage::ALL
+        .into_iter()
+        .filter(|stage| announces(*stage))
+        .map(|stage| event_id(site, submission_id, &kind(stage)))
+        .collect();
+    let events = crate::capture::json(&events)?;
+    let db = env.d1(crate::DB_BINDING)?;
+    let unsent: Vec<crate::batch::Id<String>> = query!(
+        &db,
+        "SELECT id FROM deliveries
+          WHERE site_id = ?1 AND status = 'pending' AND attempts = 0
+            AND event_id IN (SELECT value FROM json_each(?2))",
+        site,
+        &events,
+    )?
+    .all()
+    .await?
+    .results()?;
+    enqueue(env, unsent.into_iter().map(|row| row.id).collect()).await
 }
 
 /// One delivery row per active endpoint of the site subscribed to the
