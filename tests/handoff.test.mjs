@@ -223,3 +223,23 @@ describe("a lead whose answer was lost after its batch committed", () => {
     }
   });
 });
+
+describe("a delivery recorded but never queued", () => {
+  test("is queued by the every-minute sweep once it has waited ten minutes, and not before", async () => {
+    // As the queue would leave it had sending to it failed: pending, never tried.
+    const [lead] = await stack.d1("SELECT id FROM leads WHERE site_id = 'acme-growth' ORDER BY id LIMIT 1");
+    const stuck = (id, updatedAt) =>
+      `('${id}:crm', '${id}', 'crm', 'acme-growth', ${lead.id}, 'lead.mql', '{"id":"${id}","type":"lead.mql"}', ${updatedAt})`;
+    await stack.d1(
+      `INSERT INTO deliveries (id, event_id, webhook_id, site_id, lead_id, event, payload, updated_at) VALUES
+         ${stuck("evt_stuck_an_hour", "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 hour')")},
+         ${stuck("evt_stuck_a_moment", "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')")}`,
+    );
+    const cron = await fetch(`${stack.url}/__scheduled?cron=*+*+*+*+*`);
+    assert.equal(cron.status, 200);
+    const now = await deliveriesWhen((all) => all.find((d) => d.id === "evt_stuck_an_hour:crm")?.status === "delivered");
+    assert.equal(receiver.received.filter((r) => r.headers["embudo-delivery"] === "evt_stuck_an_hour:crm").length, 1);
+    const recent = now.find((d) => d.id === "evt_stuck_a_moment:crm");
+    assert.deepEqual([recent.status, recent.attempts], ["pending", 0], "a delivery the queue may still hold is left to it");
+  });
+});

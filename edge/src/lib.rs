@@ -48,7 +48,8 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response>
 }
 
 /// The cron triggers (`wrangler.toml`): every minute, links the consent
-/// events written since the last run into their sites' chains; once a day
+/// events written since the last run into their sites' chains and queues
+/// handoff deliveries left unsent; once a day
 /// ([`leads::retention::PURGE_CRON`]), erases the leads past retention.
 #[event(scheduled)]
 async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
@@ -64,8 +65,17 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
             Ok(purged) => worker::console_log!("retention purged {purged} leads"),
             Err(error) => worker::console_error!("the retention purge failed: {error}"),
         }
-    } else if let Err(error) = ledger::seal_all(&db).await {
-        worker::console_error!("sealing the consent ledger failed: {error}");
+    } else {
+        if let Err(error) = ledger::seal_all(&db).await {
+            worker::console_error!("sealing the consent ledger failed: {error}");
+        }
+        match handoff::enqueue_stale(&env, &db).await {
+            Ok(0) => {}
+            Ok(queued) => worker::console_warn!("queued {queued} handoff deliveries left unsent"),
+            Err(error) => {
+                worker::console_error!("queueing unsent handoff deliveries failed: {error}")
+            }
+        }
     }
 }
 

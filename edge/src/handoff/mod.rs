@@ -155,6 +155,39 @@ pub async fn enqueue_unsent(env: &Env, site: &str, submission_id: &str) -> Resul
     enqueue(env, unsent.into_iter().map(|row| row.id).collect()).await
 }
 
+/// How long a recorded delivery may wait untried before the sweep queues
+/// it again: far longer than the queue takes, so only one whose queueing
+/// failed (the queue unavailable, the Worker stopped first) is taken.
+const STALE_AFTER: &str = "-10 minutes";
+/// The most deliveries one sweep queues.
+const SWEEP_LIMIT: u32 = 100;
+
+/// Queues again the deliveries left untried for [`STALE_AFTER`] (the cron
+/// trigger runs it every minute): a delivery written with its submission
+/// but never queued would otherwise wait forever. Each is marked as it is
+/// taken, so one the queue still refuses is tried again a while later, not
+/// at every sweep. Gives how many it queued.
+pub async fn enqueue_stale(env: &Env, db: &D1Database) -> Result<usize> {
+    let stale: Vec<crate::batch::Id<String>> = query!(
+        db,
+        "UPDATE deliveries SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+          WHERE id IN (SELECT id FROM deliveries
+                        WHERE status = 'pending' AND attempts = 0
+                          AND updated_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?1)
+                        ORDER BY updated_at LIMIT ?2)
+          RETURNING id",
+        STALE_AFTER,
+        SWEEP_LIMIT,
+    )?
+    .all()
+    .await?
+    .results()?;
+    let ids: Vec<String> = stale.into_iter().map(|row| row.id).collect();
+    let queued = ids.len();
+    enqueue(env, ids).await?;
+    Ok(queued)
+}
+
 /// One delivery row per active endpoint of the site subscribed to the
 /// event's stage, for the lead with e-mail key `key`; meant for the
 /// submission's batch.
