@@ -37,8 +37,7 @@ median=$(echo "$engine" | sed -E 's/time: +\[[^ ]+ [^ ]+ ([^ ]+ [^ ]+) .*/\1/')
 } >"$parts/1-engine.md"
 
 step "the widget: size and speed"
-scripts/build-widget.sh >&2
-node bench/widget/size.mjs >"$parts/2-size.md"
+scripts/size.sh >"$parts/2-size.md"
 scripts/build-edge.sh --faults >&2
 node bench/widget/speed.mjs >"$parts/3-speed.md"
 

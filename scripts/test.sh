@@ -50,9 +50,9 @@ stage "lint, native (clippy -D warnings)" gate cargo clippy --workspace --all-ta
 # shared's own tests use proptest, which is native-only; its library is
 # linted for wasm32 as the widget and the edge compile it.
 stage "lint, wasm32 (clippy -D warnings)" gate \
-  cargo clippy -p embudo-widget -p embudo-edge -p embudo-bench-floor -p embudo-bench-ceiling \
+  cargo clippy -p embudo-widget -p embudo-edge -p embudo-bench-floor -p embudo-bench-ceiling -p embudo-bench-widget-floor \
     --all-targets --target "$WASM" -- -D warnings
-stage "unit tests, native" tests cargo test -p embudo-shared -p embudo-edge -p embudo-bench-floor -p embudo-bench-ceiling
+stage "unit tests, native" tests cargo test -p embudo-shared -p embudo-edge -p embudo-bench-floor -p embudo-bench-ceiling -p embudo-bench-widget-floor
 stage "widget tests in headless Chromium (wasm-bindgen-test)" tests env \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   CHROMEDRIVER=/usr/bin/chromedriver \

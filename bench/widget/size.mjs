@@ -35,6 +35,24 @@ console.log(`| **Embudo, total** | | **${kb(total)}** |`);
 console.log(`| @typeform/embed ${typeformVersion} build/embed.js (loader only) | ${kb(readFileSync(typeform).length)} | ${kb(gz(typeform))} |`);
 console.log(`\nGoal: at most ${kb(GOAL)} gzipped in total: ${total <= GOAL ? "met" : `NOT met (${kb(total - GOAL)} over)`}.\n`);
 
+// The floor: shared's spec reading and submission checks alone, built the
+// same way (scripts/size.sh builds it), which any widget giving the
+// visitor shared's own verdict ships whatever else it does.
+const floorDir = join(ROOT, "target", "widget-floor");
+const floorParts = [
+  ["JS glue", join(floorDir, "embudo_bench_widget_floor.js")],
+  ["wasm", join(floorDir, "embudo_bench_widget_floor_bg.wasm")],
+];
+const floor = floorParts.reduce((sum, [, path]) => sum + gz(path), 0);
+console.log("### The floor: shared alone\n");
+console.log("`bench/widget/floor` reads a form spec and a submission from JSON and checks one against the other with `shared`,");
+console.log("as the widget does before sending, and nothing else (no DOM, no outbox, no edge calls), built like the widget.\n");
+console.log("| part | raw | gzipped |");
+console.log("| --- | ---: | ---: |");
+for (const [name, path] of floorParts) console.log(`| ${name} | ${kb(readFileSync(path).length)} | ${kb(gz(path))} |`);
+console.log(`| **floor, total** | | **${kb(floor)}** |\n`);
+console.log(`The floor alone is ${(floor / GOAL).toFixed(1)} times the goal; the loader and the widget's own code and glue make the other ${kb(total - floor)}.\n`);
+
 // What each crate weighs: twiggy's items, grouped by the crate their
 // (demangled) name starts with.
 const wasm = join(ROOT, "target", "wasm32-unknown-unknown", "release", "embudo_widget.wasm");
