@@ -81,6 +81,7 @@ describe("XSS payloads", () => {
     const shown = await call("GET", `/v1/leads/${lead.id}`, { as: stack.token });
     assert.equal(shown.status, 200);
     assert.equal(shown.headers.get("content-type"), "application/json");
+    assert.equal(shown.headers.get("x-content-type-options"), "nosniff", "no browser reads it as a page");
     assert.equal((await shown.json()).fields.first_name, SCRIPT);
   });
 
@@ -94,11 +95,14 @@ describe("XSS payloads", () => {
   test("in a path get a problem document, never a page that could run them", async () => {
     const paths = [`/v1/forms/${encodeURIComponent(SCRIPT)}`, `/v1/forms/${encodeURIComponent(IMAGE)}/submissions`];
     await refused(() => fetch(`${stack.url}${paths[0]}`), 404, "unknown-form");
+    const problem = await fetch(`${stack.url}${paths[0]}`);
+    assert.equal(problem.headers.get("x-content-type-options"), "nosniff");
     await refused(() => post(paths[1], submission({ email: "ana@acme.example", first_name: "Ana" })), 404, "unknown-form");
     // The offer link's refusal is a page, and it repeats nothing it was sent.
     const page = await fetch(`${stack.url}/v1/offers/${encodeURIComponent(SCRIPT)}/${encodeURIComponent(IMAGE)}?expires=9999999999&sig=${encodeURIComponent(SCRIPT)}`);
     assert.equal(page.status, 403);
     assert.match(page.headers.get("content-type"), /^text\/html/);
+    assert.equal(page.headers.get("x-content-type-options"), "nosniff");
     const html = await page.text();
     assert.ok(!html.includes("<script>alert") && !html.includes("onerror"), html);
   });
@@ -108,7 +112,9 @@ describe("CSV formulas", () => {
   test("an e-mail that begins like a formula is a valid address, stored as given and exported as text", async () => {
     const { lead } = await stored({ email: "=1+2@acme.example", first_name: "Fórmula" });
     assert.equal(lead.email, "=1+2@acme.example");
-    const csv = await (await call("GET", "/v1/exports/leads?q=%3D1%2B2", { as: stack.token })).text();
+    const exported = await call("GET", "/v1/exports/leads?q=%3D1%2B2", { as: stack.token });
+    assert.equal(exported.headers.get("x-content-type-options"), "nosniff", "opened in a tab, it stays CSV");
+    const csv = await exported.text();
     const [header, row] = csv.trim().split("\r\n");
     assert.equal(header.split(",")[2], "email");
     assert.equal(row.split(",")[2], "'=1+2@acme.example", "the spreadsheet reads text, not a sum");

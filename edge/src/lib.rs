@@ -41,10 +41,17 @@ pub const DB_BINDING: &str = "DB";
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response> {
-    match route(req, &env, &ctx).await {
-        Ok(response) => Ok(response),
-        Err(error) => error.into_response(),
-    }
+    let mut response = match route(req, &env, &ctx).await {
+        Ok(response) => response,
+        Err(error) => error.into_response()?,
+    };
+    // Every answer says what it is (JSON, problem+json, CSV, an HTML page):
+    // a browser must not guess otherwise, say from a lead's field that
+    // looks like markup in a JSON or CSV answer opened in a tab.
+    response
+        .headers_mut()
+        .set("X-Content-Type-Options", "nosniff")?;
+    Ok(response)
 }
 
 /// The cron triggers (`wrangler.toml`): every minute, links the consent
