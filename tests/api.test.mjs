@@ -198,6 +198,7 @@ describe("the offer link", () => {
     const followed = await fetch(`${stack.url}${answer.offer.url}`, { redirect: "manual" });
     assert.equal(followed.status, 302);
     assert.equal(new URL(followed.headers.get("location")).pathname, "/offers/guia-inbound.pdf");
+    assert.equal(followed.headers.get("x-content-type-options"), "nosniff", "a redirect is marked like every answer");
     const [row] = await stack.d1(`SELECT downloads FROM submissions WHERE id = '${answer.submission_id}'`);
     assert.equal(row.downloads, 1);
     const pdf = await fetch(followed.headers.get("location"));

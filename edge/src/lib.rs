@@ -41,17 +41,29 @@ pub const DB_BINDING: &str = "DB";
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response> {
-    let mut response = match route(req, &env, &ctx).await {
+    let response = match route(req, &env, &ctx).await {
         Ok(response) => response,
         Err(error) => error.into_response()?,
     };
-    // Every answer says what it is (JSON, problem+json, CSV, an HTML page):
-    // a browser must not guess otherwise, say from a lead's field that
-    // looks like markup in a JSON or CSV answer opened in a tab.
-    response
-        .headers_mut()
-        .set("X-Content-Type-Options", "nosniff")?;
-    Ok(response)
+    nosniff(response)
+}
+
+/// Marks `response` so browsers take its type as given. Every answer says
+/// what it is (JSON, problem+json, CSV, an HTML page): none may be guessed
+/// to be something else, say from a lead's field that looks like markup in
+/// a JSON or CSV answer opened in a tab. A redirect made by
+/// `Response.redirect` has immutable headers: it gets a copy to mark.
+fn nosniff(mut response: Response) -> worker::Result<Response> {
+    const NAME: &str = "X-Content-Type-Options";
+    if response.headers_mut().set(NAME, "nosniff").is_ok() {
+        return Ok(response);
+    }
+    let headers = worker::Headers::new();
+    for (name, value) in response.headers().entries() {
+        headers.set(&name, &value)?;
+    }
+    headers.set(NAME, "nosniff")?;
+    Ok(response.with_headers(headers))
 }
 
 /// The cron triggers (`wrangler.toml`): every minute, links the consent
