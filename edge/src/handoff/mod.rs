@@ -141,7 +141,7 @@ pub async fn enqueue_unsent(env: &Env, site: &str, submission_id: &str) -> Resul
         .collect();
     let events = crate::capture::json(&events)?;
     let db = env.d1(crate::DB_BINDING)?;
-    let unsent: Vec<crate::batch::Id<String>> = query!(
+    let unsent = query!(
         &db,
         "SELECT id FROM deliveries
           WHERE site_id = ?1 AND status = 'pending' AND attempts = 0
@@ -150,9 +150,8 @@ pub async fn enqueue_unsent(env: &Env, site: &str, submission_id: &str) -> Resul
         &events,
     )?
     .all()
-    .await?
-    .results()?;
-    enqueue(env, unsent.into_iter().map(|row| row.id).collect()).await
+    .await?;
+    enqueue(env, crate::batch::ids(Some(&unsent))?).await
 }
 
 /// How long a recorded delivery may wait untried before the sweep queues
@@ -168,7 +167,7 @@ const SWEEP_LIMIT: u32 = 100;
 /// taken, so one the queue still refuses is tried again a while later, not
 /// at every sweep. Gives how many it queued.
 pub async fn enqueue_stale(env: &Env, db: &D1Database) -> Result<usize> {
-    let stale: Vec<crate::batch::Id<String>> = query!(
+    let stale = query!(
         db,
         "UPDATE deliveries SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
           WHERE id IN (SELECT id FROM deliveries
@@ -180,9 +179,8 @@ pub async fn enqueue_stale(env: &Env, db: &D1Database) -> Result<usize> {
         SWEEP_LIMIT,
     )?
     .all()
-    .await?
-    .results()?;
-    let ids: Vec<String> = stale.into_iter().map(|row| row.id).collect();
+    .await?;
+    let ids: Vec<String> = crate::batch::ids(Some(&stale))?;
     let queued = ids.len();
     enqueue(env, ids).await?;
     Ok(queued)
