@@ -184,6 +184,49 @@ describe("configuring the handoff", () => {
     assert.deepEqual([down.delivered, down.status], [false, 500]);
   });
 
+  test("a rolled secret signs at once, the replaced one beside it for as long as asked, then no more", async () => {
+    const signing = async (id) => (await (await admin("/v1/sites/acme-growth/webhooks")).json()).webhooks.find((w) => w.id === id);
+    /** The v1 signatures of a ping sent to endpoint `id` now, and the secrets that made them. */
+    const ping = async (id, secrets) => {
+      const before = receiver.received.length;
+      assert.equal((await operator("POST", `/v1/sites/acme-growth/webhooks/${id}/test`)).status, 200);
+      const sent = receiver.received.slice(before).find((r) => r.path === `/${id}`);
+      const [, t, ...v1] = sent.headers["embudo-signature"].split(/,?(?:t|v1)=/);
+      const mac = (secret) => createHmac("sha256", secret).update(`${t}.${sent.body}`).digest("hex");
+      return secrets.map((secret) => v1.includes(mac(secret)));
+    };
+    await stack.d1(`INSERT INTO webhooks (id, site_id, url, active) VALUES ('rolled', 'acme-growth', '${receiver.url}/rolled', 0)`);
+    const first = await signing("rolled");
+    assert.equal(first.previous_secret_expires_at, null);
+    assert.deepEqual(await ping("rolled", [first.signing_secret]), [true]);
+
+    // A planned roll: the receiver may still hold the old secret for a day.
+    const rolled = await operator("POST", "/v1/sites/acme-growth/webhooks/rolled/secret");
+    assert.equal(rolled.status, 200);
+    const second = await rolled.json();
+    assert.match(second.signing_secret, /^whsec_[0-9a-f]{64}$/);
+    assert.notEqual(second.signing_secret, first.signing_secret);
+    const hoursLeft = (Date.parse(second.previous_secret_expires_at) - Date.now()) / 3_600_000;
+    assert.ok(hoursLeft > 23.9 && hoursLeft <= 24, `the old secret signs for a day, not ${hoursLeft} h`);
+    assert.deepEqual(await signing("rolled"), second, "the endpoint list shows the new secret");
+    assert.deepEqual(await ping("rolled", [second.signing_secret, first.signing_secret]), [true, true]);
+
+    // After a leak: the secret just replaced stops at once, and so does the first.
+    const third = await (await operator("POST", "/v1/sites/acme-growth/webhooks/rolled/secret", { previous_valid_hours: 0 })).json();
+    assert.equal(third.previous_secret_expires_at, null);
+    assert.deepEqual(await ping("rolled", [third.signing_secret, second.signing_secret, first.signing_secret]), [true, false, false]);
+
+    // The other endpoints' secrets are as they were.
+    const crm = await signing("crm");
+    assert.deepEqual(await ping("crm", [crm.signing_secret]), [true]);
+
+    await expectProblem(await operator("POST", "/v1/sites/acme-growth/webhooks/rolled/secret", { previous_valid_hours: 169 }), 400, "bad-body");
+    await expectProblem(await operator("POST", "/v1/sites/acme-growth/webhooks/rolled/secret", { keep: true }), 400, "malformed-json");
+    await expectProblem(await operator("POST", "/v1/sites/acme-growth/webhooks/nope/secret"), 404, "not-found");
+    const audit = await stack.d1("SELECT detail FROM audit_log WHERE action = 'webhook-secret-rolled' AND subject = 'rolled' ORDER BY id");
+    assert.deepEqual(audit.map((a) => a.detail), ["the replaced secret signs for 24 more hours", "the replaced secret signs for 0 more hours"]);
+  });
+
   test("a dead delivery is sent again from its first attempt; any other is refused", async () => {
     await stack.d1(`UPDATE webhooks SET url = '${receiver.url}/crm' WHERE id = 'down'`);
     const dead = (await deliveries()).find((d) => d.webhook_id === "down" && d.status === "dead");

@@ -261,6 +261,12 @@ test("webhook settings, test events and retries answer as documented", async () 
   const T = "/v1/sites/{site}/webhooks/{webhook}/test";
   assert.equal((await call(T, "post", "/v1/sites/acme-growth/webhooks/crm/test", asAdmin())).status, 200);
   assert.equal((await call(T, "post", "/v1/sites/acme-growth/webhooks/none/test", asAdmin())).status, 404);
+  const S = "/v1/sites/{site}/webhooks/{webhook}/secret";
+  assert.equal((await call(S, "post", "/v1/sites/acme-growth/webhooks/oas-hook/secret", asAdmin())).status, 200);
+  const roll = (path, body) => call(S, "post", path, json(JSON.stringify(body), operator));
+  assert.equal((await roll("/v1/sites/acme-growth/webhooks/oas-hook/secret", { previous_valid_hours: 0 })).status, 200);
+  assert.equal((await roll("/v1/sites/acme-growth/webhooks/oas-hook/secret", { previous_valid_hours: 169 })).status, 400);
+  assert.equal((await roll("/v1/sites/acme-growth/webhooks/none/secret", {})).status, 404);
   const R = "/v1/sites/{site}/deliveries/{delivery}/retry";
   assert.equal((await call(R, "post", "/v1/sites/acme-growth/deliveries/none/retry", asAdmin())).status, 404);
   await stack.d1(`INSERT INTO deliveries (id, event_id, webhook_id, site_id, lead_id, event, payload, status)

@@ -13,16 +13,27 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024;
 /// Checks that `req` declares `application/json` and is small enough, before
 /// any of it is read.
 pub fn check_headers(req: &Request) -> Result<()> {
+    check_type(req)?;
+    check_length(req)
+}
+
+/// Checks that `req` declares `application/json`.
+fn check_type(req: &Request) -> Result<()> {
     let content_type = req.headers().get("Content-Type")?.unwrap_or_default();
-    if !is_json(&content_type) {
-        return Err(Error::UnsupportedMediaType {
-            found: if content_type.is_empty() {
-                "nothing".into()
-            } else {
-                content_type
-            },
-        });
+    if is_json(&content_type) {
+        return Ok(());
     }
+    Err(Error::UnsupportedMediaType {
+        found: if content_type.is_empty() {
+            "nothing".into()
+        } else {
+            content_type
+        },
+    })
+}
+
+/// Checks that the length `req` declares, if any, is small enough.
+fn check_length(req: &Request) -> Result<()> {
     let declared = req.headers().get("Content-Length")?;
     if let Some(length) = declared.and_then(|value| value.trim().parse::<usize>().ok()) {
         if length > MAX_BODY_BYTES {
@@ -52,7 +63,24 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
 /// language.
 pub async fn read<T: DeserializeOwned>(req: &mut Request) -> Result<T> {
     check_headers(req)?;
-    let value: serde_json::Value = parse(&req.bytes().await?)?;
+    checked(&req.bytes().await?)
+}
+
+/// [`read`] for a body that may be left out: none at all gives
+/// `T::default()`, whatever type it declares; any other must be JSON.
+pub async fn read_or_default<T: DeserializeOwned + Default>(req: &mut Request) -> Result<T> {
+    check_length(req)?;
+    let bytes = req.bytes().await?;
+    if bytes.is_empty() {
+        return Ok(T::default());
+    }
+    check_type(req)?;
+    checked(&bytes)
+}
+
+/// `bytes` read as `T`: size, control characters, then shape.
+fn checked<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
+    let value: serde_json::Value = parse(bytes)?;
     if let Some(path) = control_at(&value, "") {
         return Err(Error::BadBody {
             reason: format!("{path}: no control characters, such as NUL"),

@@ -162,6 +162,7 @@ async fn dispatch(
         Endpoint::AddWebhook => handoff::endpoints::add(req, env, param(0)).await,
         Endpoint::ChangeWebhook => handoff::endpoints::change(req, env, param(0), param(1)).await,
         Endpoint::TestWebhook => handoff::endpoints::test(&req, env, param(0), param(1)).await,
+        Endpoint::RollWebhookSecret => handoff::endpoints::roll(req, env, param(0), param(1)).await,
         Endpoint::RetryDelivery => handoff::endpoints::retry(&req, env, param(0), param(1)).await,
         Endpoint::ExportPerson => leads::person::export(req, env, param(0)).await,
         Endpoint::ErasePerson => leads::erase::person(req, env, param(0)).await,

@@ -58,6 +58,8 @@ pub enum Endpoint {
     ChangeWebhook,
     /// `POST /v1/sites/{site}/webhooks/{webhook}/test`: a signed ping.
     TestWebhook,
+    /// `POST /v1/sites/{site}/webhooks/{webhook}/secret`: a new signing secret.
+    RollWebhookSecret,
     /// `POST /v1/sites/{site}/deliveries/{delivery}/retry`: a dead one again.
     RetryDelivery,
     /// `POST /v1/sites/{site}/people/export`: all about one person.
@@ -92,7 +94,7 @@ pub enum Endpoint {
 
 impl Endpoint {
     /// Every route, in the order they are tried.
-    pub const ALL: [Self; 41] = [
+    pub const ALL: [Self; 42] = [
         Self::Submit,
         Self::SubmitPreflight,
         Self::FormSpec,
@@ -119,6 +121,7 @@ impl Endpoint {
         Self::AddWebhook,
         Self::ChangeWebhook,
         Self::TestWebhook,
+        Self::RollWebhookSecret,
         Self::RetryDelivery,
         Self::ExportPerson,
         Self::ErasePerson,
@@ -147,6 +150,7 @@ impl Endpoint {
             | Self::AddNote
             | Self::AddWebhook
             | Self::TestWebhook
+            | Self::RollWebhookSecret
             | Self::RetryDelivery
             | Self::ExportPerson
             | Self::ErasePerson
@@ -186,6 +190,7 @@ impl Endpoint {
             Self::AddWebhook => "/v1/sites/{site}/webhooks",
             Self::ChangeWebhook => "/v1/sites/{site}/webhooks/{webhook}",
             Self::TestWebhook => "/v1/sites/{site}/webhooks/{webhook}/test",
+            Self::RollWebhookSecret => "/v1/sites/{site}/webhooks/{webhook}/secret",
             Self::RetryDelivery => "/v1/sites/{site}/deliveries/{delivery}/retry",
             Self::ExportPerson => "/v1/sites/{site}/people/export",
             Self::ErasePerson => "/v1/sites/{site}/people/erase",

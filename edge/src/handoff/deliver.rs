@@ -57,11 +57,17 @@ pub async fn attempt(env: &Env, db: &D1Database, id: &str) -> Result<Attempt> {
         status: String,
         url: String,
         webhook_id: String,
+        #[serde(flatten)]
+        generation: signature::Generation,
     }
     let row: Option<Row> = query!(
         db,
-        "SELECT d.payload, d.event, d.attempts, d.status, w.url, w.id AS webhook_id
-           FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = ?1",
+        &format!(
+            "SELECT d.payload, d.event, d.attempts, d.status, w.url, w.id AS webhook_id,
+                    {}
+               FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = ?1",
+            signature::COLUMNS
+        ),
         id
     )?
     .first(None)
@@ -72,7 +78,12 @@ pub async fn attempt(env: &Env, db: &D1Database, id: &str) -> Result<Attempt> {
     if row.status == "delivered" || row.status == "dead" {
         return Ok(Attempt::Settled);
     }
-    let sent = post(env, &row.webhook_id, &row.url, &row.event, id, &row.payload).await;
+    let endpoint = Endpoint {
+        id: &row.webhook_id,
+        url: &row.url,
+        generation: row.generation,
+    };
+    let sent = post(env, &endpoint, &row.event, id, &row.payload).await;
     let attempts = row.attempts + 1;
     let (status, last_status, last_error) = match sent {
         Ok(reply) if (200..300).contains(&reply.status) => ("delivered", Some(reply.status), None),
@@ -120,27 +131,37 @@ pub async fn attempt(env: &Env, db: &D1Database, id: &str) -> Result<Attempt> {
     })
 }
 
-/// Posts `payload` (event `event`, delivery `delivery`) to endpoint
-/// `webhook` at `url`, signed with the endpoint's secret. The error is a
-/// reason to record: unreachable, timed out, or no signing key.
+/// Where an event goes: an endpoint, its URL and which of its secrets sign.
+pub struct Endpoint<'a> {
+    /// The endpoint's id.
+    pub id: &'a str,
+    /// Its URL.
+    pub url: &'a str,
+    /// Its secret's generation.
+    pub generation: signature::Generation,
+}
+
+/// Posts `payload` (event `event`, delivery `delivery`) to `endpoint`,
+/// signed with its secrets. The error is a reason to record: unreachable,
+/// timed out, or no signing key.
 pub async fn post(
     env: &Env,
-    webhook: &str,
-    url: &str,
+    endpoint: &Endpoint<'_>,
     event: &str,
     delivery: &str,
     payload: &str,
 ) -> std::result::Result<outbound::Reply, String> {
-    let secret = signature::secret(env, webhook).map_err(|error| error.to_string())?;
+    let secrets = signature::secrets(env, endpoint.id, endpoint.generation)
+        .map_err(|error| error.to_string())?;
     let now = (worker::js_sys::Date::now() / 1000.0) as u64;
-    let signed = signature::header(&secret, now, payload);
+    let signed = signature::header(&secrets, now, payload);
     let headers = [
         (signature::HEADER, signed.as_str()),
         ("Embudo-Event", event),
         ("Embudo-Delivery", delivery),
         ("User-Agent", "Embudo-Webhooks/1"),
     ];
-    outbound::post_json(url, &headers, payload, TIMEOUT_MS).await
+    outbound::post_json(endpoint.url, &headers, payload, TIMEOUT_MS).await
 }
 
 /// Marks delivery `id` dead unless it was delivered: the queue gave up on it.

@@ -1,12 +1,13 @@
 //! Configuring where sales hears about leads: a site's admins add webhook
-//! endpoints, change or pause them, send one a signed test event and see
-//! its answer; marketing and admins send a dead delivery again.
+//! endpoints, change or pause them, roll their signing secrets, send one a
+//! signed test event and see its answer; marketing and admins send a dead
+//! delivery again.
 
 use embudo_shared::Stage;
 use serde::{Deserialize, Serialize};
 use worker::{query, Env, Request, Response};
 
-use super::{deliver, enqueue};
+use super::{deliver, enqueue, signature};
 use crate::access::{self, Need};
 use crate::error::{Error, Result};
 use crate::{audit, batch, body, capture, DB_BINDING};
@@ -151,6 +152,73 @@ pub async fn change(mut req: Request, env: &Env, site: &str, id: &str) -> Result
     super::routes::one(env, &db, site, id).await
 }
 
+/// How long the secret a roll replaces still signs, unless the roll says.
+pub const DEFAULT_PREVIOUS_HOURS: u32 = 24;
+/// The longest it may (a week, as Stripe allows).
+pub const MAX_PREVIOUS_HOURS: u32 = 168;
+
+/// What rolling a secret may send: how many hours the replaced secret
+/// still signs beside the new one (0: it stops at once, after a leak).
+#[derive(Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct Roll {
+    previous_valid_hours: u32,
+}
+
+impl Default for Roll {
+    fn default() -> Self {
+        Self {
+            previous_valid_hours: DEFAULT_PREVIOUS_HOURS,
+        }
+    }
+}
+
+/// `POST /v1/sites/{site}/webhooks/{webhook}/secret`: gives the endpoint a
+/// new signing secret (admins), for when the old one leaked or someone who
+/// knew it left. The body is optional. Until the replaced secret expires,
+/// events carry a signature under each, so the receiver can switch over
+/// without refusing events; rolling again ends the older one at once.
+pub async fn roll(mut req: Request, env: &Env, site: &str, id: &str) -> Result<Response> {
+    let db = env.d1(DB_BINDING)?;
+    let caller = access::caller(&req, env, &db).await?;
+    caller.require(site, Need::Administer)?;
+    let hours = body::read_or_default::<Roll>(&mut req)
+        .await?
+        .previous_valid_hours;
+    if hours > MAX_PREVIOUS_HOURS {
+        return Err(bad(format!(
+            "previous_valid_hours: 0 to {MAX_PREVIOUS_HOURS}, not {hours}"
+        )));
+    }
+    let detail = format!("the replaced secret signs for {hours} more hours");
+    let results = db
+        .batch(vec![
+            query!(
+                &db,
+                "UPDATE webhooks SET secret_generation = secret_generation + 1,
+                        previous_secret_until = CASE WHEN ?3 > 0
+                          THEN strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+' || ?3 || ' hours') END
+                  WHERE id = ?1 AND site_id = ?2 RETURNING id",
+                id,
+                site,
+                hours
+            )?,
+            audit::entry_if_changed(
+                &db,
+                &caller.actor(),
+                "webhook-secret-rolled",
+                Some(site),
+                Some(id),
+                Some(&detail),
+            )?,
+        ])
+        .await?;
+    if batch::ids::<String>(results.first())?.is_empty() {
+        return Err(missing(site, id));
+    }
+    super::routes::one(env, &db, site, id).await
+}
+
 fn missing(site: &str, id: &str) -> Error {
     Error::NotFound {
         path: format!("/v1/sites/{site}/webhooks/{id}"),
@@ -174,13 +242,18 @@ pub async fn test(req: &Request, env: &Env, site: &str, id: &str) -> Result<Resp
     #[derive(Deserialize)]
     struct Row {
         url: String,
+        #[serde(flatten)]
+        generation: signature::Generation,
     }
     let db = env.d1(DB_BINDING)?;
     let caller = access::caller(req, env, &db).await?;
     caller.require(site, Need::Administer)?;
     let row: Option<Row> = query!(
         &db,
-        "SELECT url FROM webhooks WHERE id = ?1 AND site_id = ?2",
+        &format!(
+            "SELECT w.url, {} FROM webhooks w WHERE w.id = ?1 AND w.site_id = ?2",
+            signature::COLUMNS
+        ),
         id,
         site
     )?
@@ -196,7 +269,12 @@ pub async fn test(req: &Request, env: &Env, site: &str, id: &str) -> Result<Resp
         "id": event, "type": "ping", "created": at, "site": site, "webhook": id,
     }))?;
     let delivery = format!("{event}:{id}");
-    let tried = match deliver::post(env, id, &row.url, "ping", &delivery, &payload).await {
+    let endpoint = deliver::Endpoint {
+        id,
+        url: &row.url,
+        generation: row.generation,
+    };
+    let tried = match deliver::post(env, &endpoint, "ping", &delivery, &payload).await {
         Ok(reply) => Tried {
             delivered: (200..300).contains(&reply.status),
             status: Some(reply.status),

@@ -79,6 +79,9 @@ pub struct Webhook {
     pub active: bool,
     /// The secret its receiver verifies `Embudo-Signature` with.
     pub signing_secret: String,
+    /// Until when the secret the last roll replaced still signs events
+    /// too; `None` when it no longer does (or the secret was never rolled).
+    pub previous_secret_expires_at: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -93,13 +96,19 @@ struct Row {
     url: String,
     stages: String,
     active: i64,
+    #[serde(flatten)]
+    generation: signature::Generation,
+    previous_secret_until: Option<String>,
 }
 
 impl Row {
     /// The endpoint as its owner sees it, with its signing secret.
     fn shown(self, env: &Env) -> Result<Webhook> {
+        let mut secrets = signature::secrets(env, &self.id, self.generation)?.into_iter();
+        let signs_too = secrets.len() > 1;
         Ok(Webhook {
-            signing_secret: signature::secret(env, &self.id)?,
+            signing_secret: secrets.next().unwrap_or_default(),
+            previous_secret_expires_at: self.previous_secret_until.filter(|_| signs_too),
             stages: serde_json::from_str(&self.stages).unwrap_or_default(),
             active: self.active == 1,
             id: self.id,
@@ -117,8 +126,12 @@ async fn endpoints(
 ) -> Result<Vec<Webhook>> {
     let rows: Vec<Row> = query!(
         db,
-        "SELECT id, url, stages, active FROM webhooks
-          WHERE site_id = ?1 AND (?2 IS NULL OR id = ?2) ORDER BY id",
+        &format!(
+            "SELECT w.id, w.url, w.stages, w.active, w.previous_secret_until, {}
+               FROM webhooks w
+              WHERE w.site_id = ?1 AND (?2 IS NULL OR w.id = ?2) ORDER BY w.id",
+            signature::COLUMNS
+        ),
         site,
         id
     )?
