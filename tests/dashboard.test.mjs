@@ -519,6 +519,42 @@ describe("the dashboard", () => {
       const secret = await page.locator("#hook-ventas-secret").textContent();
       const [, t, v1] = ping.signature.match(/^t=(\d+),v1=([0-9a-f]{64})$/);
       assert.equal(v1, createHmac("sha256", secret).update(`${t}.${ping.body}`).digest("hex"));
+
+      // Rolling the secret: the old one signs beside the new one for a day.
+      const signedWith = async () => {
+        const before = pings.length;
+        await page.getByRole("button", { name: "Send a test event to ventas" }).click();
+        await page.locator("#hook-ventas-tried").filter({ hasText: "Test event delivered" }).waitFor();
+        const sent = pings.slice(before).find((p) => p.path === "/ventas");
+        const [, at, ...macs] = sent.signature.split(/,?(?:t|v1)=/);
+        return (key) => macs.includes(createHmac("sha256", key).update(`${at}.${sent.body}`).digest("hex"));
+      };
+      await page.getByRole("button", { name: "Roll the secret of ventas (the old one signs for 24 more hours)" }).click();
+      await page.getByRole("status").filter({ hasText: "Secret of ventas rolled." }).waitFor();
+      await page.getByText("Signing secret of ventas", { exact: false }).click();
+      const rolled = await page.locator("#hook-ventas-secret").textContent();
+      assert.notEqual(rolled, secret);
+      await page.locator("#hook-ventas-previous").filter({ hasText: "The previous secret also signs events until" }).waitFor();
+      const both = await signedWith();
+      assert.deepEqual([both(rolled), both(secret)], [true, true]);
+      assert.deepEqual(await violations(page), []);
+      await shot(page, "settings-webhook-rolled");
+
+      // After a leak: asked first, then only the newest secret signs.
+      let asked = "";
+      page.once("dialog", (dialog) => {
+        asked = dialog.message();
+        dialog.accept();
+      });
+      await page.getByRole("button", { name: "Roll the secret of ventas and stop the old one now (after a leak)" }).click();
+      await page.getByRole("status").filter({ hasText: "Secret of ventas rolled." }).waitFor();
+      assert.match(asked, /Stop the current secret of ventas now\?/);
+      await page.getByText("Signing secret of ventas", { exact: false }).click();
+      await page.waitForFunction((old) => document.getElementById("hook-ventas-secret")?.textContent !== old, rolled);
+      const newest = await page.locator("#hook-ventas-secret").textContent();
+      assert.equal(await page.locator("#hook-ventas-previous").count(), 0, "no previous secret signs now");
+      const alone = await signedWith();
+      assert.deepEqual([alone(newest), alone(rolled), alone(secret)], [true, false, false]);
       assert.deepEqual(await violations(page), []);
       await shot(page, "settings-webhooks");
       await page.context().close();

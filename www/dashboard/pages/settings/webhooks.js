@@ -103,11 +103,34 @@ function endpoint(session, hook, w, redraw) {
     problem,
     tried,
     // What the receiving tool checks each event's Embudo-Signature with.
-    hook.signing_secret
-      ? h("details", { class: "secret" },
-          h("summary", {}, w.signingSecretOf(hook.id)),
-          h("code", { id: `${key}-secret` }, hook.signing_secret))
-      : null);
+    hook.signing_secret ? secretDetails(session, hook, path, key, w, told, redraw) : null);
+}
+
+/**
+ * An endpoint's signing secret, and rolling it: kept beside the new one
+ * for a day while the receiving tool is switched over, or stopped at once
+ * after a leak (asked first: events the tool still checks with it are
+ * refused from then on).
+ */
+function secretDetails(session, hook, path, key, w, told, redraw) {
+  const roll = (hours) => async () => {
+    if (hours === 0 && !window.confirm(w.rollNowConfirm(hook.id))) return;
+    try {
+      await api("POST", `${path}/secret`, { previous_valid_hours: hours });
+      await redraw();
+      session.say(w.secretRolled(hook.id));
+    } catch (error) {
+      told("", error.message);
+    }
+  };
+  return h("details", { class: "secret" },
+    h("summary", {}, w.signingSecretOf(hook.id)),
+    h("code", { id: `${key}-secret` }, hook.signing_secret),
+    hook.previous_secret_expires_at
+      ? h("p", { id: `${key}-previous` }, w.previousSecretUntil(when(hook.previous_secret_expires_at, language())))
+      : null,
+    h("button", { type: "button", onclick: roll(24) }, w.rollSecret(hook.id)),
+    h("button", { type: "button", onclick: roll(0) }, w.rollSecretNow(hook.id)));
 }
 
 export function webhooksSection(session, webhooks, deliveries, w, redraw) {
