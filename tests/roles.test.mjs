@@ -85,6 +85,7 @@ const ROUTES = () => [
   ["POST", "/v1/sites/{site}/webhooks", `${SITE}/webhooks`, { id: "new-hook", url: "http://127.0.0.1:9/new" }, "administer"],
   ["PATCH", "/v1/sites/{site}/webhooks/{webhook}", `${SITE}/webhooks/crm`, { active: true }, "administer"],
   ["POST", "/v1/sites/{site}/webhooks/{webhook}/test", `${SITE}/webhooks/crm/test`, undefined, "administer"],
+  ["POST", "/v1/sites/{site}/webhooks/{webhook}/secret", `${SITE}/webhooks/crm/secret`, { previous_valid_hours: 1 }, "administer"],
   ["PATCH", "/v1/sites/{site}", SITE, { name: "Acme Growth" }, "administer"],
   ["PUT", "/v1/sites/{site}/members/{account}", `${SITE}/members/${ids.viewer}`, { role: "viewer" }, "administer"],
   ["DELETE", "/v1/sites/{site}/members/{account}", `${SITE}/members/${ids.leaving}`, undefined, "administer"],
