@@ -190,7 +190,11 @@ pub async fn roll(mut req: Request, env: &Env, site: &str, id: &str) -> Result<R
             "previous_valid_hours: 0 to {MAX_PREVIOUS_HOURS}, not {hours}"
         )));
     }
-    let detail = format!("the replaced secret signs for {hours} more hours");
+    let detail = match hours {
+        0 => "the replaced secret stopped signing at once".to_owned(),
+        1 => "the replaced secret signs for 1 more hour".to_owned(),
+        hours => format!("the replaced secret signs for {hours} more hours"),
+    };
     let results = db
         .batch(vec![
             query!(
