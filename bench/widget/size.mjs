@@ -15,7 +15,7 @@ const gz = (path) => gzipSync(readFileSync(path), { level: 9 }).length;
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 
 const parts = [
-  ["loader (www/embed.js)", join(ROOT, "www", "embed.js")],
+  ["loader (www/embed.js, minified)", join(ROOT, "www", "embed.js")],
   ["JS glue (wasm-bindgen)", join(ROOT, "www", "widget", "embudo_widget.js")],
   ["wasm", join(ROOT, "www", "widget", "embudo_widget_bg.wasm")],
 ];

@@ -1,10 +1,10 @@
 //! Embudo's embeddable lead-capture widget.
 //!
-//! The embed loader (`www/embed.js`) fetches this wasm and calls [`mount`]
-//! with the element the form goes into. The widget fetches the form's spec
-//! from the edge, renders it, and checks the visitor's answers with
-//! `embudo-shared` before sending them, so the browser's verdict matches the
-//! edge's.
+//! The embed loader (`loader/embed.js`, served minified as `/embed.js`)
+//! fetches this wasm and calls [`mount`] with the element the form goes into.
+//! The widget fetches the form's spec from the edge, renders it, and checks
+//! the visitor's answers with `embudo-shared` before sending them, so the
+//! browser's verdict matches the edge's.
 
 pub mod browser;
 pub mod copy;
