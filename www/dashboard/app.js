@@ -17,6 +17,10 @@ const status = document.getElementById("status");
 
 /** What the next page drawn tells first (a sign-out, an erasure). */
 let told = "";
+/** The status line's pending refill, when it says the same words again. */
+let refill = 0;
+/** How long the status line stays empty before it says the same words again. */
+const REFILL_MS = 150;
 
 /** What every page gets: the person, their site, and ways to move on. */
 const session = {
@@ -41,8 +45,17 @@ const session = {
     if (location.hash === hash) route();
     else location.hash = hash;
   },
+  /**
+   * Says `text` in the status line, a live region. Screen readers announce
+   * what changes there, so the same words twice in a row (a second roll of
+   * a secret, a second save) would go unsaid: the line is emptied first and
+   * filled again a moment later.
+   */
   say(text) {
-    status.textContent = text;
+    clearTimeout(refill);
+    const again = text !== "" && status.textContent === text;
+    status.textContent = again ? "" : text;
+    if (again) refill = setTimeout(() => (status.textContent = text), REFILL_MS);
   },
   async signedIn(person) {
     this.person = person;
@@ -139,7 +152,7 @@ async function route() {
       return;
     }
   }
-  status.textContent = told;
+  session.say(told);
   told = "";
   // Each visit draws into its own view. A page still waiting for the API
   // when the visitor has moved on finishes into a view that is no longer
