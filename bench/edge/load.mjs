@@ -16,7 +16,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { Agent } from "node:http";
 import { cpus } from "node:os";
 import { join } from "node:path";
-import { ENV, LOGS, ROOT, run, startWorker, WRANGLER } from "./servers.mjs";
+import { ENV, LOGS, PARTS, ROOT, run, startWorker, WRANGLER } from "./servers.mjs";
 // Quiet before measuring: wrangler dev goes on working after a Worker's last
 // answer (it logs every D1 call the Worker made), and on 2 CPUs that would
 // slow whichever Worker is measured next.
@@ -197,8 +197,16 @@ async function main() {
         const warm = await load(worker, agent, concurrency, WARMUP[level]);
         warmupErrors[worker.key].push(...warm.errors);
         if (!(await settle())) busy += 1;
+        const before = await worker.cpu();
         const measured = await load(worker, agent, concurrency, REQUESTS[level]);
         agent.destroy();
+        // What the servers' processes spent on the run, counted once they are
+        // quiet again: wrangler goes on logging after the last answer.
+        if (!(await settle())) busy += 1;
+        const after = await worker.cpu();
+        const stored = Math.max(1, REQUESTS[level] - measured.errors.length);
+        measured.cpu = Object.fromEntries(PARTS.map((name) => [name, (after[name] - before[name]) / stored]));
+        measured.cpu.total = PARTS.reduce((sum, name) => sum + measured.cpu[name], 0);
         results[worker.key][concurrency].push(measured);
         log(
           `  ${worker.key.padEnd(7)} c=${String(concurrency).padEnd(3)} run ${runIndex + 1}/${RUNS}: ` +
@@ -233,6 +241,7 @@ async function main() {
         high: Math.max(...runs.map((r) => r.perSecond)),
         p50: median(runs.map((r) => r.p50)),
         p99: median(runs.map((r) => r.p99)),
+        cpu: Object.fromEntries([...PARTS, "total"].map((name) => [name, median(runs.map((r) => r.cpu[name]))])),
         errors: runs.flatMap((r) => r.errors),
       };
     }
@@ -291,6 +300,23 @@ async function main() {
   }
   out();
   out(`Goals by connections: ${verdicts.join("; ")}.`);
+  out();
+  out(
+    "Where the CPU went: milliseconds of CPU (user and system, from /proc) per stored submission, medians of the runs, " +
+      "by process of each Worker's wrangler dev: the workerd running the Worker and its local D1 database, " +
+      "wrangler's proxy workerd in front of it (which also relays the Worker's inspector traffic, every D1 call's answer " +
+      "included, to wrangler), and wrangler itself (node, logging that traffic). The load generator is not counted. " +
+      `With ${cpus().length} CPUs shared by all of them, the total is what bounds submissions/s at many connections.`,
+  );
+  out();
+  out("| Worker | connections | workerd (Worker + D1) | workerd (proxy) | wrangler (node) | total |");
+  out("| --- | ---: | ---: | ---: | ---: | ---: |");
+  for (const concurrency of CONCURRENCY) {
+    for (const worker of WORKERS) {
+      const { cpu } = summary[worker.key][concurrency];
+      out(`| ${worker.label} | ${concurrency} | ${[...PARTS, "total"].map((name) => fmt(cpu[name], 2)).join(" | ")} |`);
+    }
+  }
   out();
   out(
     "Stored rows after the run (warm-ups included): " +

@@ -17,6 +17,7 @@ import { constants, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { freePort } from "../../tests/support/stack.mjs";
+import { groupCpu } from "../measure.mjs";
 
 export const ROOT = resolve(import.meta.dirname, "..", "..");
 export const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
@@ -34,6 +35,21 @@ export const ENV = {
   WRANGLER_LOG_PATH: LOGS,
 };
 export const run = promisify(execFile);
+
+/**
+ * The parts of a wrangler dev server whose CPU time the benchmark reports:
+ * the workerd that runs the Worker and its local D1 database (the one with
+ * an inspector), wrangler's proxy workerd in front of it (it also relays the
+ * Worker's inspector traffic, every D1 call's answer included, to wrangler),
+ * and wrangler itself (node, which logs that traffic; esbuild too).
+ */
+export const PARTS = ["worker", "proxy", "wrangler"];
+
+/** Which of `PARTS` a process of a wrangler dev server is, by its command. */
+function part(command) {
+  if (!/\bworkerd serve\b/.test(command)) return "wrangler";
+  return command.includes("--inspector-addr") ? "worker" : "proxy";
+}
 
 /** The servers still running, killed together however this process ends. */
 const running = new Set();
@@ -148,6 +164,12 @@ export async function startWorker({ name, dir, prepare = async () => {}, secrets
     port,
     /** What wrangler dev printed last (warnings and errors only). */
     output: () => output.join(""),
+    /** CPU ms used so far by each of `PARTS` of this server. */
+    async cpu() {
+      const used = Object.fromEntries(PARTS.map((name) => [name, 0]));
+      for (const { command, ms } of await groupCpu(child.pid)) used[part(command)] += ms;
+      return used;
+    },
     /** Runs SQL against the Worker's local D1 database; returns the rows. */
     async d1(database, sql) {
       const { stdout } = await run(
