@@ -471,6 +471,9 @@ describe("the dashboard", () => {
     await page.reload();
     await page.waitForFunction(() => document.getElementById("site-name")?.value === "Acme Tienda");
     assert.equal(await chosen.inputValue(), "acme-tienda");
+    // A site with nothing handed to sales says so, rather than an empty table.
+    await page.getByText("No lead has been handed to sales yet.").waitFor();
+    assert.equal(await page.getByRole("columnheader", { name: "Webhook" }).count(), 0);
     assert.deepEqual(await violations(page), []);
     await shot(page, "settings-new-site");
     await page.context().close();
@@ -565,6 +568,18 @@ describe("the dashboard", () => {
       assert.equal(await page.locator("#hook-ventas-previous").count(), 0, "no previous secret signs now");
       const alone = await signedWith();
       assert.deepEqual([alone(newest), alone(rolled), alone(secret)], [true, false, false]);
+
+      // A visitor the rules make an MQL is handed to ventas; the table says
+      // how it went, in words, with what ventas answered.
+      await throughWidget({ Nombre: "Olga Paz", "Correo electrónico de trabajo": "olga@acme.example", Cargo: "Directora de Marketing" },
+        [/^Acepto que/, /^Quiero que una persona/]);
+      const delivered = page.getByRole("cell", { name: "delivered (answered 200)" });
+      for (const deadline = Date.now() + 20_000; (await delivered.count()) === 0; ) {
+        assert.ok(Date.now() < deadline, "the handoff to ventas is never shown as delivered");
+        await new Promise((later) => setTimeout(later, 500));
+        await page.reload();
+        await page.getByRole("heading", { name: "Handoffs to sales" }).waitFor();
+      }
       assert.deepEqual(await violations(page), []);
       await shot(page, "settings-webhooks");
       await page.context().close();

@@ -142,6 +142,11 @@ const WORDS = {
     move: "Mover",
     moved: (stage) => `Movido a ${stage}.`,
     deliveries: "Entregas a ventas",
+    noDeliveries: "Todavía no se ha pasado ningún lead a ventas.",
+    // A delivery's state (edge/migrations/0007), with what the receiver
+    // answered last, if anything.
+    deliveryStatus: { pending: "en espera", retrying: "se reintentará", delivered: "entregada", dead: "abandonada" },
+    answered: (status) => `respondió ${status}`,
     erase: "Borrar a esta persona",
     eraseConfirm: (who) => `¿Borrar todos los datos de ${who}? No se puede deshacer.`,
     erased: (who) => `Se borraron los datos de ${who}.`,
@@ -352,6 +357,9 @@ const WORDS = {
     move: "Move",
     moved: (stage) => `Moved to ${stage}.`,
     deliveries: "Handoffs to sales",
+    noDeliveries: "No lead has been handed to sales yet.",
+    deliveryStatus: { pending: "waiting", retrying: "will try again", delivered: "delivered", dead: "given up" },
+    answered: (status) => `answered ${status}`,
     erase: "Erase this person",
     eraseConfirm: (who) => `Erase all the data of ${who}? This cannot be undone.`,
     erased: (who) => `The data of ${who} was erased.`,

@@ -133,6 +133,16 @@ function secretDetails(session, hook, path, key, w, told, redraw) {
     h("button", { type: "button", onclick: roll(0) }, w.rollSecretNow(hook.id)));
 }
 
+/**
+ * A delivery's state in words, with why it is there: what the receiver
+ * answered last, or what kept it from answering.
+ */
+function deliveryStatus(delivery, w) {
+  const state = w.deliveryStatus[delivery.status] ?? delivery.status;
+  const why = delivery.last_status ? w.answered(delivery.last_status) : delivery.last_error;
+  return why ? `${state} (${why})` : state;
+}
+
 export function webhooksSection(session, webhooks, deliveries, w, redraw) {
   const site = encodeURIComponent(session.site);
   return h("section", { "aria-labelledby": "webhooks-title" },
@@ -140,10 +150,10 @@ export function webhooksSection(session, webhooks, deliveries, w, redraw) {
     webhooks ? h("ul", { class: "webhooks" }, webhooks.map((hook) => endpoint(session, hook, w, redraw))) : null,
     webhooks ? webhookForm(session, w, redraw) : null,
     h("h3", {}, w.deliveries),
-    h("table", {},
+    deliveries.length === 0 ? h("p", { class: "empty" }, w.noDeliveries) : h("table", {},
       h("thead", {}, h("tr", {}, [w.event, "Webhook", w.status, "#", w.created, w.actions].map((t) => h("th", { scope: "col" }, t)))),
       h("tbody", {}, deliveries.map((d) => h("tr", {},
-        h("td", {}, d.event), h("td", {}, d.webhook_id), h("td", {}, d.status), h("td", { class: "number" }, d.attempts),
+        h("td", {}, d.event), h("td", {}, d.webhook_id), h("td", {}, deliveryStatus(d, w)), h("td", { class: "number" }, d.attempts),
         h("td", {}, when(d.created_at, language())),
         h("td", {}, d.status === "dead"
           ? actingButton(`retry-${d.id}`, "↻ " + d.id, async () => {
