@@ -42,7 +42,7 @@ const TICKS_PER_SECOND = 100;
 
 /**
  * The CPU time (ms, user + system) used so far by each process in process
- * group `group`, with its command line: which of a server's processes a
+ * group `group`, with its command line (`{ command, ms }` each): which of a server's processes a
  * run's work went to. Empty where there is no /proc (not Linux).
  */
 export async function groupCpu(group) {
@@ -62,7 +62,7 @@ export async function groupCpu(group) {
       if (Number(fields[2]) !== group) continue;
       const command = (await readFile(`/proc/${pid}/cmdline`, "utf8")).replaceAll("\0", " ");
       const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
-      found.push({ pid: Number(pid), command, ms });
+      found.push({ command, ms });
     } catch {
       // gone since the listing
     }
