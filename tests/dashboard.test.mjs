@@ -397,6 +397,14 @@ describe("the dashboard", () => {
     await origins.fill("https://www.acme.example/landing");
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.locator("#site-problem").filter({ hasText: "no path" }).waitFor();
+    // In Spanish, the edge's refusal is said in Spanish.
+    await page.locator("#language").selectOption("es");
+    const orígenes = page.getByLabel("Orígenes permitidos (uno por línea)");
+    await orígenes.fill("https://www.acme.example/landing");
+    await page.getByRole("button", { name: "Guardar", exact: true }).click();
+    await page.locator("#site-problem").filter({ hasText: "sin ruta ni barra final" }).waitFor();
+    await page.locator("#language").selectOption("en");
+    await origins.waitFor();
     await origins.fill("http://127.0.0.1:*\nhttps://www.acme.example");
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.getByRole("status").filter({ hasText: "Changes saved" }).waitFor();

@@ -1,7 +1,7 @@
 //! The edge's one error type, and the one place that decides which HTTP
 //! status and `application/problem+json` body (RFC 9457) each error gets.
 
-use embudo_shared::{FieldError, SpecProblem};
+use embudo_shared::{FieldError, Locale, SpecProblem, Text};
 use serde::Serialize;
 use worker::Response;
 
@@ -42,18 +42,18 @@ pub enum Error {
         reason: String,
     },
     /// The body is JSON of the right shape with a value the route refuses.
-    #[error("{reason}")]
+    #[error("{}", reason.get(Locale::En))]
     BadBody {
-        /// Which value, and what is wrong with it.
-        reason: String,
+        /// Which value, and what is wrong with it, in each language.
+        reason: Text,
     },
     /// A query parameter has a value the route cannot use.
-    #[error("the query parameter {name} is invalid: {reason}")]
+    #[error("the query parameter {name} is invalid: {}", reason.get(Locale::En))]
     BadQuery {
         /// The parameter's name.
         name: &'static str,
-        /// What is wrong with it.
-        reason: String,
+        /// What is wrong with it, in each language.
+        reason: Text,
     },
     /// The submission breaks the form's rules; every field is listed.
     #[error("{} field(s) are invalid", fields.len())]
@@ -81,10 +81,10 @@ pub enum Error {
         origin: String,
     },
     /// A stage move that is not allowed.
-    #[error("{reason}")]
+    #[error("{}", reason.get(Locale::En))]
     StageMove {
-        /// Why it is refused.
-        reason: String,
+        /// Why it is refused, in each language.
+        reason: Text,
     },
     /// No form has this id.
     #[error("there is no form {form}")]
@@ -99,12 +99,12 @@ pub enum Error {
     #[error("a valid bearer token is required")]
     Unauthorized,
     /// Signed in, but the caller's role on the site does not allow this.
-    #[error("your role does not allow {need} on {site}")]
+    #[error("your role does not allow {} on {}", need.get(Locale::En), site.get(Locale::En))]
     Forbidden {
-        /// What the route needs, in words.
-        need: &'static str,
+        /// What the route needs, in words in each language.
+        need: Text,
         /// The site it was asked for (`every site` for cross-site routes).
-        site: String,
+        site: Text,
     },
     /// The e-mail and password do not match an account.
     #[error("the e-mail address or the password is wrong")]
@@ -122,10 +122,10 @@ pub enum Error {
         origin: String,
     },
     /// The request does not fit the thing's current state.
-    #[error("{reason}")]
+    #[error("{}", reason.get(Locale::En))]
     Conflict {
-        /// What the state is, and what would fit it.
-        reason: String,
+        /// What the state is, and what would fit it, in each language.
+        reason: Text,
     },
     /// An account with this e-mail exists already.
     #[error("there is already an account for {email}")]
@@ -207,8 +207,14 @@ impl From<embudo_shared::Error> for Error {
         match error {
             embudo_shared::Error::Invalid { fields } => Self::Invalid { fields },
             embudo_shared::Error::Spec { problems } => Self::InvalidSpec { problems },
-            moving @ embudo_shared::Error::Move { .. } => Self::StageMove {
-                reason: moving.to_string(),
+            embudo_shared::Error::Move { from, to, why } => Self::StageMove {
+                reason: Text::said(
+                    format!("cannot move a lead from {from} to {to}: {why}"),
+                    format!(
+                        "no se puede mover un lead de {from} a {to}: {}",
+                        why.text(Locale::Es)
+                    ),
+                ),
             },
         }
     }
@@ -224,8 +230,11 @@ pub struct Problem<'a> {
     pub title: &'static str,
     /// The HTTP status, repeated for clients that only see the body.
     pub status: u16,
-    /// What went wrong with this request.
+    /// What went wrong with this request, in English.
     pub detail: String,
+    /// The same in each language the dashboard speaks (`es`, `en`), so a
+    /// person reads a refusal in the language they work in.
+    pub text: Text,
     /// The invalid fields, for a 422.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub errors: &'a [FieldError],
@@ -303,16 +312,96 @@ impl Error {
         }
     }
 
+    /// What went wrong, in English (as the error displays itself) and in
+    /// Spanish. Storage and availability failures say what to do, never
+    /// their cause.
+    pub fn text(&self) -> Text {
+        let es = match self {
+            Self::NotFound { path } => format!("no hay nada en {path}"),
+            Self::MethodNotAllowed { method, allowed } => {
+                format!("{method} no se admite aquí; usa {allowed}")
+            }
+            Self::UnsupportedMediaType { found } => {
+                format!("el cuerpo debe ser application/json, no {found}")
+            }
+            Self::PayloadTooLarge { limit } => format!("el cuerpo pasa de {limit} bytes"),
+            Self::MalformedJson { reason } => {
+                format!("el cuerpo no es lo que esta ruta lee: {reason}")
+            }
+            Self::BadBody { reason } | Self::StageMove { reason } | Self::Conflict { reason } => {
+                return reason.clone()
+            }
+            Self::BadQuery { name, reason } => format!(
+                "el parámetro {name} no es válido: {}",
+                reason.get(Locale::Es)
+            ),
+            Self::Invalid { fields } => format!("{} campo(s) no son válidos", fields.len()),
+            Self::InvalidSpec { problems } => format!(
+                "la especificación del formulario tiene {} error(es): {}",
+                problems.len(),
+                problems
+                    .iter()
+                    .map(|p| match p.text.get(Locale::Es) {
+                        "" => p.to_string(),
+                        said => format!("{}: {said}", p.path),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            Self::IdConflict { id } => {
+                format!("el envío {id} ya se mandó con otro contenido")
+            }
+            Self::OriginRefused { origin } => {
+                format!("{origin} no puede enviar datos a este formulario")
+            }
+            Self::UnknownForm { form } => format!("no hay ningún formulario {form}"),
+            Self::VisitorToken => {
+                "el token del visitante no es válido (falso, caducado o su lead fue borrado)"
+                    .to_owned()
+            }
+            Self::Unauthorized => "hace falta un token de portador válido".to_owned(),
+            Self::Forbidden { need, site } => format!(
+                "tu rol no permite {} en {}",
+                need.get(Locale::Es),
+                site.get(Locale::Es)
+            ),
+            Self::SignInFailed => "el correo o la contraseña no son correctos".to_owned(),
+            Self::TooManySignIns { retry_after } => format!(
+                "demasiados intentos fallidos; vuelve a intentarlo en {retry_after} segundos"
+            ),
+            Self::CrossSite { origin } => {
+                format!("{origin} no puede actuar con una sesión del panel")
+            }
+            Self::AccountExists { email } => format!("ya hay una cuenta para {email}"),
+            Self::NotConfigured { what } => {
+                format!("a este Worker le falta la configuración de {what}")
+            }
+            Self::RateLimited { retry_after } => format!(
+                "demasiados envíos; vuelve a intentarlo en {retry_after} segundos"
+            ),
+            Self::TurnstileFailed { codes } => {
+                format!("la comprobación anti-bots falló ({codes}); inténtalo de nuevo")
+            }
+            Self::Unavailable { .. } => {
+                return Text::said(
+                    format!("Nothing was stored. Send the same request again in {RETRY_AFTER_UNAVAILABLE} seconds."),
+                    format!("No se guardó nada. Envía la misma petición de nuevo dentro de {RETRY_AFTER_UNAVAILABLE} segundos."),
+                )
+            }
+            Self::Storage { .. } => {
+                return Text::said(
+                    "The lead could not be stored. Please try again.",
+                    "No se pudo guardar el lead. Inténtalo de nuevo.",
+                )
+            }
+        };
+        Text::said(self.to_string(), es)
+    }
+
     /// The problem document for this error. Internal details stay out of it.
     pub fn problem(&self) -> Problem<'_> {
         let (slug, title) = self.kind();
-        let detail = match self {
-            Self::Storage { .. } => "The lead could not be stored. Please try again.".to_owned(),
-            Self::Unavailable { .. } => format!(
-                "Nothing was stored. Send the same request again in {RETRY_AFTER_UNAVAILABLE} seconds."
-            ),
-            other => other.to_string(),
-        };
+        let text = self.text();
         let errors = match self {
             Self::Invalid { fields } => fields.as_slice(),
             _ => &[],
@@ -325,7 +414,8 @@ impl Error {
             kind: format!("urn:embudo:problem:{slug}"),
             title,
             status: self.status(),
-            detail,
+            detail: text.get(Locale::En).to_owned(),
+            text,
             errors,
             problems,
         }
@@ -404,6 +494,97 @@ mod tests {
         ));
         assert!(!broken.is_transient());
         assert_eq!(broken.status(), 500);
+    }
+
+    #[test]
+    fn every_problem_is_said_in_english_and_in_spanish() {
+        let words = |en: &str, es: &str| Text::said(en, es);
+        let every = [
+            Error::NotFound { path: "/x".into() },
+            Error::MethodNotAllowed {
+                method: "PUT".into(),
+                allowed: "GET".into(),
+            },
+            Error::UnsupportedMediaType {
+                found: "text/plain".into(),
+            },
+            Error::PayloadTooLarge { limit: 16_384 },
+            Error::MalformedJson {
+                reason: "EOF at line 1".into(),
+            },
+            Error::BadBody {
+                reason: words("name: 1 to 200 characters", "name: de 1 a 200 caracteres"),
+            },
+            Error::BadQuery {
+                name: "limit",
+                reason: words("too big", "demasiado grande"),
+            },
+            Error::Invalid { fields: vec![] },
+            Error::InvalidSpec {
+                problems: vec![
+                    SpecProblem::said("fields[0]", "no id".into(), "sin id".into()),
+                    SpecProblem::new("rules", "expected a list"),
+                ],
+            },
+            Error::IdConflict { id: "abc".into() },
+            Error::OriginRefused {
+                origin: "https://evil.example".into(),
+            },
+            Error::from(embudo_shared::Error::Move {
+                from: embudo_shared::Stage::Mql,
+                to: embudo_shared::Stage::Mql,
+                why: embudo_shared::MoveRefusal::AlreadyThere,
+            }),
+            Error::UnknownForm { form: "f".into() },
+            Error::VisitorToken,
+            Error::Unauthorized,
+            Error::Forbidden {
+                need: words("reading leads", "leer leads"),
+                site: words("acme", "acme"),
+            },
+            Error::SignInFailed,
+            Error::TooManySignIns { retry_after: 60 },
+            Error::CrossSite {
+                origin: "https://evil.example".into(),
+            },
+            Error::Conflict {
+                reason: words("saved meanwhile", "guardado mientras tanto"),
+            },
+            Error::AccountExists {
+                email: "ana@example.com".into(),
+            },
+            Error::NotConfigured { what: "DB" },
+            Error::RateLimited { retry_after: 30 },
+            Error::TurnstileFailed {
+                codes: "timeout-or-duplicate".into(),
+            },
+            Error::Unavailable {
+                reason: "D1 DB is overloaded".into(),
+            },
+            Error::Storage {
+                reason: "no such table".into(),
+            },
+        ];
+        for error in every {
+            let problem = error.problem();
+            let (en, es) = (problem.text.get(Locale::En), problem.text.get(Locale::Es));
+            assert_eq!(problem.detail, en, "the detail is the English text");
+            assert!(!es.is_empty() && es != en, "{error:?}: {es:?}");
+        }
+    }
+
+    #[test]
+    fn a_spec_mistake_is_listed_in_spanish_where_it_was_written_so() {
+        let error = Error::InvalidSpec {
+            problems: vec![
+                SpecProblem::said("fields[0].id", "no id".into(), "falta el id".into()),
+                SpecProblem::new("rules", "expected a list"),
+            ],
+        };
+        assert_eq!(
+            error.text().get(Locale::Es),
+            "la especificación del formulario tiene 2 error(es): fields[0].id: falta el id; rules: expected a list"
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! allowed origins, checked on every post and preflight, and echoed in the
 //! CORS headers of allowed ones.
 
+use embudo_shared::Text;
 use worker::{Request, Response};
 
 use crate::error::{Error, Result};
@@ -66,22 +67,25 @@ pub fn matches(pattern: &str, origin: &str) -> bool {
 /// origin as browsers send it (`https://host` or `http://host:port`, no
 /// path, lower-case), or one with the port `*` (any port: local
 /// development).
-pub fn pattern_problem(pattern: &str) -> Option<String> {
+pub fn pattern_problem(pattern: &str) -> Option<Text> {
     let concrete = pattern.strip_suffix(":*").unwrap_or(pattern);
     let Ok(url) = worker::Url::parse(concrete) else {
-        return Some(format!(
-            "{pattern:?} is not an origin like https://www.example.com"
+        return Some(Text::said(
+            format!("{pattern:?} is not an origin like https://www.example.com"),
+            format!("{pattern:?} no es un origen como https://www.example.com"),
         ));
     };
     if !matches!(url.scheme(), "http" | "https") {
-        return Some(format!(
-            "{pattern:?}: only http and https pages can embed a form"
+        return Some(Text::said(
+            format!("{pattern:?}: only http and https pages can embed a form"),
+            format!("{pattern:?}: solo las páginas http y https pueden incrustar un formulario"),
         ));
     }
     let origin = url.origin().ascii_serialization();
     if origin != concrete || (concrete != pattern && url.port().is_some()) {
-        return Some(format!(
-            "{pattern:?} is not an origin as browsers send it: write {origin:?} (no path, no trailing slash)"
+        return Some(Text::said(
+            format!("{pattern:?} is not an origin as browsers send it: write {origin:?} (no path, no trailing slash)"),
+            format!("{pattern:?} no es un origen tal como lo envían los navegadores: escribe {origin:?} (sin ruta ni barra final)"),
         ));
     }
     None

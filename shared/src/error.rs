@@ -32,8 +32,36 @@ pub enum Error {
         /// The stage asked for.
         to: Stage,
         /// Why the move is refused.
-        why: &'static str,
+        why: MoveRefusal,
     },
+}
+
+/// Why a person's stage move is refused, so the refusal can be said in the
+/// language of whoever asked for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoveRefusal {
+    /// The lead is at the stage asked for already.
+    AlreadyThere,
+    /// Disqualifying was asked for without a reason.
+    ReasonNeeded,
+}
+
+impl MoveRefusal {
+    /// The refusal in `locale`.
+    pub fn text(self, locale: Locale) -> &'static str {
+        match (self, locale) {
+            (Self::AlreadyThere, Locale::En) => "the lead is already at that stage",
+            (Self::AlreadyThere, Locale::Es) => "el lead ya está en esa etapa",
+            (Self::ReasonNeeded, Locale::En) => "disqualifying a lead needs a reason",
+            (Self::ReasonNeeded, Locale::Es) => "para descalificar un lead hace falta un motivo",
+        }
+    }
+}
+
+impl fmt::Display for MoveRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.text(Locale::En))
+    }
 }
 
 /// `Result` with this crate's [`Error`].
@@ -149,15 +177,10 @@ impl SpecProblem {
 
     /// A problem at `path`, said in English and in Spanish.
     pub fn said(path: impl Into<String>, en: String, es: String) -> Self {
-        let text = Text(
-            [(Locale::En, en.clone()), (Locale::Es, es)]
-                .into_iter()
-                .collect(),
-        );
         Self {
             path: path.into(),
+            text: Text::said(en.clone(), es),
             message: en,
-            text,
         }
     }
 }

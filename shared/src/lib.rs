@@ -23,7 +23,7 @@ pub mod submission;
 pub mod unicode;
 pub mod website;
 
-pub use error::{Error, FieldError, FieldErrorCode, Result, SpecProblem};
+pub use error::{Error, FieldError, FieldErrorCode, MoveRefusal, Result, SpecProblem};
 pub use locale::{Locale, Text};
 pub use qualify::{qualify, History, Outcome, Stage};
 pub use spec::FormSpec;

@@ -127,6 +127,15 @@ impl Text {
             .unwrap_or_default()
     }
 
+    /// Words written in English and in Spanish, for a message the product
+    /// itself says (an edge refusal, a spec mistake) to a person in either.
+    pub fn said(en: impl Into<String>, es: impl Into<String>) -> Self {
+        Self(BTreeMap::from([
+            (Locale::En, en.into()),
+            (Locale::Es, es.into()),
+        ]))
+    }
+
     /// The locales among `wanted` this text lacks or leaves blank.
     pub fn missing(&self, wanted: &[Locale]) -> Vec<Locale> {
         wanted

@@ -54,5 +54,7 @@ export async function expectProblem(response, status, type) {
   assert.equal(problem.status, status);
   assert.equal(problem.type, `urn:embudo:problem:${type}`);
   assert.ok(problem.detail.length > 0, "the problem says what went wrong");
+  assert.equal(problem.text.en, problem.detail, "the detail is the English words");
+  assert.ok(problem.text.es && problem.text.es !== problem.text.en, `said in Spanish too: ${problem.text.es}`);
   return problem;
 }

@@ -1,11 +1,14 @@
 // The dashboard's one way to the API: same origin, the session cookie sent
 // by the browser, JSON in and out. A problem answer becomes an `ApiError`
-// carrying its status and problem document; 401 means the session is over.
+// carrying its status and problem document, and saying it in the
+// dashboard's language; 401 means the session is over.
+
+import { language } from "./words.js";
 
 /** An API answer that was not a success. */
 export class ApiError extends Error {
   constructor(status, problem) {
-    super(problem?.detail || `HTTP ${status}`);
+    super(problem?.text?.[language()] || problem?.detail || `HTTP ${status}`);
     this.status = status;
     this.problem = problem;
   }

@@ -4,6 +4,7 @@
 
 use embudo_shared::email::EmailAddress;
 use embudo_shared::unicode::Tables;
+use embudo_shared::{Locale, Text};
 use serde::{Deserialize, Serialize};
 use worker::{query, Env, Request, Response};
 
@@ -43,18 +44,29 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response> {
     let db = env.d1(DB_BINDING)?;
     let caller = super::caller(&req, env, &db).await?;
     let making: Making = body::read(&mut req).await?;
-    let bad = |reason: String| Error::BadBody { reason };
+    let bad = |en: String, es: String| Error::BadBody {
+        reason: Text::said(en, es),
+    };
     let email = EmailAddress::parse(making.email.trim(), &Tables)
-        .map_err(|_| bad("email: not an e-mail address".into()))?
+        .map_err(|_| {
+            bad(
+                "email: not an e-mail address".into(),
+                "email: no es una dirección de correo".into(),
+            )
+        })?
         .as_str()
         .to_lowercase();
     let name = making.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(bad("name: 1 to 200 characters".into()));
+        return Err(bad(
+            "name: 1 to 200 characters".into(),
+            "name: de 1 a 200 caracteres".into(),
+        ));
     }
     if making.memberships.is_empty() {
         return Err(bad(
             "memberships: give the account a role on at least one site".into(),
+            "memberships: dale a la cuenta un rol en al menos un sitio".into(),
         ));
     }
     for membership in &making.memberships {
@@ -83,7 +95,10 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response> {
     .await?;
     if let Some(found) = found {
         if let Some(site) = found.missing {
-            return Err(bad(format!("memberships: there is no site {site}")));
+            return Err(bad(
+                format!("memberships: there is no site {site}"),
+                format!("memberships: no hay ningún sitio {site}"),
+            ));
         }
         if found.taken > 0 {
             return Err(Error::AccountExists { email });
@@ -91,7 +106,12 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response> {
     }
     let made_up = match &making.password {
         Some(given) => {
-            password::acceptable(given).map_err(|reason| bad(format!("password: {reason}")))?;
+            password::acceptable(given).map_err(|reason| {
+                bad(
+                    format!("password: {}", reason.get(Locale::En)),
+                    format!("password: {}", reason.get(Locale::Es)),
+                )
+            })?;
             None
         }
         None => Some(hex(&secret::random::<12>()?)),
@@ -131,7 +151,10 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response> {
                 }
             }
             text if text.contains("UNIQUE constraint failed: memberships") => {
-                bad("memberships: one role per site".into())
+                bad(
+                    "memberships: one role per site".into(),
+                    "memberships: un solo rol por sitio".into(),
+                )
             }
             _ => error.into(),
         })?;

@@ -3,6 +3,7 @@
 //! can lock everyone out of it. A change applies to the person's next
 //! request: roles are read with every request.
 
+use embudo_shared::Text;
 use serde::{Deserialize, Serialize};
 use worker::{query, D1Database, Env, Request, Response};
 
@@ -46,9 +47,7 @@ async fn standing(db: &D1Database, site: &str, account: i64) -> Result<Standing>
 fn keeps_an_admin(standing: &Standing, role_after: Option<Role>) -> Result<()> {
     if standing.role == Some(Role::Admin) && role_after != Some(Role::Admin) && standing.admins <= 1
     {
-        return Err(Error::Conflict {
-            reason: "this is the site's last admin; make someone else admin first".into(),
-        });
+        return Err(last_admin());
     }
     Ok(())
 }
@@ -113,9 +112,7 @@ pub async fn put(mut req: Request, env: &Env, site: &str, raw: &str) -> Result<R
         ])
         .await?;
     if batch::rows::<serde_json::Value>(results.first())?.is_empty() {
-        return Err(Error::Conflict {
-            reason: "this is the site's last admin; make someone else admin first".into(),
-        });
+        return Err(last_admin());
     }
     Ok(Response::from_json(&Member {
         site: site.to_owned(),
@@ -160,9 +157,17 @@ pub async fn remove(req: &Request, env: &Env, site: &str, raw: &str) -> Result<R
         ])
         .await?;
     if batch::rows::<serde_json::Value>(results.first())?.is_empty() {
-        return Err(Error::Conflict {
-            reason: "this is the site's last admin; make someone else admin first".into(),
-        });
+        return Err(last_admin());
     }
     Ok(Response::empty()?.with_status(204))
+}
+
+/// The refusal to leave a site with no admin.
+fn last_admin() -> Error {
+    Error::Conflict {
+        reason: Text::said(
+            "this is the site's last admin; make someone else admin first",
+            "es el último admin del sitio; haz admin a otra persona antes",
+        ),
+    }
 }

@@ -15,6 +15,7 @@ pub mod secret;
 pub mod session;
 pub mod tokens;
 
+use embudo_shared::Text;
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 use worker::{query, D1Database, Env, Request};
@@ -52,13 +53,16 @@ pub enum Need {
 }
 
 impl Need {
-    /// In words, for the 403's detail.
-    pub fn words(self) -> &'static str {
+    /// In words in each language, for the 403's detail.
+    pub fn words(self) -> Text {
         match self {
-            Self::Read => "reading leads",
-            Self::Work => "working leads",
-            Self::Manage => "managing forms, rules and exports",
-            Self::Administer => "administering the site",
+            Self::Read => Text::said("reading leads", "leer leads"),
+            Self::Work => Text::said("working leads", "trabajar leads"),
+            Self::Manage => Text::said(
+                "managing forms, rules and exports",
+                "gestionar formularios, reglas y exportaciones",
+            ),
+            Self::Administer => Text::said("administering the site", "administrar el sitio"),
         }
     }
 }
@@ -139,7 +143,7 @@ impl Caller {
         } else {
             Err(Error::Forbidden {
                 need: need.words(),
-                site: site.to_owned(),
+                site: Text::said(site, site),
             })
         }
     }

@@ -4,6 +4,7 @@
 //! the person's whole access, only someone who administers every site the
 //! person works on (or the operator) may make one.
 
+use embudo_shared::Text;
 use serde::Serialize;
 use worker::{query, D1Database, Env, Request, Response};
 
@@ -39,7 +40,7 @@ pub async fn create(req: &Request, env: &Env, raw: &str) -> Result<Response> {
         // A person with no site (or no person) is the operator's to let in.
         return Err(Error::Forbidden {
             need: Need::Administer.words(),
-            site: "the sites of this person".into(),
+            site: Text::said("the sites of this person", "los sitios de esta persona"),
         });
     }
     let exists: Option<i64> = query!(&db, "SELECT id FROM accounts WHERE id = ?1", account)?

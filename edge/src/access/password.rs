@@ -10,6 +10,7 @@
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+use embudo_shared::Text;
 
 use crate::error::{Error, Result};
 
@@ -31,12 +32,18 @@ fn hasher() -> Result<Argon2<'static>> {
 }
 
 /// Whether `password` may be set: long enough, not absurdly long.
-pub fn acceptable(password: &str) -> std::result::Result<(), String> {
+pub fn acceptable(password: &str) -> std::result::Result<(), Text> {
     let length = password.chars().count();
     if length < MIN_LENGTH {
-        Err(format!("a password needs at least {MIN_LENGTH} characters"))
+        Err(Text::said(
+            format!("a password needs at least {MIN_LENGTH} characters"),
+            format!("una contraseña necesita al menos {MIN_LENGTH} caracteres"),
+        ))
     } else if password.len() > MAX_LENGTH {
-        Err(format!("a password has at most {MAX_LENGTH} bytes"))
+        Err(Text::said(
+            format!("a password has at most {MAX_LENGTH} bytes"),
+            format!("una contraseña tiene como mucho {MAX_LENGTH} bytes"),
+        ))
     } else {
         Ok(())
     }

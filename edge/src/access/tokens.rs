@@ -1,6 +1,7 @@
 //! API tokens: for scripts, acting as the person who made them, with that
 //! person's roles. Shown once when made; kept as SHA-256; revocable.
 
+use embudo_shared::Text;
 use serde::{Deserialize, Serialize};
 use worker::{query, D1Database, Env, Request, Response};
 
@@ -68,8 +69,11 @@ fn account_of(caller: &Caller) -> Result<i64> {
     match caller {
         Caller::Person { account, .. } => Ok(*account),
         Caller::Operator => Err(Error::Forbidden {
-            need: "tokens of your own (the operator has no account)",
-            site: "every site".into(),
+            need: Text::said(
+                "tokens of your own (the operator has no account)",
+                "tokens propios (el operador no tiene cuenta)",
+            ),
+            site: Text::said("every site", "ningún sitio"),
         }),
     }
 }
@@ -83,7 +87,10 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response> {
     let name = name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(Error::BadBody {
-            reason: "name: give the token a name of 1 to 100 characters".into(),
+            reason: Text::said(
+                "name: give the token a name of 1 to 100 characters",
+                "name: ponle al token un nombre de 1 a 100 caracteres",
+            ),
         });
     }
     let token = secret::token(PREFIX)?;

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use embudo_shared::{FormSpec, Locale, SpecProblem};
+use embudo_shared::{FormSpec, Locale, SpecProblem, Text};
 use serde::{Deserialize, Serialize};
 use worker::{query, Env, Request, Response};
 
@@ -167,7 +167,10 @@ pub async fn save(mut req: Request, env: &Env, site: &str, form: &str) -> Result
     let name = name.trim().to_owned();
     if name.is_empty() || name.chars().count() > MAX_NAME {
         return Err(Error::BadBody {
-            reason: format!("name: 1 to {MAX_NAME} characters"),
+            reason: Text::said(
+                format!("name: 1 to {MAX_NAME} characters"),
+                format!("name: de 1 a {MAX_NAME} caracteres"),
+            ),
         });
     }
     let mut spec = FormSpec::from_json(&spec.to_string())?;
@@ -195,21 +198,33 @@ pub async fn save(mut req: Request, env: &Env, site: &str, form: &str) -> Result
     let before = any_site(&db, form).await?;
     if before.as_ref().is_some_and(|row| row.site_id != site) {
         return Err(Error::Conflict {
-            reason: format!("the form id {form:?} is taken; choose another"),
+            reason: Text::said(
+                format!("the form id {form:?} is taken; choose another"),
+                format!("el id de formulario {form:?} ya está en uso; elige otro"),
+            ),
         });
     }
     let (revision, changed, created) = match &before {
         None if from != 1 => {
             return Err(Error::Conflict {
-                reason: "a new form starts at revision 1".into(),
+                reason: Text::said(
+                    "a new form starts at revision 1",
+                    "un formulario nuevo empieza en la revisión 1",
+                ),
             })
         }
         None => (1, Vec::new(), true),
         Some(row) if row.revision != from => {
             return Err(Error::Conflict {
-                reason: format!(
-                    "the form was saved meanwhile (revision {} now, yours was {from}); reload it and edit again",
-                    row.revision
+                reason: Text::said(
+                    format!(
+                        "the form was saved meanwhile (revision {} now, yours was {from}); reload it and edit again",
+                        row.revision
+                    ),
+                    format!(
+                        "alguien guardó el formulario mientras tanto (ahora va por la revisión {}, la tuya era la {from}); vuelve a cargarlo y edítalo de nuevo",
+                        row.revision
+                    ),
                 ),
             })
         }
@@ -224,7 +239,10 @@ pub async fn save(mut req: Request, env: &Env, site: &str, form: &str) -> Result
         }
     };
     spec.revision = u32::try_from(revision).map_err(|_| Error::Conflict {
-        reason: "the form has too many revisions".into(),
+        reason: Text::said(
+            "the form has too many revisions",
+            "el formulario tiene demasiadas revisiones",
+        ),
     })?;
     let text = crate::capture::json(&spec)?;
     let write = if created {
@@ -271,7 +289,10 @@ pub async fn save(mut req: Request, env: &Env, site: &str, form: &str) -> Result
     if batch::ids::<String>(results.first())?.is_empty() {
         // Someone else created or saved it between the read and the write.
         return Err(Error::Conflict {
-            reason: "the form was saved meanwhile; reload it and edit again".into(),
+            reason: Text::said(
+                "the form was saved meanwhile; reload it and edit again",
+                "alguien guardó el formulario mientras tanto; vuelve a cargarlo y edítalo de nuevo",
+            ),
         });
     }
     super::forget(form);

@@ -5,7 +5,7 @@
 
 use embudo_shared::qualify::{Fired, GroupTotal};
 use embudo_shared::unicode::Tables;
-use embudo_shared::{qualify, FieldError, FormSpec, History, Stage, Submission};
+use embudo_shared::{qualify, FieldError, FormSpec, History, Stage, Submission, Text};
 use serde::{Deserialize, Serialize};
 use worker::{query, Env, Request, Response};
 
@@ -75,7 +75,10 @@ pub async fn preview(mut req: Request, env: &Env, site: &str, form: &str) -> Res
     };
     if asking.submission.is_none() && asking.lead.is_none() {
         return Err(Error::BadBody {
-            reason: "send a submission, a lead, or both".into(),
+            reason: Text::said(
+                "send a submission, a lead, or both",
+                "indica un envío, un lead o ambos",
+            ),
         });
     }
     let mut history = Vec::new();
@@ -90,7 +93,10 @@ pub async fn preview(mut req: Request, env: &Env, site: &str, form: &str) -> Res
         .first(Some("stage"))
         .await?;
         lead_stage = Some(stage.ok_or_else(|| Error::BadBody {
-            reason: format!("lead: no lead {lead} on this site"),
+            reason: Text::said(
+                format!("lead: no lead {lead} on this site"),
+                format!("lead: no hay ningún lead {lead} en este sitio"),
+            ),
         })?);
         history = histories(&db, &[lead])
             .await?

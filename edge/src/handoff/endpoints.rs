@@ -3,7 +3,7 @@
 //! signed test event and see its answer; marketing and admins send a dead
 //! delivery again.
 
-use embudo_shared::Stage;
+use embudo_shared::{Stage, Text};
 use serde::{Deserialize, Serialize};
 use worker::{query, Env, Request, Response};
 
@@ -27,8 +27,10 @@ struct Setting {
     active: Option<bool>,
 }
 
-fn bad(reason: String) -> Error {
-    Error::BadBody { reason }
+fn bad(en: String, es: String) -> Error {
+    Error::BadBody {
+        reason: Text::said(en, es),
+    }
 }
 
 /// An endpoint id: 1 to 64 lower-case letters, digits, `-` or `_`.
@@ -40,21 +42,28 @@ fn checked_id(id: &str) -> Result<()> {
     if fits {
         Ok(())
     } else {
-        Err(bad(format!(
-            "id: 1 to 64 lower-case letters, digits, - or _, not {id:?}"
-        )))
+        Err(bad(
+            format!("id: 1 to 64 lower-case letters, digits, - or _, not {id:?}"),
+            format!("id: de 1 a 64 minúsculas, cifras, - o _, no {id:?}"),
+        ))
     }
 }
 
 /// An endpoint URL: https, or http on a loopback host (local receivers).
 pub fn checked_url(raw: &str) -> Result<String> {
-    let url = worker::Url::parse(raw).map_err(|_| bad(format!("url: {raw:?} is not a URL")))?;
+    let url = worker::Url::parse(raw).map_err(|_| {
+        bad(
+            format!("url: {raw:?} is not a URL"),
+            format!("url: {raw:?} no es una URL"),
+        )
+    })?;
     let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
     match url.scheme() {
         "https" => Ok(url.to_string()),
         "http" if loopback => Ok(url.to_string()),
         _ => Err(bad(
             "url: events are sent only over https (http only to this machine)".into(),
+            "url: los eventos solo se envían por https (http solo a esta máquina)".into(),
         )),
     }
 }
@@ -62,7 +71,10 @@ pub fn checked_url(raw: &str) -> Result<String> {
 /// The stages an endpoint hears about: MQL and SQL, or a subset.
 fn checked_stages(stages: &[Stage]) -> Result<String> {
     if stages.is_empty() || stages.iter().any(|s| !super::announces(*s)) {
-        return Err(bad("stages: mql, sql or both".into()));
+        return Err(bad(
+            "stages: mql, sql or both".into(),
+            "stages: mql, sql o ambas".into(),
+        ));
     }
     capture::json(&stages)
 }
@@ -74,9 +86,12 @@ pub async fn add(mut req: Request, env: &Env, site: &str) -> Result<Response> {
     caller.require(site, Need::Administer)?;
     crate::site::admin::known(&db, &caller, site).await?;
     let setting: Setting = body::read(&mut req).await?;
-    let id = setting
-        .id
-        .ok_or_else(|| bad("id: name the endpoint".into()))?;
+    let id = setting.id.ok_or_else(|| {
+        bad(
+            "id: name the endpoint".into(),
+            "id: ponle nombre al webhook".into(),
+        )
+    })?;
     checked_id(&id)?;
     let url = checked_url(setting.url.as_deref().unwrap_or_default())?;
     let stages = checked_stages(&setting.stages.unwrap_or(vec![Stage::Mql, Stage::Sql]))?;
@@ -102,9 +117,10 @@ pub async fn add(mut req: Request, env: &Env, site: &str) -> Result<Response> {
     ])
     .await
     .map_err(|error| match error.to_string() {
-        text if text.contains("UNIQUE constraint failed: webhooks.id") => Error::BadBody {
-            reason: format!("id: there is already an endpoint {id}"),
-        },
+        text if text.contains("UNIQUE constraint failed: webhooks.id") => bad(
+            format!("id: there is already an endpoint {id}"),
+            format!("id: ya hay un webhook {id}"),
+        ),
         _ => error.into(),
     })?;
     super::routes::one(env, &db, site, &id).await
@@ -118,7 +134,10 @@ pub async fn change(mut req: Request, env: &Env, site: &str, id: &str) -> Result
     caller.require(site, Need::Administer)?;
     let setting: Setting = body::read(&mut req).await?;
     if setting.id.as_deref().is_some_and(|given| given != id) {
-        return Err(bad("id: an endpoint's id does not change".into()));
+        return Err(bad(
+            "id: an endpoint's id does not change".into(),
+            "id: el id de un webhook no cambia".into(),
+        ));
     }
     let url = setting.url.as_deref().map(checked_url).transpose()?;
     let stages = setting.stages.as_deref().map(checked_stages).transpose()?;
@@ -186,9 +205,10 @@ pub async fn roll(mut req: Request, env: &Env, site: &str, id: &str) -> Result<R
         .await?
         .previous_valid_hours;
     if hours > MAX_PREVIOUS_HOURS {
-        return Err(bad(format!(
-            "previous_valid_hours: 0 to {MAX_PREVIOUS_HOURS}, not {hours}"
-        )));
+        return Err(bad(
+            format!("previous_valid_hours: 0 to {MAX_PREVIOUS_HOURS}, not {hours}"),
+            format!("previous_valid_hours: de 0 a {MAX_PREVIOUS_HOURS}, no {hours}"),
+        ));
     }
     let detail = match hours {
         0 => "the replaced secret stopped signing at once".to_owned(),
@@ -342,12 +362,21 @@ pub async fn retry(req: &Request, env: &Env, site: &str, id: &str) -> Result<Res
         .await?;
         return Err(match found {
             Some(found) if found.erased == 1 => Error::Conflict {
-                reason: "the person was erased: there is nothing left to send".into(),
+                reason: Text::said(
+                    "the person was erased: there is nothing left to send",
+                    "la persona fue borrada: no queda nada que enviar",
+                ),
             },
             Some(found) => Error::Conflict {
-                reason: format!(
-                    "only a dead delivery is sent again; this one is {}",
-                    found.status
+                reason: Text::said(
+                    format!(
+                        "only a dead delivery is sent again; this one is {}",
+                        found.status
+                    ),
+                    format!(
+                        "solo se reenvía una entrega abandonada; esta está en {}",
+                        found.status
+                    ),
                 ),
             },
             None => Error::NotFound {

@@ -4,6 +4,7 @@
 //! CSV follows RFC 4180 and neutralises formula cells; how each cell and
 //! record is written is `embudo_shared::export`, pure and fuzzed there.
 
+use embudo_shared::Text;
 use std::collections::BTreeMap;
 
 use embudo_shared::export::record;
@@ -144,15 +145,19 @@ pub async fn leads(req: &Request, env: &Env) -> Result<Response> {
             ("format", other) => {
                 return Err(Error::BadQuery {
                     name: "format",
-                    reason: format!("expected csv or json, got {other:?}"),
+                    reason: Text::said(
+                        format!("expected csv or json, got {other:?}"),
+                        format!("se esperaba csv o json, no {other:?}"),
+                    ),
                 })
             }
-            ("cursor" | "limit", _) => {
-                return Err(Error::BadQuery {
-                    name: "cursor",
-                    reason: "an export has every matching lead; it takes no cursor or limit".into(),
-                })
-            }
+            ("cursor" | "limit", _) => return Err(Error::BadQuery {
+                name: "cursor",
+                reason: Text::said(
+                    "an export has every matching lead; it takes no cursor or limit",
+                    "una exportación trae todos los leads que encajan; no lleva cursor ni limit",
+                ),
+            }),
             _ => rest.push((key.into_owned(), value.into_owned())),
         }
     }
@@ -167,7 +172,7 @@ pub async fn leads(req: &Request, env: &Env) -> Result<Response> {
             Some(sites) if sites.is_empty() => {
                 return Err(Error::Forbidden {
                     need: Need::Manage.words(),
-                    site: "any site".into(),
+                    site: Text::said("any site", "ningún sitio"),
                 })
             }
             sites => sites,

@@ -2,7 +2,7 @@
 //! from the query string with a clear 400 for every value it cannot use.
 
 use embudo_shared::spec::consent::Purpose;
-use embudo_shared::Stage;
+use embudo_shared::{Stage, Text};
 
 use crate::error::{Error, Result};
 
@@ -78,7 +78,7 @@ pub struct Filter {
     pub limit: u32,
 }
 
-fn bad(name: &'static str, reason: String) -> Error {
+fn bad(name: &'static str, reason: Text) -> Error {
     Error::BadQuery { name, reason }
 }
 
@@ -95,14 +95,24 @@ fn day(name: &'static str, raw: &str) -> Result<String> {
     } else {
         Err(bad(
             name,
-            format!("expected a day as YYYY-MM-DD, got {raw:?}"),
+            Text::said(
+                format!("expected a day as YYYY-MM-DD, got {raw:?}"),
+                format!("se esperaba un día como AAAA-MM-DD, no {raw:?}"),
+            ),
         ))
     }
 }
 
 fn number(name: &'static str, raw: &str) -> Result<i64> {
-    raw.parse()
-        .map_err(|_| bad(name, format!("expected a whole number, got {raw:?}")))
+    raw.parse().map_err(|_| {
+        bad(
+            name,
+            Text::said(
+                format!("expected a whole number, got {raw:?}"),
+                format!("se esperaba un número entero, no {raw:?}"),
+            ),
+        )
+    })
 }
 
 impl Filter {
@@ -134,9 +144,15 @@ impl Filter {
                 "site" => filter.site = Some(raw.to_owned()),
                 "stage" => {
                     let stage = Stage::ALL.into_iter().find(|s| s.name() == raw);
-                    filter.stage = Some(
-                        stage.ok_or_else(|| bad("stage", format!("no stage is called {raw:?}")))?,
-                    );
+                    filter.stage = Some(stage.ok_or_else(|| {
+                        bad(
+                            "stage",
+                            Text::said(
+                                format!("no stage is called {raw:?}"),
+                                format!("ninguna etapa se llama {raw:?}"),
+                            ),
+                        )
+                    })?);
                 }
                 "form" => filter.form = Some(raw.to_owned()),
                 "from" => filter.from = Some(day("from", raw)?),
@@ -151,13 +167,25 @@ impl Filter {
                     ];
                     let purpose = purposes.into_iter().find(|p| p.name() == raw);
                     filter.consent = Some(purpose.ok_or_else(|| {
-                        bad("consent", format!("no consent purpose is called {raw:?}"))
+                        bad(
+                            "consent",
+                            Text::said(
+                                format!("no consent purpose is called {raw:?}"),
+                                format!("ningún fin de consentimiento se llama {raw:?}"),
+                            ),
+                        )
                     })?);
                 }
                 "q" => {
                     let text = raw.trim();
                     if text.chars().count() > MAX_SEARCH {
-                        return Err(bad("q", format!("at most {MAX_SEARCH} characters")));
+                        return Err(bad(
+                            "q",
+                            Text::said(
+                                format!("at most {MAX_SEARCH} characters"),
+                                format!("como mucho {MAX_SEARCH} caracteres"),
+                            ),
+                        ));
                     }
                     filter.search = (!text.is_empty()).then(|| text.to_lowercase());
                 }
@@ -169,14 +197,23 @@ impl Filter {
                         _ => {
                             return Err(bad(
                                 "sort",
-                                format!("expected newest, oldest or score, got {raw:?}"),
+                                Text::said(
+                                    format!("expected newest, oldest or score, got {raw:?}"),
+                                    format!("se esperaba newest, oldest o score, no {raw:?}"),
+                                ),
                             ))
                         }
                     }
                 }
                 "cursor" => {
                     filter.cursor = Some(Cursor::decode(raw).ok_or_else(|| {
-                        bad("cursor", "use the `next` of the previous page".into())
+                        bad(
+                            "cursor",
+                            Text::said(
+                                "use the `next` of the previous page",
+                                "usa el `next` de la página anterior",
+                            ),
+                        )
                     })?);
                 }
                 "limit" => {
@@ -185,8 +222,13 @@ impl Filter {
                         _ => {
                             return Err(bad(
                                 "limit",
-                                format!(
-                                    "expected a whole number from 1 to {MAX_PAGE}, got {raw:?}"
+                                Text::said(
+                                    format!(
+                                        "expected a whole number from 1 to {MAX_PAGE}, got {raw:?}"
+                                    ),
+                                    format!(
+                                        "se esperaba un número entero de 1 a {MAX_PAGE}, no {raw:?}"
+                                    ),
                                 ),
                             ))
                         }
@@ -195,7 +237,10 @@ impl Filter {
                 _ => {
                     return Err(Error::BadQuery {
                         name: "(unknown)",
-                        reason: format!("the leads list has no parameter {:?}", key.as_ref()),
+                        reason: Text::said(
+                            format!("the leads list has no parameter {:?}", key.as_ref()),
+                            format!("la lista de leads no tiene el parámetro {:?}", key.as_ref()),
+                        ),
                     })
                 }
             }

@@ -3,7 +3,7 @@
 //! the conversion from each stage to the next, and new leads and new MQLs
 //! per week; for one form and a range of days if asked.
 
-use embudo_shared::Stage;
+use embudo_shared::{Stage, Text};
 use serde::{Deserialize, Serialize};
 use worker::{query, Env, Request, Response};
 
@@ -95,7 +95,10 @@ pub async fn show(req: &Request, env: &Env, site: &str) -> Result<Response> {
         if !matches!(key.as_ref(), "form" | "from" | "to") {
             return Err(Error::BadQuery {
                 name: "(unknown)",
-                reason: format!("the funnel takes form, from and to, not {key:?}"),
+                reason: Text::said(
+                    format!("the funnel takes form, from and to, not {key:?}"),
+                    format!("el embudo admite form, from y to, no {key:?}"),
+                ),
             });
         }
         asked.push((key.into_owned(), value.into_owned()));

@@ -6,6 +6,7 @@
 
 use embudo_shared::email::EmailAddress;
 use embudo_shared::unicode::Tables;
+use embudo_shared::Text;
 use serde::{Deserialize, Serialize};
 use worker::{query, D1Database, Env, Request, Response};
 
@@ -39,7 +40,10 @@ pub(super) async fn asked(req: &mut Request, env: &Env, site: &str) -> Result<As
     caller.require(site, Need::Manage)?;
     let Asking { email } = body::read(req).await?;
     let address = EmailAddress::parse(email.trim(), &Tables).map_err(|_| Error::BadBody {
-        reason: "email: not an e-mail address".into(),
+        reason: Text::said(
+            "email: not an e-mail address",
+            "email: no es una dirección de correo",
+        ),
     })?;
     Ok(Asked {
         db,

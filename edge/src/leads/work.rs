@@ -3,7 +3,7 @@
 //! recorded with who made it, why, the note and when, and goes to the audit
 //! log in the same batch.
 
-use embudo_shared::Stage;
+use embudo_shared::{Stage, Text};
 use serde::{Deserialize, Serialize};
 use worker::{query, Env, Request, Response};
 
@@ -44,7 +44,10 @@ fn text(name: &str, raw: Option<String>) -> Result<Option<String>> {
     let trimmed = raw.trim();
     if trimmed.chars().count() > MAX_NOTE {
         return Err(Error::BadBody {
-            reason: format!("{name}: at most {MAX_NOTE} characters"),
+            reason: Text::said(
+                format!("{name}: at most {MAX_NOTE} characters"),
+                format!("{name}: como mucho {MAX_NOTE} caracteres"),
+            ),
         });
     }
     Ok((!trimmed.is_empty()).then(|| trimmed.to_owned()))
@@ -97,7 +100,10 @@ pub async fn move_stage(mut req: Request, env: &Env, raw: &str) -> Result<Respon
         .await?;
     if batch::ids::<i64>(results.first())?.is_empty() {
         return Err(Error::StageMove {
-            reason: "the lead was moved meanwhile; reload it and try again".into(),
+            reason: Text::said(
+                "the lead was moved meanwhile; reload it and try again",
+                "alguien movió el lead mientras tanto; vuelve a cargarlo e inténtalo otra vez",
+            ),
         });
     }
     Ok(Response::from_json(&Moved {
@@ -124,7 +130,7 @@ pub async fn add_note(mut req: Request, env: &Env, raw: &str) -> Result<Response
     let Writing { text: raw_text } = body::read(&mut req).await?;
     let Some(text) = text("text", Some(raw_text))? else {
         return Err(Error::BadBody {
-            reason: "text: write something".into(),
+            reason: Text::said("text: write something", "text: escribe algo"),
         });
     };
     let note: Option<Note> = query!(

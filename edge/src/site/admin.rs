@@ -3,6 +3,7 @@
 //! settings. The allowed origins decide which pages may send submissions,
 //! so each is checked to be an origin exactly as browsers send it.
 
+use embudo_shared::{Locale, Text};
 use serde::{Deserialize, Serialize};
 use worker::{query, D1Database, Env, Request, Response};
 
@@ -116,20 +117,31 @@ impl Changing {
     /// Checks what was sent; returns the name, origins and settings as
     /// stored text (`None`: not sent).
     fn checked(&self) -> Result<(Option<String>, Option<String>, Option<String>)> {
-        let bad = |reason: String| Error::BadBody { reason };
+        let bad = |en: String, es: String| Error::BadBody {
+            reason: Text::said(en, es),
+        };
         let name = match &self.name {
             Some(name) if name.trim().is_empty() || name.trim().chars().count() > 200 => {
-                return Err(bad("name: 1 to 200 characters".into()))
+                return Err(bad(
+                    "name: 1 to 200 characters".into(),
+                    "name: de 1 a 200 caracteres".into(),
+                ))
             }
             name => name.as_ref().map(|name| name.trim().to_owned()),
         };
         let origins = match &self.allowed_origins {
             Some(origins) if origins.len() > MAX_ORIGINS => {
-                return Err(bad(format!("allowed_origins: at most {MAX_ORIGINS}")))
+                return Err(bad(
+                    format!("allowed_origins: at most {MAX_ORIGINS}"),
+                    format!("allowed_origins: como mucho {MAX_ORIGINS}"),
+                ))
             }
             Some(origins) => {
                 if let Some(problem) = origins.iter().find_map(|o| origin::pattern_problem(o)) {
-                    return Err(bad(format!("allowed_origins: {problem}")));
+                    return Err(bad(
+                        format!("allowed_origins: {}", problem.get(Locale::En)),
+                        format!("allowed_origins: {}", problem.get(Locale::Es)),
+                    ));
                 }
                 Some(crate::capture::json(origins)?)
             }
@@ -137,8 +149,13 @@ impl Changing {
         };
         let settings = match &self.settings {
             Some(value) => {
-                let settings: Settings = serde_json::from_value(value.clone())
-                    .map_err(|error| bad(format!("settings: {error}")))?;
+                let settings: Settings =
+                    serde_json::from_value(value.clone()).map_err(|error| {
+                        bad(
+                            format!("settings: {error}"),
+                            format!("settings: no se pueden leer ({error})"),
+                        )
+                    })?;
                 Some(crate::capture::json(&settings)?)
             }
             None => None,
@@ -158,7 +175,7 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response> {
     {
         return Err(Error::Forbidden {
             need: Need::Administer.words(),
-            site: "any site".into(),
+            site: Text::said("any site", "ningún sitio"),
         });
     }
     let changing: Changing = body::read(&mut req).await?;
@@ -169,12 +186,15 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response> {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
     if !shaped {
         return Err(Error::BadBody {
-            reason: "id: 1 to 64 of a-z, 0-9, - and _".into(),
+            reason: Text::said(
+                "id: 1 to 64 of a-z, 0-9, - and _",
+                "id: de 1 a 64 de a-z, 0-9, - y _",
+            ),
         });
     }
     let (name, origins, settings) = changing.checked()?;
     let name = name.ok_or_else(|| Error::BadBody {
-        reason: "name: give the site a name".into(),
+        reason: Text::said("name: give the site a name", "name: ponle nombre al sitio"),
     })?;
     let mut statements = vec![query!(
         &db,
@@ -205,7 +225,10 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response> {
     let results = db.batch(statements).await?;
     if crate::batch::ids::<String>(results.first())?.is_empty() {
         return Err(Error::Conflict {
-            reason: format!("there is a site {id:?} already"),
+            reason: Text::said(
+                format!("there is a site {id:?} already"),
+                format!("ya hay un sitio {id:?}"),
+            ),
         });
     }
     let row = Row {
@@ -230,7 +253,10 @@ pub async fn change(mut req: Request, env: &Env, site: &str) -> Result<Response>
     let changing: Changing = body::read(&mut req).await?;
     if changing.id.as_deref().is_some_and(|id| id != site) {
         return Err(Error::BadBody {
-            reason: "id: a site's id cannot change".into(),
+            reason: Text::said(
+                "id: a site's id cannot change",
+                "id: el id de un sitio no puede cambiar",
+            ),
         });
     }
     let (name, origins, settings) = changing.checked()?;

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, MoveRefusal, Result};
 
 /// Where a lead stands in the funnel (see DOMAIN.md). The order of the
 /// variants is the funnel's order; `Disqualified` stands outside it.
@@ -75,7 +75,7 @@ impl Stage {
     /// Checks a move made by a person (sales or marketing): any direction,
     /// but never to the same stage, and disqualifying needs a reason.
     pub fn manual_move(self, to: Stage, reason: Option<&str>) -> Result<Stage> {
-        let refuse = |why: &'static str| {
+        let refuse = |why: MoveRefusal| {
             Err(Error::Move {
                 from: self,
                 to,
@@ -83,10 +83,10 @@ impl Stage {
             })
         };
         if self == to {
-            return refuse("the lead is already at that stage");
+            return refuse(MoveRefusal::AlreadyThere);
         }
         if to == Self::Disqualified && reason.is_none_or(|r| r.trim().is_empty()) {
-            return refuse("disqualifying a lead needs a reason");
+            return refuse(MoveRefusal::ReasonNeeded);
         }
         Ok(to)
     }
