@@ -465,7 +465,18 @@ describe("the dashboard", () => {
     await page.getByLabel("New site's name").fill("Acme Tienda");
     await page.getByLabel("Origins the new site takes submissions from").fill("https://tienda.acme.example\n");
     await page.getByRole("button", { name: "Create site" }).click();
-    await page.locator("#new-site-problem").filter({ hasText: "id: 1 to 64 of a-z" }).waitFor();
+    const refused = await page.locator("#new-site-problem").filter({ hasText: "id: 1 to 64 of a-z" }).textContent();
+    // The same refusal again: the alert is emptied and filled again, so a
+    // screen reader says it a second time instead of staying silent.
+    await page.evaluate(() => {
+      const line = document.getElementById("new-site-problem");
+      window.problemSaid = [];
+      new MutationObserver(() => window.problemSaid.push(line.textContent))
+        .observe(line, { childList: true, characterData: true, subtree: true });
+    });
+    await page.getByRole("button", { name: "Create site" }).click();
+    await page.waitForFunction(() => window.problemSaid.length === 2);
+    assert.deepEqual(await page.evaluate(() => window.problemSaid), ["", refused]);
     await id.fill("acme-tienda");
     await page.getByRole("button", { name: "Create site" }).click();
     await page.getByRole("status").filter({ hasText: "Site “Acme Tienda” created." }).waitFor();

@@ -2,7 +2,7 @@
 // sign-out), and the router. Pages live in `#/page?filters`, so a view,
 // filters included, can be bookmarked or shared.
 import { api, ApiError } from "./api.js";
-import { h, replace } from "./element.js";
+import { announce, h, replace } from "./element.js";
 import { choose, language, words } from "./words.js";
 import { signInPage } from "./pages/sign-in.js";
 import { overviewPage } from "./pages/overview.js";
@@ -17,10 +17,6 @@ const status = document.getElementById("status");
 
 /** What the next page drawn tells first (a sign-out, an erasure). */
 let told = "";
-/** The status line's pending refill, when it says the same words again. */
-let refill = 0;
-/** How long the status line stays empty before it says the same words again. */
-const REFILL_MS = 150;
 
 /** What every page gets: the person, their site, and ways to move on. */
 const session = {
@@ -45,17 +41,9 @@ const session = {
     if (location.hash === hash) route();
     else location.hash = hash;
   },
-  /**
-   * Says `text` in the status line, a live region. Screen readers announce
-   * what changes there, so the same words twice in a row (a second roll of
-   * a secret, a second save) would go unsaid: the line is emptied first and
-   * filled again a moment later.
-   */
+  /** Says `text` in the status line, aloud even when it says it again. */
   say(text) {
-    clearTimeout(refill);
-    const again = text !== "" && status.textContent === text;
-    status.textContent = again ? "" : text;
-    if (again) refill = setTimeout(() => (status.textContent = text), REFILL_MS);
+    announce(status, text);
   },
   async signedIn(person) {
     this.person = person;

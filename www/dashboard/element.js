@@ -38,6 +38,24 @@ export function replace(parent, ...children) {
   return append(parent, children);
 }
 
+/** How long a live line stays empty before it says the same words again. */
+const REFILL_MS = 150;
+/** Each live line's pending refill. */
+const refills = new WeakMap();
+
+/**
+ * Puts `text` on `line`, a live region (a status line or an alert). Screen
+ * readers announce what changes there, so the same words twice in a row (a
+ * second refusal, a second save) would go unsaid: the line is emptied first
+ * and filled again a moment later.
+ */
+export function announce(line, text) {
+  clearTimeout(refills.get(line));
+  const again = text !== "" && line.textContent === text;
+  line.textContent = again ? "" : text;
+  if (again) refills.set(line, setTimeout(() => (line.textContent = text), REFILL_MS));
+}
+
 /**
  * Runs `act()`, then says its failure in `problem` (or clears it when it
  * succeeds): how every form and button here tells a refusal beside itself.
@@ -45,9 +63,9 @@ export function replace(parent, ...children) {
 async function telling(problem, act) {
   try {
     await act();
-    problem.textContent = "";
+    announce(problem, "");
   } catch (error) {
-    problem.textContent = error.message;
+    announce(problem, error.message);
   }
 }
 

@@ -1,7 +1,7 @@
 // The people with a role on the site: their role changed, taken away, or
 // a new person added with one (admins).
 import { api } from "../../api.js";
-import { h, replace } from "../../element.js";
+import { announce, h, replace } from "../../element.js";
 
 const ROLES = ["admin", "marketing", "sales", "viewer"];
 
@@ -57,7 +57,7 @@ export function peopleSection(session, accounts, w, redraw) {
         await redraw();
         replace(document.getElementById("person-added"), made.password ? w.personAdded(made.password) : w.personAddedExisting);
       } catch (error) {
-        added.textContent = error.message;
+        announce(added, error.message);
       }
     },
   },
