@@ -86,6 +86,19 @@ async function shot(page, name) {
   await page.screenshot({ path: join(SCREENSHOTS, `dashboard-${name}.png`), fullPage: true });
 }
 
+/**
+ * Records, from now on, each text the live line `id` holds after a change
+ * (in `window.said[id]`), to see whether a screen reader is told again.
+ */
+async function listen(page, id) {
+  await page.evaluate((id) => {
+    const line = document.getElementById(id);
+    window.said = { ...window.said, [id]: [] };
+    new MutationObserver(() => window.said[id].push(line.textContent))
+      .observe(line, { childList: true, characterData: true, subtree: true });
+  }, id);
+}
+
 describe("the dashboard", () => {
   test("is served under a strict Content-Security-Policy and works under it", async () => {
     const response = await fetch(`${stack.url}/dashboard/`);
@@ -468,15 +481,10 @@ describe("the dashboard", () => {
     const refused = await page.locator("#new-site-problem").filter({ hasText: "id: 1 to 64 of a-z" }).textContent();
     // The same refusal again: the alert is emptied and filled again, so a
     // screen reader says it a second time instead of staying silent.
-    await page.evaluate(() => {
-      const line = document.getElementById("new-site-problem");
-      window.problemSaid = [];
-      new MutationObserver(() => window.problemSaid.push(line.textContent))
-        .observe(line, { childList: true, characterData: true, subtree: true });
-    });
+    await listen(page, "new-site-problem");
     await page.getByRole("button", { name: "Create site" }).click();
-    await page.waitForFunction(() => window.problemSaid.length === 2);
-    assert.deepEqual(await page.evaluate(() => window.problemSaid), ["", refused]);
+    await page.waitForFunction(() => window.said["new-site-problem"].length === 2);
+    assert.deepEqual(await page.evaluate(() => window.said["new-site-problem"]), ["", refused]);
     await id.fill("acme-tienda");
     await page.getByRole("button", { name: "Create site" }).click();
     await page.getByRole("status").filter({ hasText: "Site “Acme Tienda” created." }).waitFor();
@@ -570,15 +578,10 @@ describe("the dashboard", () => {
       });
       // The status line already says "rolled": it is emptied and filled
       // again, so a screen reader announces this roll too.
-      await page.evaluate(() => {
-        const line = document.getElementById("status");
-        window.statusSaid = [];
-        new MutationObserver(() => window.statusSaid.push(line.textContent))
-          .observe(line, { childList: true, characterData: true, subtree: true });
-      });
+      await listen(page, "status");
       await page.getByRole("button", { name: "Roll the secret of ventas and stop the old one now (after a leak)" }).click();
-      await page.waitForFunction(() => window.statusSaid.at(-1)?.startsWith("Secret of ventas rolled."));
-      assert.deepEqual(await page.evaluate(() => window.statusSaid.map((said) => said.slice(0, 24))),
+      await page.waitForFunction(() => window.said.status.at(-1)?.startsWith("Secret of ventas rolled."));
+      assert.deepEqual(await page.evaluate(() => window.said.status.map((said) => said.slice(0, 24))),
         ["", "Secret of ventas rolled."]);
       assert.match(asked, /Stop the current secret of ventas now\?/);
       await page.getByText("Signing secret of ventas", { exact: false }).click();
