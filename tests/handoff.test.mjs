@@ -98,6 +98,7 @@ describe("a lead that becomes an MQL", () => {
 
     const event = JSON.parse(request.body);
     assert.equal(event.type, "lead.mql");
+    assert.equal(event.moved_by, "rule");
     assert.equal(request.headers["embudo-event"], "lead.mql");
     assert.equal(event.submission_id, answer.submission_id);
     assert.equal(event.lead.email, "marta@acme.example");
@@ -284,5 +285,46 @@ describe("a delivery recorded but never queued", () => {
     assert.equal(receiver.received.filter((r) => r.headers["embudo-delivery"] === "evt_stuck_an_hour:crm").length, 1);
     const recent = now.find((d) => d.id === "evt_stuck_a_moment:crm");
     assert.deepEqual([recent.status, recent.attempts], ["pending", 0], "a delivery the queue may still hold is left to it");
+  });
+});
+
+describe("a lead a person moves to SQL", () => {
+  test("is handed to sales, signed and naming who moved it; a move past SQL is not", async () => {
+    const email = "a-mano@acme.example";
+    const response = await post(SUBMISSIONS, submission({ email, first_name: "Mano" }));
+    assert.equal(response.status, 201);
+    const { submission_id: id } = await response.json();
+    const [lead] = await stack.d1(`SELECT id, stage FROM leads WHERE email_key = '${email}'`);
+    assert.equal(lead.stage, "lead", "the rules did not qualify it");
+    const move = (to) =>
+      fetch(`${stack.url}/v1/leads/${lead.id}/stage`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${stack.token}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ to }),
+      });
+    const mine = (all) => all.filter((d) => d.lead_id === lead.id);
+    const { webhooks } = await (await admin("/v1/sites/acme-growth/webhooks")).json();
+    const hearing = (stage) => webhooks.filter((w) => w.active && w.stages.includes(stage)).map((w) => w.id).sort();
+    assert.ok(hearing("sql").includes("crm") && !hearing("sql").includes("paused"));
+    const settledFor = (n) => deliveriesWhen((all) => mine(all).length === n && mine(all).every((d) => d.status === "delivered" || d.status === "dead"));
+
+    assert.equal((await move("sql")).status, 200);
+    const settled = await settledFor(hearing("sql").length);
+    assert.deepEqual(mine(settled).map((d) => d.webhook_id).sort(), hearing("sql"), "each active endpoint subscribed to SQLs");
+    const [request] = receiver.received.filter((r) => r.path === "/crm" && JSON.parse(r.body).lead?.id === lead.id);
+    const event = JSON.parse(request.body);
+    assert.equal(event.type, "lead.sql");
+    assert.equal(event.moved_by, "operator");
+    assert.equal(event.submission_id, id, "the lead's latest submission");
+    assert.deepEqual([event.lead.previous_stage, event.lead.stage, event.lead.email], ["lead", "sql", email]);
+    const secret = webhooks.find((w) => w.id === "crm").signing_secret;
+    const [, t, ...v1] = request.headers["embudo-signature"].split(/,?(?:t|v1)=/);
+    assert.ok(v1.includes(createHmac("sha256", secret).update(`${t}.${request.body}`).digest("hex")), "signed with crm's secret");
+
+    assert.equal((await move("opportunity")).status, 200);
+    assert.equal((await move("mql")).status, 200);
+    const again = await settledFor(hearing("sql").length + hearing("mql").length);
+    const mqls = mine(again).filter((d) => d.event === "lead.mql");
+    assert.deepEqual(mqls.map((d) => d.webhook_id).sort(), hearing("mql"), "sales hears of MQL and SQL, not of an opportunity");
   });
 });

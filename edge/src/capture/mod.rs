@@ -272,6 +272,7 @@ pub(crate) fn record_move(
     let event = handoff::event(&handoff::Move {
         site,
         submission_id,
+        by: handoff::Mover::Rules,
         email,
         from,
         to,

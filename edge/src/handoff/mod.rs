@@ -1,6 +1,6 @@
-//! Handing qualified leads to sales: when the rules move a lead to MQL or
-//! SQL, one event is written per subscribed webhook endpoint in the same
-//! batch as the submission (so an accepted lead's event is never lost), then
+//! Handing qualified leads to sales: when the rules or a person move a lead
+//! to MQL or SQL, one event is written per subscribed webhook endpoint in the
+//! same batch as the move (so an accepted lead's event is never lost), then
 //! queued on a Workers Queue whose consumer ([`deliver`]) posts it, signed,
 //! retrying with backoff until it is delivered or dead-lettered.
 
@@ -19,12 +19,31 @@ use crate::error::{Error, Result};
 /// The queue binding in `wrangler.toml` that carries deliveries.
 pub const QUEUE_BINDING: &str = "HANDOFF";
 
-/// A stage change the rules made, as the handoff needs to describe it.
+/// Who moved a lead, as the handoff tells sales.
+#[derive(Debug, Clone, Copy)]
+pub enum Mover<'a> {
+    /// The qualification rules, on a submission or a re-score.
+    Rules,
+    /// A person in the dashboard or the API.
+    Person {
+        /// Who (`account:<id>`, `token:<id>`, `operator`).
+        actor: &'a str,
+        /// How many stage changes the lead had before this one: it tells
+        /// one move by hand from the next, while two people making the
+        /// same move at once raise one event.
+        after: i64,
+    },
+}
+
+/// A stage change, as the handoff needs to describe it.
 pub struct Move<'a> {
     /// The lead's site.
     pub site: &'a str,
-    /// The submission that caused the move.
+    /// The submission that caused the move (for a move by hand, the lead's
+    /// latest).
     pub submission_id: &'a str,
+    /// Who made it.
+    pub by: Mover<'a>,
     /// The lead's e-mail address.
     pub email: &'a str,
     /// Where the lead was (`None`: a new lead).
@@ -66,6 +85,8 @@ struct Payload<'a> {
     created: &'a str,
     site: &'a str,
     submission_id: &'a str,
+    /// `rule`, or the person who moved the lead.
+    moved_by: &'a str,
     lead: Lead<'a>,
 }
 
@@ -85,7 +106,13 @@ pub fn event(moved: &Move<'_>) -> Result<Option<Event>> {
         return Ok(None);
     }
     let kind = kind(moved.to);
-    let id = event_id(moved.site, moved.submission_id, &kind);
+    let (id, moved_by) = match moved.by {
+        Mover::Rules => (event_id(moved.site, moved.submission_id, &kind), "rule"),
+        Mover::Person { actor, after } => {
+            let cause = format!("{}:by-hand:{after}", moved.submission_id);
+            (event_id(moved.site, &cause, &kind), actor)
+        }
+    };
     let unreadable = |error: serde_json::Error| Error::Storage {
         reason: format!("a lead's JSON does not read back: {error}"),
     };
@@ -95,6 +122,7 @@ pub fn event(moved: &Move<'_>) -> Result<Option<Event>> {
         created: moved.at,
         site: moved.site,
         submission_id: moved.submission_id,
+        moved_by,
         lead: Lead {
             email: moved.email,
             stage: moved.to,
@@ -117,11 +145,12 @@ fn kind(stage: Stage) -> String {
     format!("lead.{}", stage.name())
 }
 
-/// The id of the `kind` event submission `submission_id` raised: derived,
-/// not drawn, so a submission stored twice over raises the same event, and
-/// its deliveries can be found again from the submission alone.
-fn event_id(site: &str, submission_id: &str, kind: &str) -> String {
-    let seed = format!("{site}:{submission_id}:{kind}");
+/// The id of the `kind` event `cause` raised (a submission's id, or a move
+/// by hand): derived, not drawn, so a submission stored twice over raises
+/// the same event, and its deliveries can be found again from the
+/// submission alone.
+fn event_id(site: &str, cause: &str, kind: &str) -> String {
+    let seed = format!("{site}:{cause}:{kind}");
     format!("evt_{}", &sha256_hex(seed.as_bytes())[..32])
 }
 
@@ -187,8 +216,9 @@ pub async fn enqueue_stale(env: &Env, db: &D1Database) -> Result<usize> {
 }
 
 /// One delivery row per active endpoint of the site subscribed to the
-/// event's stage, for the lead with e-mail key `key`; meant for the
-/// submission's batch.
+/// event's stage, for the lead with e-mail key `key`, written only if the
+/// lead is at that stage (a move the batch did not make announces
+/// nothing); meant for the move's batch.
 pub fn record(
     db: &D1Database,
     site: &str,
@@ -199,7 +229,7 @@ pub fn record(
         db,
         "INSERT INTO deliveries (id, event_id, webhook_id, site_id, lead_id, event, payload)
          SELECT ?3 || ':' || w.id, ?3, w.id, ?1, l.id, ?4, json_set(?5, '$.lead.id', l.id)
-           FROM webhooks w JOIN leads l ON l.site_id = ?1 AND l.email_key = ?2
+           FROM webhooks w JOIN leads l ON l.site_id = ?1 AND l.email_key = ?2 AND l.stage = ?6
           WHERE w.site_id = ?1 AND w.active = 1
             AND EXISTS (SELECT 1 FROM json_each(w.stages) WHERE json_each.value = ?6)
          ON CONFLICT (id) DO NOTHING
@@ -248,6 +278,7 @@ mod tests {
         Move {
             site: "acme",
             submission_id: "6f1c2a9e-4b1d-4c8e-9a53-1d2e3f405060",
+            by: Mover::Rules,
             email: "ana@example.com",
             from,
             to,

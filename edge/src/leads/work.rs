@@ -8,8 +8,11 @@ use serde::{Deserialize, Serialize};
 use worker::{query, Env, Request, Response};
 
 use super::detail::{lead_id, visible, Note};
+use super::Lead;
 use crate::access::{self, Need};
+use crate::capture::json;
 use crate::error::{Error, Result};
+use crate::handoff::{self, Mover};
 use crate::{audit, batch, body, DB_BINDING};
 
 /// The longest note or reason.
@@ -65,39 +68,42 @@ pub async fn move_stage(mut req: Request, env: &Env, raw: &str) -> Result<Respon
     let to = lead.stage.manual_move(to, reason.as_deref())?;
     let actor = caller.actor();
     let why = reason.clone().unwrap_or_else(|| "moved by hand".to_owned());
-    let results = db
-        .batch(vec![
-            // Only from the stage read above: a move made meanwhile wins,
-            // and this one is refused rather than recorded from a stale stage.
-            query!(
-                &db,
-                "UPDATE leads SET stage = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+    let mut statements = vec![
+        // Only from the stage read above: a move made meanwhile wins,
+        // and this one is refused rather than recorded from a stale stage.
+        query!(
+            &db,
+            "UPDATE leads SET stage = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
                   WHERE id = ?1 AND stage = ?3 RETURNING id",
-                id,
-                to.name(),
-                lead.stage.name()
-            )?,
-            query!(
-                &db,
-                "INSERT INTO stage_changes (lead_id, from_stage, to_stage, actor, reason, note)
+            id,
+            to.name(),
+            lead.stage.name()
+        )?,
+        query!(
+            &db,
+            "INSERT INTO stage_changes (lead_id, from_stage, to_stage, actor, reason, note)
                  SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE changes() > 0",
-                id,
-                lead.stage.name(),
-                to.name(),
-                &actor,
-                &why,
-                &note
-            )?,
-            audit::entry_if_changed(
-                &db,
-                &actor,
-                "stage-moved",
-                Some(&lead.site_id),
-                Some(&format!("lead:{id} {} -> {}", lead.stage, to)),
-                None,
-            )?,
-        ])
-        .await?;
+            id,
+            lead.stage.name(),
+            to.name(),
+            &actor,
+            &why,
+            &note
+        )?,
+        audit::entry_if_changed(
+            &db,
+            &actor,
+            "stage-moved",
+            Some(&lead.site_id),
+            Some(&format!("lead:{id} {} -> {}", lead.stage, to)),
+            None,
+        )?,
+    ];
+    let handoff_at = statements.len();
+    if let Some(handing) = hand_off(&db, &lead, to, &actor).await? {
+        statements.push(handing);
+    }
+    let results = db.batch(statements).await?;
     if batch::ids::<i64>(results.first())?.is_empty() {
         return Err(Error::StageMove {
             reason: Text::said(
@@ -106,11 +112,64 @@ pub async fn move_stage(mut req: Request, env: &Env, raw: &str) -> Result<Respon
             ),
         });
     }
+    handoff::enqueue(env, handoff::recorded(results.get(handoff_at))?).await?;
     Ok(Response::from_json(&Moved {
         lead: id,
         from: lead.stage,
         to,
     })?)
+}
+
+/// The handoff to sales of a lead a person moves to `to`, if sales hears of
+/// that stage: the same event the rules would raise, told who moved it.
+async fn hand_off(
+    db: &worker::D1Database,
+    lead: &Lead,
+    to: Stage,
+    actor: &str,
+) -> Result<Option<worker::D1PreparedStatement>> {
+    if !handoff::announces(to) {
+        return Ok(None);
+    }
+    #[derive(Deserialize)]
+    struct Known {
+        email_key: String,
+        latest: String,
+        changes: i64,
+    }
+    let known: Option<Known> = query!(
+        db,
+        "SELECT email_key,
+                (SELECT s.id FROM submissions s WHERE s.lead_id = l.id
+                  ORDER BY s.created_at DESC, s.rowid DESC LIMIT 1) AS latest,
+                (SELECT count(*) FROM stage_changes c WHERE c.lead_id = l.id) AS changes
+           FROM leads l WHERE l.id = ?1",
+        lead.id
+    )?
+    .first(None)
+    .await?;
+    let Some(known) = known else {
+        return Ok(None);
+    };
+    let at = String::from(worker::js_sys::Date::new_0().to_iso_string());
+    let event = handoff::event(&handoff::Move {
+        site: &lead.site_id,
+        submission_id: &known.latest,
+        by: Mover::Person {
+            actor,
+            after: known.changes,
+        },
+        email: &lead.email,
+        from: Some(lead.stage),
+        to,
+        score: lead.score,
+        fields: &json(&lead.fields)?,
+        explanation: &json(&lead.explanation)?,
+        at: &at,
+    })?;
+    event
+        .map(|event| handoff::record(db, &lead.site_id, &known.email_key, &event))
+        .transpose()
 }
 
 /// What a note sends.
