@@ -390,8 +390,8 @@ impl Error {
             }
             Self::Storage { .. } => {
                 return Text::said(
-                    "The lead could not be stored. Please try again.",
-                    "No se pudo guardar el lead. Inténtalo de nuevo.",
+                    "The request failed on our side. Please try again.",
+                    "La petición falló por nuestra parte. Inténtalo de nuevo.",
                 )
             }
         };
