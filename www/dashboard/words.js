@@ -143,6 +143,7 @@ const WORDS = {
     moved: (stage) => `Movido a ${stage}.`,
     deliveries: "Entregas a ventas",
     noDeliveries: "Todavía no se ha pasado ningún lead a ventas.",
+    notHandedOff: "Este lead no se ha pasado a ventas.",
     // A delivery's state (edge/migrations/0007), with what the receiver
     // answered last, if anything.
     deliveryStatus: { pending: "en espera", retrying: "se reintentará", delivered: "entregada", dead: "abandonada" },
@@ -358,6 +359,7 @@ const WORDS = {
     moved: (stage) => `Moved to ${stage}.`,
     deliveries: "Handoffs to sales",
     noDeliveries: "No lead has been handed to sales yet.",
+    notHandedOff: "This lead has not been handed to sales.",
     deliveryStatus: { pending: "waiting", retrying: "will try again", delivered: "delivered", dead: "given up" },
     answered: (status) => `answered ${status}`,
     erase: "Erase this person",

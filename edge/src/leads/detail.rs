@@ -56,10 +56,14 @@ struct Consent {
 #[derive(Serialize, Deserialize)]
 struct Delivery {
     id: String,
+    /// The endpoint it goes to.
+    webhook_id: String,
     event: String,
     status: String,
     attempts: i64,
     last_status: Option<i64>,
+    /// Why the last attempt failed, if it did.
+    last_error: Option<String>,
     created_at: String,
 }
 
@@ -153,7 +157,8 @@ pub async fn story(db: &D1Database, lead: Lead) -> Result<Detail> {
             )?,
             query!(
                 db,
-                "SELECT id, event, status, attempts, last_status, created_at FROM deliveries
+                "SELECT id, webhook_id, event, status, attempts, last_status, last_error, created_at
+                   FROM deliveries
                   WHERE lead_id = ?1 ORDER BY created_at, id",
                 id
             )?,

@@ -6,6 +6,7 @@ import { api } from "../api.js";
 import { h, replace, sendingForm, when } from "../element.js";
 import { language, words } from "../words.js";
 import { STAGES, personName, stageBadge } from "./leads.js";
+import { deliveryStatus } from "./settings/webhooks.js";
 
 function section(title, ...content) {
   const id = `s-${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
@@ -114,7 +115,8 @@ export async function leadPage(main, session, id) {
     section(w.consents, h("ul", { class: "consents" }, lead.consents.map((c) =>
       h("li", {}, `${c.consent_id} (${c.purpose}): ${c.granted ? w.granted : w.withdrawn} · ${when(c.at, locale)} · `,
         h("span", { class: "receipt", title: w.receipt }, `${w.receipt} ${c.event_hash.slice(0, 16)}…`))))),
-    section(w.deliveries, h("ul", {}, lead.deliveries.map((d) => h("li", {}, `${d.event} · ${d.status} · ${d.attempts} · ${when(d.created_at, locale)}`)))),
+    section(w.deliveries, lead.deliveries.length === 0 ? h("p", { class: "empty" }, w.notHandedOff) : h("ul", { class: "handoffs" }, lead.deliveries.map((d) =>
+      h("li", {}, `${d.event} → ${d.webhook_id} · ${deliveryStatus(d, w)} · ${when(d.created_at, locale)}`)))),
     section(w.notes,
       h("ul", { class: "notes" }, lead.notes.map((n) => h("li", {}, h("p", {}, n.text), h("small", {}, `${n.author} · ${when(n.created_at, locale)}`)))),
       session.may("work", lead.site_id) ? noteForm(session, lead, w, redraw) : null),

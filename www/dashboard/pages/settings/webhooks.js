@@ -137,7 +137,7 @@ function secretDetails(session, hook, path, key, w, told, redraw) {
  * A delivery's state in words, with why it is there: what the receiver
  * answered last, or what kept it from answering.
  */
-function deliveryStatus(delivery, w) {
+export function deliveryStatus(delivery, w) {
   const state = w.deliveryStatus[delivery.status] ?? delivery.status;
   const why = delivery.last_status ? w.answered(delivery.last_status) : delivery.last_error;
   return why ? `${state} (${why})` : state;
