@@ -297,6 +297,38 @@ describe("the consent ledger", () => {
     assert.equal(unsealed, 0);
   });
 
+  test("records a consent the person withdrew, chained like the grant; the lead no longer counts as consenting", async () => {
+    const response = await post(SUBMISSIONS, body({ email: "retira@acme.example", first_name: "Retira" }, ["content", "newsletter"]));
+    assert.equal(response.status, 201);
+    const answer = await response.json();
+    const [lead] = await stack.d1("SELECT id FROM leads WHERE email_key = 'retira@acme.example'");
+    const operator = { Authorization: `Bearer ${stack.token}`, "Content-Type": "application/json" };
+    const withdraw = (consent) =>
+      fetch(`${stack.url}/v1/leads/${lead.id}/consents/withdrawals`, { method: "POST", headers: operator, body: JSON.stringify({ consent }) });
+    const consenting = async () =>
+      (await (await fetch(`${stack.url}/v1/leads?site=acme-growth&consent=marketing_emails&q=retira`, { headers: operator })).json()).leads.map((l) => l.email);
+    assert.deepEqual(await consenting(), ["retira@acme.example"]);
+
+    const withdrawn = await withdraw("newsletter");
+    assert.equal(withdrawn.status, 201);
+    const receipt = await withdrawn.json();
+    const granted = answer.consents.find((r) => r.consent === "newsletter");
+    assert.deepEqual([receipt.consent, receipt.purpose, receipt.version], ["newsletter", "marketing_emails", granted.version]);
+    const events = await stack.d1(`SELECT granted, event_hash, page, ip_hash FROM consent_events WHERE lead_id = ${lead.id} AND consent_id = 'newsletter' ORDER BY id`);
+    assert.deepEqual(events.map((e) => e.granted), [1, 0], "the grant stays; the withdrawal follows it");
+    assert.equal(events[1].event_hash, receipt.event, "the receipt names the recorded withdrawal");
+    assert.deepEqual([events[1].page, events[1].ip_hash], [null, null], "no page or address of whoever recorded it");
+    const verified = await verify();
+    assert.equal(verified.intact, true, "the withdrawal is sealed into the chain");
+    assert.deepEqual(await consenting(), [], "no longer listed as consenting to marketing e-mails");
+    const [audit] = await stack.d1(`SELECT actor, detail FROM audit_log WHERE action = 'consent-withdrawn' AND subject = 'lead:${lead.id}'`);
+    assert.deepEqual([audit.actor, audit.detail], ["operator", "newsletter"]);
+
+    // Nothing is left to withdraw, and a consent never given cannot be.
+    await expectProblem(await withdraw("newsletter"), 409, "conflict");
+    await expectProblem(await withdraw("sales"), 409, "conflict");
+  });
+
   test("refuses edits, and a forced edit or deletion is detected", async () => {
     await assert.rejects(stack.d1("UPDATE consent_events SET granted = 0"), /append-only/);
     await assert.rejects(stack.d1("DELETE FROM consent_events"), /append-only/);

@@ -227,6 +227,7 @@ describe("the dashboard", () => {
     await viewer.goto(`${stack.url}/dashboard/#/leads/${ids.marta}`);
     await viewer.locator("#total-score").waitFor();
     assert.equal(await viewer.locator("#move-to").count(), 0);
+    assert.equal(await viewer.getByRole("button", { name: /withdrew consent/ }).count(), 0, "a viewer records no withdrawal");
     await viewer.context().close();
 
     const page = await signedIn("sales", "en-GB");
@@ -239,6 +240,29 @@ describe("the dashboard", () => {
     await page.getByRole("link", { name: "Overview" }).click();
     await page.locator("svg.funnel").waitFor();
     assert.match(await page.locator("svg.funnel desc").textContent(), /SQL: 1/);
+    await page.context().close();
+  });
+
+  test("a withdrawal of consent is recorded from the lead's page, after a confirmation naming the person", async () => {
+    const page = await signedIn("sales", "en-GB");
+    await page.goto(`${stack.url}/dashboard/#/leads/${ids.marta}`);
+    const withdraw = (id) => page.getByRole("button", { name: `Record that they withdrew consent ${id}` });
+    await withdraw("sales").waitFor();
+    assert.equal(await withdraw("newsletter").count(), 0, "only a consent given now can be withdrawn");
+    let asked = "";
+    page.once("dialog", (dialog) => {
+      asked = dialog.message();
+      dialog.accept();
+    });
+    await withdraw("sales").click();
+    await page.getByRole("status").filter({ hasText: "Withdrawal of consent sales recorded." }).waitFor();
+    assert.match(asked, /^Record that Marta Ruiz withdrew consent sales\?/);
+    await page.locator(".consents li").filter({ hasText: "sales (sales_contact): withdrawn" }).waitFor();
+    assert.equal(await withdraw("sales").count(), 0, "nothing left to withdraw");
+    assert.equal(await withdraw("content").count(), 1);
+    const [latest] = await stack.d1(`SELECT granted FROM consent_events WHERE lead_id = ${ids.marta} AND consent_id = 'sales' ORDER BY id DESC LIMIT 1`);
+    assert.equal(latest.granted, 0);
+    assert.deepEqual(await violations(page), []);
     await page.context().close();
   });
 

@@ -229,7 +229,7 @@ test("sites, members and one-time sign-in tokens answer as documented", async ()
   assert.equal((await call(S, "post", S, json(JSON.stringify({ token })))).status, 401);
 });
 
-test("a lead's page, stage moves and notes answer as documented", async () => {
+test("a lead's page, stage moves, notes and consent withdrawals answer as documented", async () => {
   const answer = JSON.parse((await call("/v1/forms/{form}/submissions", "post", SUBMISSIONS, json(submission(mqlAnswers("work@acme.example"))))).body_text);
   assert.ok(answer.submission_id);
   const [{ id }] = await stack.d1("SELECT id FROM leads WHERE email_key = 'work@acme.example'");
@@ -246,6 +246,11 @@ test("a lead's page, stage moves and notes answer as documented", async () => {
   const N = "/v1/leads/{lead}/notes";
   assert.equal((await call(N, "post", `/v1/leads/${id}/notes`, json(JSON.stringify({ text: "asked for a quote" }), operator))).status, 201);
   assert.equal((await call(N, "post", `/v1/leads/${id}/notes`, json(JSON.stringify({ text: "" }), operator))).status, 400);
+  const C = "/v1/leads/{lead}/consents/withdrawals";
+  const withdrawing = (body) => call(C, "post", `/v1/leads/${id}/consents/withdrawals`, json(JSON.stringify(body), operator));
+  assert.equal((await withdrawing({ consent: "content" })).status, 201);
+  assert.equal((await withdrawing({ consent: "content" })).status, 409);
+  assert.equal((await withdrawing({ consent: "content", why: "asked" })).status, 400);
 });
 
 test("webhook settings, test events and retries answer as documented", async () => {

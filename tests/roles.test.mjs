@@ -68,6 +68,7 @@ const ROUTES = () => [
   ["GET", "/v1/leads/{lead}", `/v1/leads/${ids.lead}`, undefined, "read", { hides: true }],
   ["POST", "/v1/leads/{lead}/stage", `/v1/leads/${ids.lead}/stage`, { to: "sql" }, "work", { hides: true }],
   ["POST", "/v1/leads/{lead}/notes", `/v1/leads/${ids.lead}/notes`, { text: "Llamar" }, "work", { hides: true }],
+  ["POST", "/v1/leads/{lead}/consents/withdrawals", `/v1/leads/${ids.lead}/consents/withdrawals`, { consent: "sales" }, "work", { hides: true }],
   ["GET", "/v1/sites/{site}/funnel", `${SITE}/funnel`, undefined, "read"],
   ["GET", "/v1/sites/{site}/consents/verify", `${SITE}/consents/verify`, undefined, "read"],
   ["GET", "/v1/sites/{site}/forms", `${SITE}/forms`, undefined, "read"],

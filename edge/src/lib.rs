@@ -157,6 +157,7 @@ async fn dispatch(
         Endpoint::Lead => leads::detail::show(&req, env, param(0)).await,
         Endpoint::MoveStage => leads::work::move_stage(req, env, param(0)).await,
         Endpoint::AddNote => leads::work::add_note(req, env, param(0)).await,
+        Endpoint::WithdrawConsent => leads::withdraw::consent(req, env, param(0)).await,
         Endpoint::ExportLeads => leads::export::leads(&req, env).await,
         Endpoint::Funnel => leads::funnel::show(&req, env, param(0)).await,
         Endpoint::AddWebhook => handoff::endpoints::add(req, env, param(0)).await,

@@ -48,6 +48,9 @@ pub enum Endpoint {
     MoveStage,
     /// `POST /v1/leads/{lead}/notes`: a note on a lead.
     AddNote,
+    /// `POST /v1/leads/{lead}/consents/withdrawals`: a consent the person
+    /// withdrew, recorded on their behalf.
+    WithdrawConsent,
     /// `GET /v1/exports/leads`: the filtered leads as CSV or JSON.
     ExportLeads,
     /// `GET /v1/sites/{site}/funnel`: counts and conversions per stage.
@@ -94,7 +97,7 @@ pub enum Endpoint {
 
 impl Endpoint {
     /// Every route, in the order they are tried.
-    pub const ALL: [Self; 42] = [
+    pub const ALL: [Self; 43] = [
         Self::Submit,
         Self::SubmitPreflight,
         Self::FormSpec,
@@ -116,6 +119,7 @@ impl Endpoint {
         Self::Lead,
         Self::MoveStage,
         Self::AddNote,
+        Self::WithdrawConsent,
         Self::ExportLeads,
         Self::Funnel,
         Self::AddWebhook,
@@ -148,6 +152,7 @@ impl Endpoint {
             | Self::CreateToken
             | Self::MoveStage
             | Self::AddNote
+            | Self::WithdrawConsent
             | Self::AddWebhook
             | Self::TestWebhook
             | Self::RollWebhookSecret
@@ -185,6 +190,7 @@ impl Endpoint {
             Self::Lead => "/v1/leads/{lead}",
             Self::MoveStage => "/v1/leads/{lead}/stage",
             Self::AddNote => "/v1/leads/{lead}/notes",
+            Self::WithdrawConsent => "/v1/leads/{lead}/consents/withdrawals",
             Self::ExportLeads => "/v1/exports/leads",
             Self::Funnel => "/v1/sites/{site}/funnel",
             Self::AddWebhook => "/v1/sites/{site}/webhooks",

@@ -139,7 +139,7 @@ enum Attempt {
 }
 
 /// The SQL naming the person's lead, with `?1` = site and `?2` = e-mail key.
-const LEAD_OF: &str = "(SELECT id FROM leads WHERE site_id = ?1 AND email_key = ?2)";
+pub(crate) const LEAD_OF: &str = "(SELECT id FROM leads WHERE site_id = ?1 AND email_key = ?2)";
 
 /// What the rules make of a history, ready to write.
 pub(crate) struct Judgement {

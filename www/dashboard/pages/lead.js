@@ -3,10 +3,28 @@
 // notes; stage moves and notes for those who work leads; the person's
 // export and erasure (named in the confirmation) for marketing and admins.
 import { api } from "../api.js";
-import { h, replace, sendingForm, when } from "../element.js";
+import { actingButton, h, replace, sendingForm, when } from "../element.js";
 import { language, words } from "../words.js";
 import { STAGES, personName, stageBadge } from "./leads.js";
 import { deliveryStatus } from "./settings/webhooks.js";
+
+/**
+ * A button per consent the person has given now (its latest event a
+ * grant), to record that they withdrew it, after a confirmation naming
+ * them: the ledger cannot take it back.
+ */
+function withdrawals(session, lead, w, redraw) {
+  const latest = new Map(lead.consents.map((c) => [c.consent_id, c]));
+  const given = [...latest.values()].filter((c) => c.granted);
+  const who = personName(lead.fields) || lead.email;
+  return given.length === 0 ? null : h("p", { class: "actions" }, given.map((c) =>
+    actingButton(`withdraw-${c.consent_id}`, w.withdrawConsent(c.consent_id), async () => {
+      if (!window.confirm(w.withdrawConfirm(c.consent_id, who))) return;
+      await api("POST", `/v1/leads/${lead.id}/consents/withdrawals`, { consent: c.consent_id });
+      await redraw();
+      session.say(w.consentWithdrawn(c.consent_id));
+    })));
+}
 
 function section(title, ...content) {
   const id = `s-${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
@@ -114,7 +132,8 @@ export async function leadPage(main, session, id) {
     section(w.history, timeline(lead, w, locale)),
     section(w.consents, h("ul", { class: "consents" }, lead.consents.map((c) =>
       h("li", {}, `${c.consent_id} (${c.purpose}): ${c.granted ? w.granted : w.withdrawn} · ${when(c.at, locale)} · `,
-        h("span", { class: "receipt", title: w.receipt }, `${w.receipt} ${c.event_hash.slice(0, 16)}…`))))),
+        h("span", { class: "receipt", title: w.receipt }, `${w.receipt} ${c.event_hash.slice(0, 16)}…`)))),
+      session.may("work", lead.site_id) ? withdrawals(session, lead, w, redraw) : null),
     section(w.deliveries, lead.deliveries.length === 0 ? h("p", { class: "empty" }, w.notHandedOff) : h("ul", { class: "handoffs" }, lead.deliveries.map((d) =>
       h("li", {}, `${d.event} → ${d.webhook_id} · ${deliveryStatus(d, w)} · ${when(d.created_at, locale)}`)))),
     section(w.notes,

@@ -1,0 +1,95 @@
+//! A consent the person withdrew, recorded on their behalf by someone who
+//! works their lead (they asked by e-mail, on the phone, through the mail
+//! tool's unsubscribe): a withdrawal event in the site's consent ledger,
+//! hash-chained like the grant it ends, and an entry in the audit log
+//! naming who recorded it.
+
+use embudo_shared::Text;
+use serde::Deserialize;
+use worker::{query, Env, Request, Response};
+
+use super::detail::{lead_id, visible};
+use crate::access::{self, Need};
+use crate::capture::LEAD_OF;
+use crate::error::{Error, Result};
+use crate::ledger::{self, Event};
+use crate::{audit, body, DB_BINDING};
+
+/// What a withdrawal sends.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Withdrawing {
+    /// The consent item's id (`sales`, `marketing`, as the form names it).
+    consent: String,
+}
+
+/// The consent's latest event for the lead: the grant a withdrawal ends.
+#[derive(Deserialize)]
+struct Latest {
+    email_key: String,
+    submission_id: String,
+    purpose: String,
+    version: String,
+    granted: i64,
+}
+
+/// `POST /v1/leads/{lead}/consents/withdrawals`: records that the person
+/// withdrew a consent they had given (sales, marketing, admins of the
+/// lead's site). Answers with the withdrawal's receipt; 409 when the
+/// consent is not given now.
+pub async fn consent(mut req: Request, env: &Env, raw: &str) -> Result<Response> {
+    let db = env.d1(DB_BINDING)?;
+    let caller = access::caller(&req, env, &db).await?;
+    let id = lead_id(raw)?;
+    let lead = visible(&db, &caller, id, Need::Work).await?;
+    let Withdrawing { consent } = body::read(&mut req).await?;
+    let latest: Option<Latest> = query!(
+        &db,
+        "SELECT l.email_key, e.submission_id, e.purpose, e.version, e.granted
+           FROM consent_events e JOIN leads l ON l.id = e.lead_id
+          WHERE e.lead_id = ?1 AND e.consent_id = ?2
+          ORDER BY e.id DESC LIMIT 1",
+        id,
+        &consent
+    )?
+    .first(None)
+    .await?;
+    let Some(latest) = latest.filter(|latest| latest.granted == 1) else {
+        return Err(Error::Conflict {
+            reason: Text::said(
+                format!("consent: {consent:?} is not given now; there is nothing to withdraw"),
+                format!("consent: {consent:?} no está dado ahora; no hay nada que retirar"),
+            ),
+        });
+    };
+    // The withdrawal names the submission whose grant it ends; no page and
+    // no address: it was not given on a page, and who recorded it is in
+    // the audit log.
+    let event = Event {
+        site_id: lead.site_id.clone(),
+        submission_id: latest.submission_id,
+        consent_id: consent.clone(),
+        purpose: latest.purpose,
+        version: latest.version,
+        granted: 0,
+        page: None,
+        ip_hash: None,
+        at: String::from(worker::js_sys::Date::new_0().to_iso_string()),
+    };
+    let (statement, receipts) =
+        ledger::append(&db, LEAD_OF, &lead.site_id, &latest.email_key, &[event])?;
+    let mut statements: Vec<_> = statement.into_iter().collect();
+    statements.push(audit::entry(
+        &db,
+        &caller.actor(),
+        "consent-withdrawn",
+        Some(&lead.site_id),
+        Some(&format!("lead:{id}")),
+        Some(&consent),
+    )?);
+    db.batch(statements).await?;
+    let receipt = receipts.into_iter().next().ok_or_else(|| Error::Storage {
+        reason: "a withdrawal gave no receipt".into(),
+    })?;
+    Ok(Response::from_json(&receipt)?.with_status(201))
+}
