@@ -74,7 +74,7 @@ pub async fn move_stage(mut req: Request, env: &Env, raw: &str) -> Result<Respon
         query!(
             &db,
             "UPDATE leads SET stage = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-                  WHERE id = ?1 AND stage = ?3 RETURNING id",
+              WHERE id = ?1 AND stage = ?3 RETURNING id",
             id,
             to.name(),
             lead.stage.name()
@@ -82,7 +82,7 @@ pub async fn move_stage(mut req: Request, env: &Env, raw: &str) -> Result<Respon
         query!(
             &db,
             "INSERT INTO stage_changes (lead_id, from_stage, to_stage, actor, reason, note)
-                 SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE changes() > 0",
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE changes() > 0",
             id,
             lead.stage.name(),
             to.name(),
@@ -112,7 +112,12 @@ pub async fn move_stage(mut req: Request, env: &Env, raw: &str) -> Result<Respon
             ),
         });
     }
-    handoff::enqueue(env, handoff::recorded(results.get(handoff_at))?).await?;
+    // Recorded with the move, so the move stands if queueing fails: the
+    // every-minute sweep queues what was left unsent.
+    let deliveries = handoff::recorded(results.get(handoff_at))?;
+    if let Err(error) = handoff::enqueue(env, deliveries).await {
+        worker::console_error!("handoff deliveries not queued: {error}");
+    }
     Ok(Response::from_json(&Moved {
         lead: id,
         from: lead.stage,
