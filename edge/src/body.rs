@@ -1,7 +1,6 @@
 //! Reading a JSON request body safely: declared type, bounded size, clear
 //! errors for anything else.
 
-use embudo_shared::Text;
 use serde::de::DeserializeOwned;
 use worker::Request;
 
@@ -83,12 +82,10 @@ pub async fn read_or_default<T: DeserializeOwned + Default>(req: &mut Request) -
 fn checked<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
     let value: serde_json::Value = parse(bytes)?;
     if let Some(path) = control_at(&value, "") {
-        return Err(Error::BadBody {
-            reason: Text::said(
-                format!("{path}: no control characters, such as NUL"),
-                format!("{path}: sin caracteres de control, como NUL"),
-            ),
-        });
+        return Err(Error::bad_body(
+            format!("{path}: no control characters, such as NUL"),
+            format!("{path}: sin caracteres de control, como NUL"),
+        ));
     }
     serde_json::from_value(value).map_err(|error| Error::MalformedJson {
         reason: error.to_string(),

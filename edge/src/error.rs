@@ -196,6 +196,21 @@ impl From<worker::Error> for Error {
 }
 
 impl Error {
+    /// A value in the body the route refuses, said in English and Spanish.
+    pub fn bad_body(en: impl Into<String>, es: impl Into<String>) -> Self {
+        Self::BadBody {
+            reason: Text::said(en, es),
+        }
+    }
+
+    /// A request that does not fit the current state, said in English and
+    /// Spanish.
+    pub fn conflict(en: impl Into<String>, es: impl Into<String>) -> Self {
+        Self::Conflict {
+            reason: Text::said(en, es),
+        }
+    }
+
     /// Whether trying the same thing again may succeed.
     pub fn is_transient(&self) -> bool {
         matches!(self, Self::Unavailable { .. })
@@ -207,9 +222,9 @@ impl From<embudo_shared::Error> for Error {
         match error {
             embudo_shared::Error::Invalid { fields } => Self::Invalid { fields },
             embudo_shared::Error::Spec { problems } => Self::InvalidSpec { problems },
-            embudo_shared::Error::Move { from, to, why } => Self::StageMove {
+            moving @ embudo_shared::Error::Move { from, to, why } => Self::StageMove {
                 reason: Text::said(
-                    format!("cannot move a lead from {from} to {to}: {why}"),
+                    moving.to_string(),
                     format!(
                         "no se puede mover un lead de {from} a {to}: {}",
                         why.text(Locale::Es)

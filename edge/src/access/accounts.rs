@@ -4,7 +4,7 @@
 
 use embudo_shared::email::EmailAddress;
 use embudo_shared::unicode::Tables;
-use embudo_shared::{Locale, Text};
+use embudo_shared::Locale;
 use serde::{Deserialize, Serialize};
 use worker::{query, Env, Request, Response};
 
@@ -44,29 +44,26 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response> {
     let db = env.d1(DB_BINDING)?;
     let caller = super::caller(&req, env, &db).await?;
     let making: Making = body::read(&mut req).await?;
-    let bad = |en: String, es: String| Error::BadBody {
-        reason: Text::said(en, es),
-    };
     let email = EmailAddress::parse(making.email.trim(), &Tables)
         .map_err(|_| {
-            bad(
-                "email: not an e-mail address".into(),
-                "email: no es una dirección de correo".into(),
+            Error::bad_body(
+                "email: not an e-mail address",
+                "email: no es una dirección de correo",
             )
         })?
         .as_str()
         .to_lowercase();
     let name = making.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(bad(
-            "name: 1 to 200 characters".into(),
-            "name: de 1 a 200 caracteres".into(),
+        return Err(Error::bad_body(
+            "name: 1 to 200 characters",
+            "name: de 1 a 200 caracteres",
         ));
     }
     if making.memberships.is_empty() {
-        return Err(bad(
-            "memberships: give the account a role on at least one site".into(),
-            "memberships: dale a la cuenta un rol en al menos un sitio".into(),
+        return Err(Error::bad_body(
+            "memberships: give the account a role on at least one site",
+            "memberships: dale a la cuenta un rol en al menos un sitio",
         ));
     }
     for membership in &making.memberships {
@@ -95,7 +92,7 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response> {
     .await?;
     if let Some(found) = found {
         if let Some(site) = found.missing {
-            return Err(bad(
+            return Err(Error::bad_body(
                 format!("memberships: there is no site {site}"),
                 format!("memberships: no hay ningún sitio {site}"),
             ));
@@ -107,7 +104,7 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response> {
     let made_up = match &making.password {
         Some(given) => {
             password::acceptable(given).map_err(|reason| {
-                bad(
+                Error::bad_body(
                     format!("password: {}", reason.get(Locale::En)),
                     format!("password: {}", reason.get(Locale::Es)),
                 )
@@ -151,9 +148,9 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response> {
                 }
             }
             text if text.contains("UNIQUE constraint failed: memberships") => {
-                bad(
-                    "memberships: one role per site".into(),
-                    "memberships: un solo rol por sitio".into(),
+                Error::bad_body(
+                    "memberships: one role per site",
+                    "memberships: un solo rol por sitio",
                 )
             }
             _ => error.into(),

@@ -3,7 +3,6 @@
 //! can lock everyone out of it. A change applies to the person's next
 //! request: roles are read with every request.
 
-use embudo_shared::Text;
 use serde::{Deserialize, Serialize};
 use worker::{query, D1Database, Env, Request, Response};
 
@@ -164,10 +163,8 @@ pub async fn remove(req: &Request, env: &Env, site: &str, raw: &str) -> Result<R
 
 /// The refusal to leave a site with no admin.
 fn last_admin() -> Error {
-    Error::Conflict {
-        reason: Text::said(
-            "this is the site's last admin; make someone else admin first",
-            "es el último admin del sitio; haz admin a otra persona antes",
-        ),
-    }
+    Error::conflict(
+        "this is the site's last admin; make someone else admin first",
+        "es el último admin del sitio; haz admin a otra persona antes",
+    )
 }

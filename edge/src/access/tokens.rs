@@ -86,12 +86,10 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response> {
     let Making { name } = body::read(&mut req).await?;
     let name = name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(Error::BadBody {
-            reason: Text::said(
-                "name: give the token a name of 1 to 100 characters",
-                "name: ponle al token un nombre de 1 a 100 caracteres",
-            ),
-        });
+        return Err(Error::bad_body(
+            "name: give the token a name of 1 to 100 characters",
+            "name: ponle al token un nombre de 1 a 100 caracteres",
+        ));
     }
     let token = secret::token(PREFIX)?;
     let id = format!("tok_{}", &secret::stored(&token)[..16]);

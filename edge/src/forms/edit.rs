@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use embudo_shared::{FormSpec, Locale, SpecProblem, Text};
+use embudo_shared::{FormSpec, Locale, SpecProblem};
 use serde::{Deserialize, Serialize};
 use worker::{query, Env, Request, Response};
 
@@ -166,12 +166,10 @@ pub async fn save(mut req: Request, env: &Env, site: &str, form: &str) -> Result
     let Saving { name, spec } = body::read(&mut req).await?;
     let name = name.trim().to_owned();
     if name.is_empty() || name.chars().count() > MAX_NAME {
-        return Err(Error::BadBody {
-            reason: Text::said(
-                format!("name: 1 to {MAX_NAME} characters"),
-                format!("name: de 1 a {MAX_NAME} caracteres"),
-            ),
-        });
+        return Err(Error::bad_body(
+            format!("name: 1 to {MAX_NAME} characters"),
+            format!("name: de 1 a {MAX_NAME} caracteres"),
+        ));
     }
     let mut spec = FormSpec::from_json(&spec.to_string())?;
     let mut misplaced = Vec::new();
@@ -197,36 +195,26 @@ pub async fn save(mut req: Request, env: &Env, site: &str, form: &str) -> Result
     let from = i64::from(spec.revision);
     let before = any_site(&db, form).await?;
     if before.as_ref().is_some_and(|row| row.site_id != site) {
-        return Err(Error::Conflict {
-            reason: Text::said(
-                format!("the form id {form:?} is taken; choose another"),
-                format!("el id de formulario {form:?} ya está en uso; elige otro"),
-            ),
-        });
+        return Err(Error::conflict(
+            format!("the form id {form:?} is taken; choose another"),
+            format!("el id de formulario {form:?} ya está en uso; elige otro"),
+        ));
     }
     let (revision, changed, created) = match &before {
         None if from != 1 => {
-            return Err(Error::Conflict {
-                reason: Text::said(
-                    "a new form starts at revision 1",
-                    "un formulario nuevo empieza en la revisión 1",
-                ),
-            })
+            return Err(Error::conflict("a new form starts at revision 1",
+                    "un formulario nuevo empieza en la revisión 1"))
         }
         None => (1, Vec::new(), true),
         Some(row) if row.revision != from => {
-            return Err(Error::Conflict {
-                reason: Text::said(
-                    format!(
+            return Err(Error::conflict(format!(
                         "the form was saved meanwhile (revision {} now, yours was {from}); reload it and edit again",
                         row.revision
                     ),
                     format!(
                         "alguien guardó el formulario mientras tanto (ahora va por la revisión {}, la tuya era la {from}); vuelve a cargarlo y edítalo de nuevo",
                         row.revision
-                    ),
-                ),
-            })
+                    )))
         }
         Some(row) => {
             let old = consent_versions(&spec_of(row, form)?);
@@ -238,11 +226,11 @@ pub async fn save(mut req: Request, env: &Env, site: &str, form: &str) -> Result
             (from + 1, changed, false)
         }
     };
-    spec.revision = u32::try_from(revision).map_err(|_| Error::Conflict {
-        reason: Text::said(
+    spec.revision = u32::try_from(revision).map_err(|_| {
+        Error::conflict(
             "the form has too many revisions",
             "el formulario tiene demasiadas revisiones",
-        ),
+        )
     })?;
     let text = crate::capture::json(&spec)?;
     let write = if created {
@@ -288,12 +276,10 @@ pub async fn save(mut req: Request, env: &Env, site: &str, form: &str) -> Result
         .await?;
     if batch::ids::<String>(results.first())?.is_empty() {
         // Someone else created or saved it between the read and the write.
-        return Err(Error::Conflict {
-            reason: Text::said(
-                "the form was saved meanwhile; reload it and edit again",
-                "alguien guardó el formulario mientras tanto; vuelve a cargarlo y edítalo de nuevo",
-            ),
-        });
+        return Err(Error::conflict(
+            "the form was saved meanwhile; reload it and edit again",
+            "alguien guardó el formulario mientras tanto; vuelve a cargarlo y edítalo de nuevo",
+        ));
     }
     super::forget(form);
     let answer = Response::from_json(&Saved {

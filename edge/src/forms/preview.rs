@@ -5,7 +5,7 @@
 
 use embudo_shared::qualify::{Fired, GroupTotal};
 use embudo_shared::unicode::Tables;
-use embudo_shared::{qualify, FieldError, FormSpec, History, Stage, Submission, Text};
+use embudo_shared::{qualify, FieldError, FormSpec, History, Stage, Submission};
 use serde::{Deserialize, Serialize};
 use worker::{query, Env, Request, Response};
 
@@ -74,12 +74,10 @@ pub async fn preview(mut req: Request, env: &Env, site: &str, form: &str) -> Res
         }
     };
     if asking.submission.is_none() && asking.lead.is_none() {
-        return Err(Error::BadBody {
-            reason: Text::said(
-                "send a submission, a lead, or both",
-                "indica un envío, un lead o ambos",
-            ),
-        });
+        return Err(Error::bad_body(
+            "send a submission, a lead, or both",
+            "indica un envío, un lead o ambos",
+        ));
     }
     let mut history = Vec::new();
     let mut lead_stage = None;
@@ -92,11 +90,11 @@ pub async fn preview(mut req: Request, env: &Env, site: &str, form: &str) -> Res
         )?
         .first(Some("stage"))
         .await?;
-        lead_stage = Some(stage.ok_or_else(|| Error::BadBody {
-            reason: Text::said(
+        lead_stage = Some(stage.ok_or_else(|| {
+            Error::bad_body(
                 format!("lead: no lead {lead} on this site"),
                 format!("lead: no hay ningún lead {lead} en este sitio"),
-            ),
+            )
         })?);
         history = histories(&db, &[lead])
             .await?

@@ -3,7 +3,7 @@
 //! signed test event and see its answer; marketing and admins send a dead
 //! delivery again.
 
-use embudo_shared::{Stage, Text};
+use embudo_shared::Stage;
 use serde::{Deserialize, Serialize};
 use worker::{query, Env, Request, Response};
 
@@ -27,12 +27,6 @@ struct Setting {
     active: Option<bool>,
 }
 
-fn bad(en: String, es: String) -> Error {
-    Error::BadBody {
-        reason: Text::said(en, es),
-    }
-}
-
 /// An endpoint id: 1 to 64 lower-case letters, digits, `-` or `_`.
 fn checked_id(id: &str) -> Result<()> {
     let fits = (1..=64).contains(&id.len())
@@ -42,7 +36,7 @@ fn checked_id(id: &str) -> Result<()> {
     if fits {
         Ok(())
     } else {
-        Err(bad(
+        Err(Error::bad_body(
             format!("id: 1 to 64 lower-case letters, digits, - or _, not {id:?}"),
             format!("id: de 1 a 64 minúsculas, cifras, - o _, no {id:?}"),
         ))
@@ -52,7 +46,7 @@ fn checked_id(id: &str) -> Result<()> {
 /// An endpoint URL: https, or http on a loopback host (local receivers).
 pub fn checked_url(raw: &str) -> Result<String> {
     let url = worker::Url::parse(raw).map_err(|_| {
-        bad(
+        Error::bad_body(
             format!("url: {raw:?} is not a URL"),
             format!("url: {raw:?} no es una URL"),
         )
@@ -61,9 +55,9 @@ pub fn checked_url(raw: &str) -> Result<String> {
     match url.scheme() {
         "https" => Ok(url.to_string()),
         "http" if loopback => Ok(url.to_string()),
-        _ => Err(bad(
-            "url: events are sent only over https (http only to this machine)".into(),
-            "url: los eventos solo se envían por https (http solo a esta máquina)".into(),
+        _ => Err(Error::bad_body(
+            "url: events are sent only over https (http only to this machine)",
+            "url: los eventos solo se envían por https (http solo a esta máquina)",
         )),
     }
 }
@@ -71,9 +65,9 @@ pub fn checked_url(raw: &str) -> Result<String> {
 /// The stages an endpoint hears about: MQL and SQL, or a subset.
 fn checked_stages(stages: &[Stage]) -> Result<String> {
     if stages.is_empty() || stages.iter().any(|s| !super::announces(*s)) {
-        return Err(bad(
-            "stages: mql, sql or both".into(),
-            "stages: mql, sql o ambas".into(),
+        return Err(Error::bad_body(
+            "stages: mql, sql or both",
+            "stages: mql, sql o ambas",
         ));
     }
     capture::json(&stages)
@@ -86,12 +80,9 @@ pub async fn add(mut req: Request, env: &Env, site: &str) -> Result<Response> {
     caller.require(site, Need::Administer)?;
     crate::site::admin::known(&db, &caller, site).await?;
     let setting: Setting = body::read(&mut req).await?;
-    let id = setting.id.ok_or_else(|| {
-        bad(
-            "id: name the endpoint".into(),
-            "id: ponle nombre al webhook".into(),
-        )
-    })?;
+    let id = setting
+        .id
+        .ok_or_else(|| Error::bad_body("id: name the endpoint", "id: ponle nombre al webhook"))?;
     checked_id(&id)?;
     let url = checked_url(setting.url.as_deref().unwrap_or_default())?;
     let stages = checked_stages(&setting.stages.unwrap_or(vec![Stage::Mql, Stage::Sql]))?;
@@ -117,7 +108,7 @@ pub async fn add(mut req: Request, env: &Env, site: &str) -> Result<Response> {
     ])
     .await
     .map_err(|error| match error.to_string() {
-        text if text.contains("UNIQUE constraint failed: webhooks.id") => bad(
+        text if text.contains("UNIQUE constraint failed: webhooks.id") => Error::bad_body(
             format!("id: there is already an endpoint {id}"),
             format!("id: ya hay un webhook {id}"),
         ),
@@ -134,9 +125,9 @@ pub async fn change(mut req: Request, env: &Env, site: &str, id: &str) -> Result
     caller.require(site, Need::Administer)?;
     let setting: Setting = body::read(&mut req).await?;
     if setting.id.as_deref().is_some_and(|given| given != id) {
-        return Err(bad(
-            "id: an endpoint's id does not change".into(),
-            "id: el id de un webhook no cambia".into(),
+        return Err(Error::bad_body(
+            "id: an endpoint's id does not change",
+            "id: el id de un webhook no cambia",
         ));
     }
     let url = setting.url.as_deref().map(checked_url).transpose()?;
@@ -205,7 +196,7 @@ pub async fn roll(mut req: Request, env: &Env, site: &str, id: &str) -> Result<R
         .await?
         .previous_valid_hours;
     if hours > MAX_PREVIOUS_HOURS {
-        return Err(bad(
+        return Err(Error::bad_body(
             format!("previous_valid_hours: 0 to {MAX_PREVIOUS_HOURS}, not {hours}"),
             format!("previous_valid_hours: de 0 a {MAX_PREVIOUS_HOURS}, no {hours}"),
         ));
@@ -361,24 +352,20 @@ pub async fn retry(req: &Request, env: &Env, site: &str, id: &str) -> Result<Res
         .first(None)
         .await?;
         return Err(match found {
-            Some(found) if found.erased == 1 => Error::Conflict {
-                reason: Text::said(
-                    "the person was erased: there is nothing left to send",
-                    "la persona fue borrada: no queda nada que enviar",
+            Some(found) if found.erased == 1 => Error::conflict(
+                "the person was erased: there is nothing left to send",
+                "la persona fue borrada: no queda nada que enviar",
+            ),
+            Some(found) => Error::conflict(
+                format!(
+                    "only a dead delivery is sent again; this one is {}",
+                    found.status
                 ),
-            },
-            Some(found) => Error::Conflict {
-                reason: Text::said(
-                    format!(
-                        "only a dead delivery is sent again; this one is {}",
-                        found.status
-                    ),
-                    format!(
-                        "solo se reenvía una entrega abandonada; esta está en {}",
-                        found.status
-                    ),
+                format!(
+                    "solo se reenvía una entrega abandonada; esta está en {}",
+                    found.status
                 ),
-            },
+            ),
             None => Error::NotFound {
                 path: format!("/v1/sites/{site}/deliveries/{id}"),
             },

@@ -6,7 +6,6 @@
 
 use embudo_shared::email::EmailAddress;
 use embudo_shared::unicode::Tables;
-use embudo_shared::Text;
 use serde::{Deserialize, Serialize};
 use worker::{query, D1Database, Env, Request, Response};
 
@@ -39,11 +38,11 @@ pub(super) async fn asked(req: &mut Request, env: &Env, site: &str) -> Result<As
     let caller = access::caller(req, env, &db).await?;
     caller.require(site, Need::Manage)?;
     let Asking { email } = body::read(req).await?;
-    let address = EmailAddress::parse(email.trim(), &Tables).map_err(|_| Error::BadBody {
-        reason: Text::said(
+    let address = EmailAddress::parse(email.trim(), &Tables).map_err(|_| {
+        Error::bad_body(
             "email: not an e-mail address",
             "email: no es una dirección de correo",
-        ),
+        )
     })?;
     Ok(Asked {
         db,

@@ -4,7 +4,6 @@
 //! hash-chained like the grant it ends, and an entry in the audit log
 //! naming who recorded it.
 
-use embudo_shared::Text;
 use serde::Deserialize;
 use worker::{query, Env, Request, Response};
 
@@ -55,12 +54,10 @@ pub async fn consent(mut req: Request, env: &Env, raw: &str) -> Result<Response>
     .first(None)
     .await?;
     let Some(latest) = latest.filter(|latest| latest.granted == 1) else {
-        return Err(Error::Conflict {
-            reason: Text::said(
-                format!("consent: {consent:?} is not given now; there is nothing to withdraw"),
-                format!("consent: {consent:?} no está dado ahora; no hay nada que retirar"),
-            ),
-        });
+        return Err(Error::conflict(
+            format!("consent: {consent:?} is not given now; there is nothing to withdraw"),
+            format!("consent: {consent:?} no está dado ahora; no hay nada que retirar"),
+        ));
     };
     // The withdrawal names the submission whose grant it ends; no page and
     // no address: it was not given on a page, and who recorded it is in

@@ -46,12 +46,10 @@ fn text(name: &str, raw: Option<String>) -> Result<Option<String>> {
     };
     let trimmed = raw.trim();
     if trimmed.chars().count() > MAX_NOTE {
-        return Err(Error::BadBody {
-            reason: Text::said(
-                format!("{name}: at most {MAX_NOTE} characters"),
-                format!("{name}: como mucho {MAX_NOTE} caracteres"),
-            ),
-        });
+        return Err(Error::bad_body(
+            format!("{name}: at most {MAX_NOTE} characters"),
+            format!("{name}: como mucho {MAX_NOTE} caracteres"),
+        ));
     }
     Ok((!trimmed.is_empty()).then(|| trimmed.to_owned()))
 }
@@ -193,9 +191,10 @@ pub async fn add_note(mut req: Request, env: &Env, raw: &str) -> Result<Response
     visible(&db, &caller, id, Need::Work).await?;
     let Writing { text: raw_text } = body::read(&mut req).await?;
     let Some(text) = text("text", Some(raw_text))? else {
-        return Err(Error::BadBody {
-            reason: Text::said("text: write something", "text: escribe algo"),
-        });
+        return Err(Error::bad_body(
+            "text: write something",
+            "text: escribe algo",
+        ));
     };
     let note: Option<Note> = query!(
         &db,

@@ -117,28 +117,25 @@ impl Changing {
     /// Checks what was sent; returns the name, origins and settings as
     /// stored text (`None`: not sent).
     fn checked(&self) -> Result<(Option<String>, Option<String>, Option<String>)> {
-        let bad = |en: String, es: String| Error::BadBody {
-            reason: Text::said(en, es),
-        };
         let name = match &self.name {
             Some(name) if name.trim().is_empty() || name.trim().chars().count() > 200 => {
-                return Err(bad(
-                    "name: 1 to 200 characters".into(),
-                    "name: de 1 a 200 caracteres".into(),
+                return Err(Error::bad_body(
+                    "name: 1 to 200 characters",
+                    "name: de 1 a 200 caracteres",
                 ))
             }
             name => name.as_ref().map(|name| name.trim().to_owned()),
         };
         let origins = match &self.allowed_origins {
             Some(origins) if origins.len() > MAX_ORIGINS => {
-                return Err(bad(
+                return Err(Error::bad_body(
                     format!("allowed_origins: at most {MAX_ORIGINS}"),
                     format!("allowed_origins: como mucho {MAX_ORIGINS}"),
                 ))
             }
             Some(origins) => {
                 if let Some(problem) = origins.iter().find_map(|o| origin::pattern_problem(o)) {
-                    return Err(bad(
+                    return Err(Error::bad_body(
                         format!("allowed_origins: {}", problem.get(Locale::En)),
                         format!("allowed_origins: {}", problem.get(Locale::Es)),
                     ));
@@ -151,7 +148,7 @@ impl Changing {
             Some(value) => {
                 let settings: Settings =
                     serde_json::from_value(value.clone()).map_err(|error| {
-                        bad(
+                        Error::bad_body(
                             format!("settings: {error}"),
                             format!("settings: no se pueden leer ({error})"),
                         )
@@ -185,16 +182,14 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response> {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
     if !shaped {
-        return Err(Error::BadBody {
-            reason: Text::said(
-                "id: 1 to 64 of a-z, 0-9, - and _",
-                "id: de 1 a 64 de a-z, 0-9, - y _",
-            ),
-        });
+        return Err(Error::bad_body(
+            "id: 1 to 64 of a-z, 0-9, - and _",
+            "id: de 1 a 64 de a-z, 0-9, - y _",
+        ));
     }
     let (name, origins, settings) = changing.checked()?;
-    let name = name.ok_or_else(|| Error::BadBody {
-        reason: Text::said("name: give the site a name", "name: ponle nombre al sitio"),
+    let name = name.ok_or_else(|| {
+        Error::bad_body("name: give the site a name", "name: ponle nombre al sitio")
     })?;
     let mut statements = vec![query!(
         &db,
@@ -224,12 +219,10 @@ pub async fn create(mut req: Request, env: &Env) -> Result<Response> {
     )?);
     let results = db.batch(statements).await?;
     if crate::batch::ids::<String>(results.first())?.is_empty() {
-        return Err(Error::Conflict {
-            reason: Text::said(
-                format!("there is a site {id:?} already"),
-                format!("ya hay un sitio {id:?}"),
-            ),
-        });
+        return Err(Error::conflict(
+            format!("there is a site {id:?} already"),
+            format!("ya hay un sitio {id:?}"),
+        ));
     }
     let row = Row {
         id,
@@ -252,12 +245,10 @@ pub async fn change(mut req: Request, env: &Env, site: &str) -> Result<Response>
     caller.require(site, Need::Administer)?;
     let changing: Changing = body::read(&mut req).await?;
     if changing.id.as_deref().is_some_and(|id| id != site) {
-        return Err(Error::BadBody {
-            reason: Text::said(
-                "id: a site's id cannot change",
-                "id: el id de un sitio no puede cambiar",
-            ),
-        });
+        return Err(Error::bad_body(
+            "id: a site's id cannot change",
+            "id: el id de un sitio no puede cambiar",
+        ));
     }
     let (name, origins, settings) = changing.checked()?;
     let detail = crate::capture::json(&serde_json::json!({
