@@ -16,8 +16,9 @@ PORT="${PORT:-8787}"
 #   OFFER_LINK_KEY       the key signing offer links
 #   WEBHOOK_SIGNING_KEY  the key webhook endpoints' signing secrets derive from
 #   VISITOR_TOKEN_KEY    signs the visitor tokens of progressive profiling
+#   CONSENT_LINK_KEY     signs the links to visitors' own consent pages
 vars="$ROOT/edge/.dev.vars"
-for name in ADMIN_TOKEN IP_HASH_KEY OFFER_LINK_KEY WEBHOOK_SIGNING_KEY VISITOR_TOKEN_KEY; do
+for name in ADMIN_TOKEN IP_HASH_KEY OFFER_LINK_KEY WEBHOOK_SIGNING_KEY VISITOR_TOKEN_KEY CONSENT_LINK_KEY; do
   if ! grep -q "^$name=" "$vars" 2>/dev/null; then
     printf '%s=%s\n' "$name" "$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')" >>"$vars"
   fi

@@ -329,6 +329,76 @@ describe("the consent ledger", () => {
     await expectProblem(await withdraw("sales"), 409, "conflict");
   });
 
+  test("lets the person withdraw a consent themselves, on the page their answer links to", async () => {
+    const response = await post(SUBMISSIONS, body({ email: "propia@acme.example", first_name: "Propia" }, ["content", "newsletter"], "en"));
+    const answer = await response.json();
+    assert.match(answer.consent_page, new RegExp(`^/v1/consents/${answer.submission_id}\\?sig=[0-9a-f]{64}$`));
+    const open = (path) => fetch(`${stack.url}${path}`, { redirect: "manual" });
+    const withdraw = (path, consent, type = "application/x-www-form-urlencoded") =>
+      fetch(`${stack.url}${path}`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "Content-Type": type, "CF-Connecting-IP": "203.0.113.9" },
+        body: new URLSearchParams(consent === undefined ? {} : { consent }).toString(),
+      });
+    const buttons = (html) => [...html.matchAll(/name="consent" value="([^"]+)"/g)].map((m) => m[1]);
+
+    const page = await open(answer.consent_page);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get("content-security-policy"), /default-src 'none'; form-action 'self'/);
+    assert.equal(page.headers.get("referrer-policy"), "no-referrer");
+    const html = await page.text();
+    assert.match(html, /<html lang="en">/, "in the language the person wrote in");
+    const spec = await (await fetch(`${stack.url}/v1/forms/demo-ebook`)).json();
+    const read = spec.consents.find((c) => c.id === "newsletter").text.en.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+    assert.ok(html.includes(read), "the words the person agreed to");
+    assert.deepEqual(buttons(html), ["content", "newsletter"], "a button for each consent given");
+
+    const done = await withdraw(answer.consent_page, "newsletter");
+    assert.equal(done.status, 303);
+    const back = new URL(done.headers.get("location"));
+    assert.equal(`${back.pathname}${back.search}`, `${answer.consent_page}&withdrawn=newsletter`);
+    const after = await (await open(`${back.pathname}${back.search}`)).text();
+    assert.match(after, /<p role="status">Done: you have withdrawn this consent\.<\/p>/);
+    assert.deepEqual(buttons(after), ["content"], "only what is still given can be withdrawn");
+    assert.match(after, /Withdrawn on \d{4}-\d{2}-\d{2}/);
+
+    const [lead] = await stack.d1("SELECT id FROM leads WHERE email_key = 'propia@acme.example'");
+    const events = await stack.d1(`SELECT granted, submission_id, page, ip_hash FROM consent_events WHERE lead_id = ${lead.id} AND consent_id = 'newsletter' ORDER BY id`);
+    assert.deepEqual(events.map((e) => e.granted), [1, 0]);
+    assert.equal(events[1].submission_id, answer.submission_id, "the withdrawal names the grant it ends");
+    assert.match(events[1].ip_hash, /^[0-9a-f]{64}$/, "the person's own address, as a keyed hash, as their grant has it");
+    assert.equal((await verify()).intact, true, "sealed into the chain");
+    const [audit] = await stack.d1(`SELECT actor, detail FROM audit_log WHERE action = 'consent-withdrawn' AND subject = 'lead:${lead.id}'`);
+    assert.deepEqual([audit.actor, audit.detail], ["visitor", "newsletter"]);
+
+    const twice = await withdraw(answer.consent_page, "newsletter");
+    assert.equal(twice.status, 409);
+    assert.match(await twice.text(), /not given now.*href="\/v1\/consents\//s, "says so, with the way back");
+    const forged = answer.consent_page.replace(/sig=./, "sig=0");
+    assert.equal((await open(forged)).status, 403);
+    assert.equal((await withdraw(forged, "content")).status, 403);
+    await expectProblem(await withdraw(answer.consent_page, "content", "application/json"), 415, "unsupported-media-type");
+    await expectProblem(await withdraw(answer.consent_page, undefined), 400, "bad-body");
+    const [{ n }] = await stack.d1(`SELECT count(*) AS n FROM consent_events WHERE lead_id = ${lead.id}`);
+    assert.equal(n, 3, "nothing more written by a refused withdrawal");
+  });
+
+  test("the consent page speaks the person's language, and is gone once they are erased", async () => {
+    const answer = await (await post(SUBMISSIONS, body({ email: "borrada@acme.example", first_name: "Borrada" }))).json();
+    const page = await fetch(`${stack.url}${answer.consent_page}`);
+    assert.match(await page.text(), /<html lang="es">.*<h1>Tus consentimientos<\/h1>/s);
+    const erased = await fetch(`${stack.url}/v1/sites/acme-growth/people/erase`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${stack.token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ email: "borrada@acme.example" }),
+    });
+    assert.equal(erased.status, 200);
+    const gone = await fetch(`${stack.url}${answer.consent_page}`);
+    assert.equal(gone.status, 410);
+    assert.match(await gone.text(), /no queda nada que retirar/);
+  });
+
   test("refuses edits, and a forced edit or deletion is detected", async () => {
     await assert.rejects(stack.d1("UPDATE consent_events SET granted = 0"), /append-only/);
     await assert.rejects(stack.d1("DELETE FROM consent_events"), /append-only/);

@@ -156,6 +156,21 @@ test("offer links answer as documented", async () => {
   assert.equal((await call(O, "get", `/v1/offers/demo-ebook/${answer.submission_id}?expires=${past}&sig=${sig}`)).status, 410);
 });
 
+test("the visitor's consent page answers as documented", async () => {
+  const answer = JSON.parse((await call("/v1/forms/{form}/submissions", "post", SUBMISSIONS, json(submission({ email: "propias@acme.example", first_name: "P" }, ["content", "newsletter"])))).body_text);
+  const C = "/v1/consents/{submission}";
+  const form = (consent) => ({ headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(consent).toString() });
+  assert.equal((await call(C, "get", answer.consent_page)).status, 200);
+  assert.equal((await call(C, "get", answer.consent_page.replace(/sig=./, "sig=x"))).status, 403);
+  assert.equal((await call(C, "post", answer.consent_page, form({ consent: "newsletter" }))).status, 303);
+  assert.equal((await call(C, "post", answer.consent_page, form({ consent: "newsletter" }))).status, 409);
+  assert.equal((await call(C, "post", answer.consent_page, form({}))).status, 400);
+  assert.equal((await call(C, "post", answer.consent_page, json("{}"))).status, 415);
+  assert.equal((await call(C, "post", answer.consent_page.replace(/sig=./, "sig=x"), form({ consent: "content" }))).status, 403);
+  const big = { headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: `consent=${"x".repeat(17 * 1024)}` };
+  assert.equal((await call(C, "post", answer.consent_page, big)).status, 413);
+});
+
 test("admin routes answer as documented, with and without the token", async () => {
   const admin = [
     ["/v1/leads", "/v1/leads"],

@@ -17,10 +17,20 @@ pub fn check_headers(req: &Request) -> Result<()> {
     check_length(req)
 }
 
+/// The type of a JSON body.
+const JSON: &str = "application/json";
+/// The type of an HTML form's body.
+const FORM: &str = "application/x-www-form-urlencoded";
+
 /// Checks that `req` declares `application/json`.
 fn check_type(req: &Request) -> Result<()> {
+    check_declared(req, JSON)
+}
+
+/// Checks that `req` declares `expected` (its parameters aside).
+fn check_declared(req: &Request, expected: &'static str) -> Result<()> {
     let content_type = req.headers().get("Content-Type")?.unwrap_or_default();
-    if is_json(&content_type) {
+    if is(&content_type, expected) {
         return Ok(());
     }
     Err(Error::UnsupportedMediaType {
@@ -29,6 +39,7 @@ fn check_type(req: &Request) -> Result<()> {
         } else {
             content_type
         },
+        expected,
     })
 }
 
@@ -132,8 +143,27 @@ fn has_control(text: &str) -> bool {
 /// Whether a `Content-Type` value names JSON (`application/json`, with or
 /// without parameters such as `charset=utf-8`).
 pub fn is_json(content_type: &str) -> bool {
+    is(content_type, JSON)
+}
+
+/// Whether `content_type` is `expected`, whatever its parameters and case.
+fn is(content_type: &str, expected: &str) -> bool {
     let essence = content_type.split(';').next().unwrap_or_default().trim();
-    essence.eq_ignore_ascii_case("application/json")
+    essence.eq_ignore_ascii_case(expected)
+}
+
+/// Reads `req`'s body as the fields of a plain HTML form (the edge's own
+/// pages post them): declared type and size checked first.
+pub async fn read_form(req: &mut Request) -> Result<Vec<(String, String)>> {
+    check_declared(req, FORM)?;
+    check_length(req)?;
+    let bytes = req.bytes().await?;
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(Error::PayloadTooLarge {
+            limit: MAX_BODY_BYTES,
+        });
+    }
+    Ok(form_urlencoded::parse(&bytes).into_owned().collect())
 }
 
 #[cfg(test)]

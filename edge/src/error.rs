@@ -23,11 +23,13 @@ pub enum Error {
         /// The methods the path accepts, for the `Allow` header.
         allowed: String,
     },
-    /// The body is not declared as JSON.
-    #[error("the body must be application/json, not {found}")]
+    /// The body is not declared as the type its route takes.
+    #[error("the body must be {expected}, not {found}")]
     UnsupportedMediaType {
         /// The `Content-Type` the client sent.
         found: String,
+        /// The type the route takes.
+        expected: &'static str,
     },
     /// The body is larger than the edge reads.
     #[error("the body is larger than {limit} bytes")]
@@ -336,8 +338,8 @@ impl Error {
             Self::MethodNotAllowed { method, allowed } => {
                 format!("{method} no se admite aquí; usa {allowed}")
             }
-            Self::UnsupportedMediaType { found } => {
-                format!("el cuerpo debe ser application/json, no {found}")
+            Self::UnsupportedMediaType { found, expected } => {
+                format!("el cuerpo debe ser {expected}, no {found}")
             }
             Self::PayloadTooLarge { limit } => format!("el cuerpo pasa de {limit} bytes"),
             Self::MalformedJson { reason } => {
@@ -477,6 +479,7 @@ mod tests {
             (
                 Error::UnsupportedMediaType {
                     found: "text/plain".into(),
+                    expected: "application/json",
                 },
                 415,
             ),
@@ -522,6 +525,7 @@ mod tests {
             },
             Error::UnsupportedMediaType {
                 found: "text/plain".into(),
+                expected: "application/json",
             },
             Error::PayloadTooLarge { limit: 16_384 },
             Error::MalformedJson {

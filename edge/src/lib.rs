@@ -10,6 +10,7 @@ pub mod audit;
 pub mod batch;
 pub mod body;
 pub mod capture;
+pub mod consent_page;
 pub mod digest;
 pub mod error;
 pub mod faults;
@@ -22,6 +23,7 @@ pub mod offer;
 pub mod openapi;
 pub mod origin;
 pub mod outbound;
+pub mod page;
 pub mod queue;
 pub mod routes;
 pub mod site;
@@ -142,6 +144,8 @@ async fn dispatch(
         Endpoint::Known => visitor::known(&req, env, param(0)).await,
         Endpoint::Leads => leads::list(&req, env).await,
         Endpoint::Offer => offer::follow(&req, env, param(0), param(1)).await,
+        Endpoint::ConsentPage => consent_page::show(&req, env, param(0)).await,
+        Endpoint::WithdrawOwnConsent => consent_page::withdraw(req, env, param(0)).await,
         Endpoint::VerifyConsents => ledger::verify_route(&req, env, param(0)).await,
         Endpoint::Deliveries => handoff::routes::deliveries(&req, env, param(0)).await,
         Endpoint::Webhooks => handoff::routes::webhooks(&req, env, param(0)).await,

@@ -7,7 +7,7 @@ use serde::Serialize;
 use worker::{query, Env, Request, Response};
 
 use crate::error::{Error, Result};
-use crate::{forms, token, DB_BINDING};
+use crate::{forms, page, token, DB_BINDING};
 
 /// The Worker secret that signs offer links.
 pub const KEY_SECRET: &str = "OFFER_LINK_KEY";
@@ -55,14 +55,14 @@ pub async fn follow(req: &Request, env: &Env, form: &str, submission: &str) -> R
     let expires = param("expires").and_then(|e| e.parse::<u64>().ok());
     let sig = param("sig").unwrap_or_default();
     let Some(expires) = expires else {
-        return page(403);
+        return refused(403);
     };
     if !token::verify(&key, &[form, submission, &expires.to_string()], &sig) {
-        return page(403);
+        return refused(403);
     }
     let now = (worker::js_sys::Date::now() / 1000.0) as u64;
     if now > expires {
-        return page(410);
+        return refused(410);
     }
     let db = env.d1(DB_BINDING)?;
     let counted = query!(
@@ -74,11 +74,11 @@ pub async fn follow(req: &Request, env: &Env, form: &str, submission: &str) -> R
     .run()
     .await?;
     if counted.meta()?.and_then(|m| m.changes).unwrap_or(0) == 0 {
-        return page(403);
+        return refused(403);
     }
     let target = match &forms::load(env, &db, form).await?.spec.offer.delivery {
         Delivery::Download { url } | Delivery::Redirect { url } => url.clone(),
-        Delivery::Email => return page(410),
+        Delivery::Email => return refused(410),
     };
     let location = url.join(&target).map_err(|e| Error::Storage {
         reason: format!("the offer URL of {form} is not a URL: {e}"),
@@ -87,7 +87,7 @@ pub async fn follow(req: &Request, env: &Env, form: &str, submission: &str) -> R
 }
 
 /// A small, clear page for a link that does not work, in both languages.
-fn page(status: u16) -> Result<Response> {
+fn refused(status: u16) -> Result<Response> {
     let (es, en) = match status {
         410 => (
             "Este enlace ha caducado. Vuelve a pedir el contenido en el formulario.",
@@ -98,15 +98,12 @@ fn page(status: u16) -> Result<Response> {
             "This link is not valid. Use the exact link you were given.",
         ),
     };
-    let html = format!(
-        "<!doctype html><html lang=\"es\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{status}</title></head><body><main><h1>{es}</h1>\
-         <p lang=\"en\">{en}</p></main></body></html>"
-    );
-    let mut response = Response::from_html(html)?.with_status(status);
-    response.headers_mut().set("Cache-Control", "no-store")?;
-    Ok(response)
+    page::html(
+        status,
+        "es",
+        &status.to_string(),
+        &format!("<h1>{es}</h1><p lang=\"en\">{en}</p>"),
+    )
 }
 
 #[cfg(test)]

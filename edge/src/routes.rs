@@ -18,6 +18,11 @@ pub enum Endpoint {
     Leads,
     /// `GET /v1/offers/{form}/{submission}`: a signed offer link.
     Offer,
+    /// `GET /v1/consents/{submission}`: the visitor's own consent page.
+    ConsentPage,
+    /// `POST /v1/consents/{submission}`: a consent the visitor withdraws
+    /// there.
+    WithdrawOwnConsent,
     /// `GET /v1/sites/{site}/consents/verify`: the consent chain's check.
     VerifyConsents,
     /// `GET /v1/sites/{site}/deliveries`: webhook deliveries.
@@ -97,13 +102,15 @@ pub enum Endpoint {
 
 impl Endpoint {
     /// Every route, in the order they are tried.
-    pub const ALL: [Self; 43] = [
+    pub const ALL: [Self; 45] = [
         Self::Submit,
         Self::SubmitPreflight,
         Self::FormSpec,
         Self::Known,
         Self::Leads,
         Self::Offer,
+        Self::ConsentPage,
+        Self::WithdrawOwnConsent,
         Self::VerifyConsents,
         Self::Deliveries,
         Self::Webhooks,
@@ -153,6 +160,7 @@ impl Endpoint {
             | Self::MoveStage
             | Self::AddNote
             | Self::WithdrawConsent
+            | Self::WithdrawOwnConsent
             | Self::AddWebhook
             | Self::TestWebhook
             | Self::RollWebhookSecret
@@ -179,6 +187,7 @@ impl Endpoint {
             Self::Known => "/v1/forms/{form}/known",
             Self::Leads => "/v1/leads",
             Self::Offer => "/v1/offers/{form}/{submission}",
+            Self::ConsentPage | Self::WithdrawOwnConsent => "/v1/consents/{submission}",
             Self::VerifyConsents => "/v1/sites/{site}/consents/verify",
             Self::Deliveries => "/v1/sites/{site}/deliveries",
             Self::Webhooks => "/v1/sites/{site}/webhooks",

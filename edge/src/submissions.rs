@@ -12,7 +12,9 @@ use crate::error::{Error, Result};
 use crate::faults::Faults;
 use crate::forms::{self, Form};
 use crate::origin::{self, Caller};
-use crate::{body, handoff, ledger, limit, offer, spam, turnstile, visitor, DB_BINDING};
+use crate::{
+    body, consent_page, handoff, ledger, limit, offer, spam, turnstile, visitor, DB_BINDING,
+};
 
 /// Checks where the post comes from, then takes the submission in; the
 /// answer, success or problem, carries CORS headers for an allowed page so
@@ -132,6 +134,9 @@ struct Reply {
     /// The visitor token for progressive profiling, when a lead was stored.
     #[serde(skip_serializing_if = "Option::is_none")]
     visitor: Option<String>,
+    /// The visitor's own consent page, when they gave consents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consent_page: Option<String>,
 }
 
 fn reply(env: &Env, form: &Form, answer: capture::Answer) -> Reply {
@@ -140,10 +145,15 @@ fn reply(env: &Env, form: &Form, answer: capture::Answer) -> Reply {
     let visitor = answer
         .lead
         .and_then(|lead| visitor::issue(env, &form.site, lead, now));
+    let consent_page = match answer.consents.is_empty() {
+        true => None,
+        false => consent_page::link(env, &answer.submission_id),
+    };
     Reply {
         answer,
         offer,
         visitor,
+        consent_page,
     }
 }
 

@@ -68,6 +68,7 @@ export async function startStack(vars = {}, { faults = false, prepare } = {}) {
     OFFER_LINK_KEY: offerKey,
     WEBHOOK_SIGNING_KEY: randomBytes(24).toString("hex"),
     VISITOR_TOKEN_KEY: randomBytes(24).toString("hex"),
+    CONSENT_LINK_KEY: randomBytes(24).toString("hex"),
     // Webhook retries a test can wait for: three attempts, 1 s then 2 s apart.
     HANDOFF_ATTEMPTS: "3",
     HANDOFF_BACKOFF_SECONDS: "1",

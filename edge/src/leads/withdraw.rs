@@ -1,17 +1,18 @@
 //! A consent the person withdrew, recorded on their behalf by someone who
 //! works their lead (they asked by e-mail, on the phone, through the mail
-//! tool's unsubscribe): a withdrawal event in the site's consent ledger,
+//! tool's unsubscribe), or by the person on their own consent page
+//! (`consent_page`): a withdrawal event in the site's consent ledger,
 //! hash-chained like the grant it ends, and an entry in the audit log
 //! naming who recorded it.
 
 use serde::Deserialize;
-use worker::{query, Env, Request, Response};
+use worker::{query, D1Database, Env, Request, Response};
 
 use super::detail::{lead_id, visible};
 use crate::access::{self, Need};
 use crate::capture::LEAD_OF;
 use crate::error::{Error, Result};
-use crate::ledger::{self, Event};
+use crate::ledger::{self, Event, Receipt};
 use crate::{audit, body, DB_BINDING};
 
 /// What a withdrawal sends.
@@ -42,51 +43,80 @@ pub async fn consent(mut req: Request, env: &Env, raw: &str) -> Result<Response>
     let id = lead_id(raw)?;
     let lead = visible(&db, &caller, id, Need::Work).await?;
     let Withdrawing { consent } = body::read(&mut req).await?;
+    let by = Withdrawer {
+        actor: &caller.actor(),
+        ip_hash: None,
+    };
+    match record(&db, &lead.site_id, id, &consent, &by).await? {
+        Some(receipt) => Ok(Response::from_json(&receipt)?.with_status(201)),
+        None => Err(Error::conflict(
+            format!("consent: {consent:?} is not given now; there is nothing to withdraw"),
+            format!("consent: {consent:?} no está dado ahora; no hay nada que retirar"),
+        )),
+    }
+}
+
+/// Who records a withdrawal.
+pub struct Withdrawer<'a> {
+    /// As the audit log names them: the person themselves (`visitor`) or
+    /// whoever recorded it for them.
+    pub actor: &'a str,
+    /// The keyed hash of the address it came from, when the person
+    /// withdrew themselves (as a grant keeps it); staff's is not theirs.
+    pub ip_hash: Option<String>,
+}
+
+/// Appends to `site`'s ledger the withdrawal of `consent` for lead `id`,
+/// and the audit entry naming `by`, in one batch. Gives the withdrawal's
+/// receipt, or `None` when the consent is not given now (never given, or
+/// withdrawn already).
+pub async fn record(
+    db: &D1Database,
+    site: &str,
+    id: i64,
+    consent: &str,
+    by: &Withdrawer<'_>,
+) -> Result<Option<Receipt>> {
     let latest: Option<Latest> = query!(
-        &db,
+        db,
         "SELECT l.email_key, e.submission_id, e.purpose, e.version, e.granted
            FROM consent_events e JOIN leads l ON l.id = e.lead_id
           WHERE e.lead_id = ?1 AND e.consent_id = ?2
           ORDER BY e.id DESC LIMIT 1",
         id,
-        &consent
+        consent
     )?
     .first(None)
     .await?;
     let Some(latest) = latest.filter(|latest| latest.granted == 1) else {
-        return Err(Error::conflict(
-            format!("consent: {consent:?} is not given now; there is nothing to withdraw"),
-            format!("consent: {consent:?} no está dado ahora; no hay nada que retirar"),
-        ));
+        return Ok(None);
     };
-    // The withdrawal names the submission whose grant it ends; no page and
-    // no address: it was not given on a page, and who recorded it is in
-    // the audit log.
+    // The withdrawal names the submission whose grant it ends; no page: it
+    // was not given on a form.
     let event = Event {
-        site_id: lead.site_id.clone(),
+        site_id: site.to_owned(),
         submission_id: latest.submission_id,
-        consent_id: consent.clone(),
+        consent_id: consent.to_owned(),
         purpose: latest.purpose,
         version: latest.version,
         granted: 0,
         page: None,
-        ip_hash: None,
+        ip_hash: by.ip_hash.clone(),
         at: String::from(worker::js_sys::Date::new_0().to_iso_string()),
     };
-    let (statement, receipts) =
-        ledger::append(&db, LEAD_OF, &lead.site_id, &latest.email_key, &[event])?;
+    let (statement, receipts) = ledger::append(db, LEAD_OF, site, &latest.email_key, &[event])?;
     let mut statements: Vec<_> = statement.into_iter().collect();
     statements.push(audit::entry(
-        &db,
-        &caller.actor(),
+        db,
+        by.actor,
         "consent-withdrawn",
-        Some(&lead.site_id),
+        Some(site),
         Some(&format!("lead:{id}")),
-        Some(&consent),
+        Some(consent),
     )?);
     db.batch(statements).await?;
     let receipt = receipts.into_iter().next().ok_or_else(|| Error::Storage {
         reason: "a withdrawal gave no receipt".into(),
     })?;
-    Ok(Response::from_json(&receipt)?.with_status(201))
+    Ok(Some(receipt))
 }

@@ -1,0 +1,56 @@
+//! The few HTML pages the edge shows people rather than programs: a link
+//! that does not work, and the visitor's own consent page. Each is one small
+//! document under a policy that lets nothing load or run, whose forms post
+//! only back to the edge, and that no other site can frame.
+
+use std::borrow::Cow;
+
+use worker::Response;
+
+use crate::error::Result;
+
+/// The policy every page is served with.
+const POLICY: &str =
+    "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// A page in `lang` titled `title` whose `<main>` holds `body` (HTML,
+/// already escaped), answered with `status`, never cached and never
+/// naming its address to another site (it may carry a signed link).
+pub fn html(status: u16, lang: &str, title: &str, body: &str) -> Result<Response> {
+    let html = format!(
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta name=\"color-scheme\" content=\"light dark\">\
+         <title>{}</title></head><body><main>{body}</main></body></html>",
+        text(title)
+    );
+    let mut response = Response::from_html(html)?.with_status(status);
+    let headers = response.headers_mut();
+    headers.set("Cache-Control", "no-store")?;
+    headers.set("Content-Security-Policy", POLICY)?;
+    headers.set("Referrer-Policy", "no-referrer")?;
+    Ok(response)
+}
+
+/// `value` escaped for the text between two tags.
+pub fn text(value: &str) -> Cow<'_, str> {
+    html_escape::encode_text(value)
+}
+
+/// `value` escaped for a double-quoted attribute.
+pub fn attribute(value: &str) -> Cow<'_, str> {
+    html_escape::encode_double_quoted_attribute(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_and_attributes_cannot_open_markup() {
+        assert_eq!(text("<b>&</b>"), "&lt;b&gt;&amp;&lt;/b&gt;");
+        let quoted = attribute("\"><script>");
+        assert!(!quoted.contains('"'), "{quoted}");
+        assert!(!quoted.contains('<'), "{quoted}");
+    }
+}
