@@ -105,6 +105,12 @@ describe("XSS payloads", () => {
     assert.equal(page.headers.get("x-content-type-options"), "nosniff");
     const html = await page.text();
     assert.ok(!html.includes("<script>alert") && !html.includes("onerror"), html);
+    // So is the consent page's, and it says its policy lets nothing run.
+    const consents = await fetch(`${stack.url}/v1/consents/${encodeURIComponent(SCRIPT)}?sig=${encodeURIComponent(IMAGE)}`);
+    assert.equal(consents.status, 403);
+    assert.match(consents.headers.get("content-security-policy"), /^default-src 'none'; style-src 'self';/);
+    const text = await consents.text();
+    assert.ok(!text.includes("<script>alert") && !text.includes("onerror"), text);
   });
 });
 

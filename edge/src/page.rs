@@ -1,7 +1,8 @@
 //! The few HTML pages the edge shows people rather than programs: a link
-//! that does not work, and the visitor's own consent page. Each is one small
-//! document under a policy that lets nothing load or run, whose forms post
-//! only back to the edge, and that no other site can frame.
+//! that does not work, and the visitor's own consent page. Each is one
+//! small document under a policy that loads nothing but its stylesheet and
+//! runs nothing, whose forms post only back to the edge, and that no other
+//! site can frame.
 
 use std::borrow::Cow;
 
@@ -9,9 +10,10 @@ use worker::Response;
 
 use crate::error::Result;
 
-/// The policy every page is served with.
+/// The policy every page is served with: its only resource is the
+/// stylesheet the site serves beside the edge (`www/pages.css`).
 const POLICY: &str =
-    "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// A page in `lang` titled `title` whose `<main>` holds `body` (HTML,
 /// already escaped), answered with `status`, never cached and never
@@ -20,7 +22,7 @@ pub fn html(status: u16, lang: &str, title: &str, body: &str) -> Result<Response
     let html = format!(
         "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <meta name=\"color-scheme\" content=\"light dark\">\
+         <link rel=\"stylesheet\" href=\"/pages.css\">\
          <title>{}</title></head><body><main>{body}</main></body></html>",
         text(title)
     );
