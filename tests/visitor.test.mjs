@@ -35,6 +35,22 @@ async function openDemo() {
   return { page, problems };
 }
 
+/**
+ * Fills the demo form as `name` with `email` and the content consent, ticks
+ * the consents whose labels match `ticked`, sends it as a person would and
+ * waits for the thank-you.
+ */
+async function sendDemo(page, name, email, ticked = []) {
+  await page.getByLabel("Nombre", { exact: true }).fill(name);
+  await page.getByLabel("Correo electrónico de trabajo", { exact: true }).fill(email);
+  await page.getByLabel("Cargo", { exact: true }).fill("Head of Marketing");
+  for (const label of [/^Acepto que Acme Growth me envíe/, ...ticked]) await page.getByLabel(label).check();
+  // A person takes a moment; faster than the edge's minimum fill time is a bot.
+  await page.waitForTimeout(2_100);
+  await page.getByRole("button", { name: "Quiero la guía" }).click();
+  await page.getByRole("status").filter({ hasText: "¡Listo!" }).waitFor();
+}
+
 test("a visitor gets the e-book and becomes a lead", async () => {
   const { page, problems } = await openDemo();
   // Playwright's locators see into the widget's open shadow root.
@@ -46,16 +62,7 @@ test("a visitor gets the e-book and becomes a lead", async () => {
     "the snippet names the demo form",
   );
 
-  await page.getByLabel("Nombre", { exact: true }).fill("Lucía Pérez");
-  await email.fill("lucia.perez@empresa.example");
-  await page.getByLabel("Cargo", { exact: true }).fill("Head of Marketing");
-  await page.getByLabel(/^Acepto que Acme Growth me envíe/).check();
-  await page.getByLabel(/^Quiero que una persona/).check();
-  // A person takes a moment; faster than the edge's minimum fill time is a bot.
-  await page.waitForTimeout(2_100);
-  await page.getByRole("button", { name: "Quiero la guía" }).click();
-
-  await page.getByRole("status").filter({ hasText: "¡Listo!" }).waitFor();
+  await sendDemo(page, "Lucía Pérez", "lucia.perez@empresa.example", [/^Quiero que una persona/]);
   const download = page.getByRole("link", { name: "Descargar ahora" });
   await download.waitFor();
   assert.match(await download.getAttribute("href"), /\/v1\/offers\/demo-ebook\/.+&sig=/, "the signed link");
@@ -321,4 +328,39 @@ test("an offer delivered by redirect opens after the thank-you", async () => {
   await page.getByRole("button", { name: "Quiero la guía" }).click();
   await page.getByRole("status").filter({ hasText: "¡Listo!" }).waitFor();
   await arrived;
+});
+
+test("a visitor withdraws a consent on the page the thank-you links to", async () => {
+  const { page, problems } = await openDemo();
+  await page.getByLabel("Correo electrónico de trabajo", { exact: true }).waitFor();
+  await sendDemo(page, "Irene Vidal", "irene.vidal@empresa.example", [/^Quiero recibir la newsletter/, /^Quiero que una persona/]);
+  const link = page.getByRole("link", { name: "Ver o retirar tus consentimientos" });
+  assert.match(await link.getAttribute("href"), /\/v1\/consents\/[^/?]+\?sig=[0-9a-f]{64}$/);
+  await link.click();
+
+  // The edge's own page, under its strict policy: no script, a plain form.
+  await page.getByRole("heading", { name: "Tus consentimientos" }).waitFor();
+  const withdraw = page.getByRole("button", { name: "Retirar este consentimiento" });
+  assert.equal(await withdraw.count(), 3, "one for each consent given");
+  const sales = page.getByRole("listitem").filter({ hasText: "Quiero que una persona" });
+  await sales.getByRole("button").click();
+  await page.getByRole("status").filter({ hasText: "Hecho: has retirado este consentimiento." }).waitFor();
+  assert.equal(await withdraw.count(), 2, "what is withdrawn has no button");
+  assert.match(await sales.textContent(), /Retirado el \d{4}-\d{2}-\d{2}/);
+  await page.screenshot({ path: join(SCREENSHOTS, "visitor-consents.png"), fullPage: true });
+  const events = await stack.d1(
+    `SELECT e.granted FROM consent_events e JOIN leads l ON l.id = e.lead_id
+      WHERE l.email = 'irene.vidal@empresa.example' AND e.consent_id = 'sales' ORDER BY e.id`,
+  );
+  assert.deepEqual(events.map((e) => e.granted), [1, 0]);
+  assert.deepEqual(problems, [], "no errors, the policy's included");
+
+  // axe-core needs the policy bypassed to be injected; the page is the same.
+  const context = await browser.newContext({ locale: "es-ES", bypassCSP: true });
+  const checked = await context.newPage();
+  await checked.goto(page.url());
+  await checked.addScriptTag({ path: resolve(import.meta.dirname, "..", "node_modules", "axe-core", "axe.min.js") });
+  const violations = await checked.evaluate(async () => (await window.axe.run(document)).violations.map((v) => v.id));
+  assert.deepEqual(violations, []);
+  await context.close();
 });

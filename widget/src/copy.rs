@@ -19,6 +19,8 @@ pub struct Copy {
     pub fix_errors: &'static str,
     /// The link to a downloadable offer.
     pub download: &'static str,
+    /// The link to the visitor's own consent page, where they can withdraw.
+    pub consents_page: &'static str,
     /// Shown in place of the form when it cannot be loaded.
     pub unavailable: &'static str,
     /// Said when a preview's answers pass: the dashboard's preview sends nothing.
@@ -33,6 +35,7 @@ const ES: Copy = Copy {
     challenge: "Completa la verificación antes de enviar.",
     fix_errors: "Revisa los campos marcados.",
     download: "Descargar ahora",
+    consents_page: "Ver o retirar tus consentimientos",
     unavailable: "No pudimos cargar el formulario. Inténtalo de nuevo más tarde.",
     preview: "Vista previa: las respuestas son válidas; no se ha enviado nada.",
 };
@@ -45,6 +48,7 @@ const EN: Copy = Copy {
     challenge: "Please complete the check before sending.",
     fix_errors: "Please check the marked fields.",
     download: "Download now",
+    consents_page: "See or withdraw your consents",
     unavailable: "We could not load the form. Please try again later.",
     preview: "Preview: the answers are valid; nothing was sent.",
 };

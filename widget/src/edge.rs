@@ -22,6 +22,9 @@ pub enum Verdict {
         offer: Option<String>,
         /// The visitor token for progressive profiling, if the edge gave one.
         visitor: Option<String>,
+        /// The visitor's own consent page (a path on the edge), if the
+        /// edge gave one.
+        consents: Option<String>,
     },
     /// The edge refused some fields (422); shown on those fields.
     Refused(Vec<FieldError>),
@@ -54,6 +57,8 @@ struct Stored {
     offer: Option<OfferLink>,
     #[serde(default)]
     visitor: Option<String>,
+    #[serde(default)]
+    consent_page: Option<String>,
 }
 
 /// The answer of the known-fields route.
@@ -137,10 +142,15 @@ pub async fn send(api: &str, form: &str, body: &str) -> Verdict {
                 Ok(answer) => serde_wasm_bindgen::from_value::<Stored>(answer).ok(),
                 Err(_) => None,
             };
-            let (offer, visitor) = stored.map_or((None, None), |stored| {
-                (stored.offer.map(|offer| offer.url), stored.visitor)
+            let (offer, visitor, consents) = stored.map_or((None, None, None), |stored| {
+                let offer = stored.offer.map(|offer| offer.url);
+                (offer, stored.visitor, stored.consent_page)
             });
-            Verdict::Stored { offer, visitor }
+            Verdict::Stored {
+                offer,
+                visitor,
+                consents,
+            }
         }
         422 => match json(&response).await.map(refused) {
             Ok(Ok(verdict)) => verdict,

@@ -189,7 +189,9 @@ async fn submit(view: &FormView, host: &Element, api: &str) {
     let verdict = deliver(letter.clone(), || view.announce(copy.saved)).await;
     view.set_busy(false);
     let outcome = match &verdict {
-        Verdict::Stored { offer, .. } => view.show_success(api, offer.as_deref()),
+        Verdict::Stored {
+            offer, consents, ..
+        } => view.show_success(api, offer.as_deref(), consents.as_deref()),
         Verdict::Refused(fields) => {
             view.new_attempt();
             view.show_field_errors(fields)

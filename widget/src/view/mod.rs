@@ -341,8 +341,14 @@ impl FormView {
 
     /// Replaces the fields with the success message (and the download link
     /// of a downloadable offer: the edge's signed one if it gave one) once
-    /// the lead is stored.
-    pub fn show_success(&self, api: &str, signed: Option<&str>) -> Result<()> {
+    /// the lead is stored, with the link to the visitor's own consent page
+    /// when the edge gave one.
+    pub fn show_success(
+        &self,
+        api: &str,
+        signed: Option<&str>,
+        consents: Option<&str>,
+    ) -> Result<()> {
         let children = self.form.children();
         for index in (0..children.length()).rev() {
             if let Some(child) = children.item(index) {
@@ -371,21 +377,24 @@ impl FormView {
                 );
             }
         }
+        let copy = copy::for_locale(self.locale);
+        let doc = self.form.owner_document().or_dom("ownerDocument")?;
+        let form: Element = self.form.clone().into();
         if let Delivery::Download { url } = &self.spec.offer.delivery {
-            let url = signed.unwrap_or(url);
-            let doc = self.form.owner_document().or_dom("ownerDocument")?;
-            let href = if url.starts_with('/') {
-                format!("{}{url}", api.trim_end_matches('/'))
-            } else {
-                url.to_owned()
-            };
+            let href = on_edge(api, signed.unwrap_or(url));
             let link = text(
                 &doc,
                 "a",
                 &[("href", &href), ("download", ""), ("part", "download")],
-                copy::for_locale(self.locale).download,
+                copy.download,
             )?;
-            append(&self.form.clone().into(), &[&link])?;
+            append(&form, &[&link])?;
+        }
+        if let Some(page) = consents {
+            let href = on_edge(api, page);
+            let attributes = [("href", href.as_str()), ("part", "consents")];
+            let link = text(&doc, "a", &attributes, copy.consents_page)?;
+            append(&form, &[&link])?;
         }
         Ok(())
     }
@@ -452,4 +461,13 @@ fn page_parameter(name: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
     let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
     params.get(name).filter(|value| !value.is_empty())
+}
+
+/// A link the edge gave: a path on the edge `api` names, or a full URL.
+fn on_edge(api: &str, url: &str) -> String {
+    if url.starts_with('/') {
+        format!("{}{url}", api.trim_end_matches('/'))
+    } else {
+        url.to_owned()
+    }
 }
