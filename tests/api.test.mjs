@@ -345,7 +345,7 @@ describe("the consent ledger", () => {
 
     const page = await open(answer.consent_page);
     assert.equal(page.status, 200);
-    assert.match(page.headers.get("content-security-policy"), /default-src 'none'; form-action 'self'/);
+    assert.match(page.headers.get("content-security-policy"), /^default-src 'none'; style-src 'self'; form-action 'self';/, "nothing runs; it posts only back");
     assert.equal(page.headers.get("referrer-policy"), "no-referrer");
     const html = await page.text();
     assert.match(html, /<html lang="en">/, "in the language the person wrote in");

@@ -198,22 +198,14 @@ fn param(url: &Url, name: &str) -> Option<String> {
 /// A page for a link that does not work, in both languages: 403 for a
 /// tampered one, 410 when the person's data is gone.
 fn refused(status: u16) -> Result<Response> {
-    let (es, en) = match status {
-        410 => (
+    let words = match status {
+        410 => [
             "Ya no guardamos datos tuyos de este envío: no queda nada que retirar.",
             "We no longer keep any data of yours from this submission: there is nothing to withdraw.",
-        ),
-        _ => (
-            "Este enlace no es válido. Usa el enlace exacto que recibiste.",
-            "This link is not valid. Use the exact link you were given.",
-        ),
+        ],
+        _ => page::TAMPERED,
     };
-    page::html(
-        status,
-        "es",
-        &status.to_string(),
-        &format!("<h1>{es}</h1><p lang=\"en\">{en}</p>"),
-    )
+    page::link_refused(status, words)
 }
 
 /// A consent as the page lists it.

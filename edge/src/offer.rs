@@ -86,24 +86,17 @@ pub async fn follow(req: &Request, env: &Env, form: &str, submission: &str) -> R
     Ok(Response::redirect_with_status(location, 302)?)
 }
 
-/// A small, clear page for a link that does not work, in both languages.
+/// A small, clear page for a link that does not work, in both languages:
+/// 403 for a tampered one, 410 for an expired one.
 fn refused(status: u16) -> Result<Response> {
-    let (es, en) = match status {
-        410 => (
+    let words = match status {
+        410 => [
             "Este enlace ha caducado. Vuelve a pedir el contenido en el formulario.",
             "This link has expired. Ask for the content again through the form.",
-        ),
-        _ => (
-            "Este enlace no es válido. Usa el enlace exacto que recibiste.",
-            "This link is not valid. Use the exact link you were given.",
-        ),
+        ],
+        _ => page::TAMPERED,
     };
-    page::html(
-        status,
-        "es",
-        &status.to_string(),
-        &format!("<h1>{es}</h1><p lang=\"en\">{en}</p>"),
-    )
+    page::link_refused(status, words)
 }
 
 #[cfg(test)]

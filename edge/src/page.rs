@@ -34,6 +34,23 @@ pub fn html(status: u16, lang: &str, title: &str, body: &str) -> Result<Response
     Ok(response)
 }
 
+/// What a link that was altered or forged gets, in Spanish and English.
+pub const TAMPERED: [&str; 2] = [
+    "Este enlace no es válido. Usa el enlace exacto que recibiste.",
+    "This link is not valid. Use the exact link you were given.",
+];
+
+/// A page saying why a signed link does not work, `[es, en]`: whoever
+/// follows a broken link may read either, and the edge cannot tell which.
+pub fn link_refused(status: u16, [es, en]: [&str; 2]) -> Result<Response> {
+    html(
+        status,
+        "es",
+        &status.to_string(),
+        &format!("<h1>{es}</h1><p lang=\"en\">{en}</p>"),
+    )
+}
+
 /// `value` escaped for the text between two tags.
 pub fn text(value: &str) -> Cow<'_, str> {
     html_escape::encode_text(value)
