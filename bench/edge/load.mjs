@@ -64,6 +64,8 @@ function refusal(worker, { status, text }) {
   // The edge gives a bot a success-looking answer without receipts; a real
   // submission always has its required consent's receipt.
   if (worker.receipts && !(answer.consents?.length > 0)) return `${status} without receipts (the bot decoy?): ${text}`;
+  // ... and, as deployed, its signed links and visitor token.
+  if (worker.receipts && !(answer.offer && answer.visitor && answer.consent_page)) return `${status} without the signed extras: ${text}`;
   return null;
 }
 
@@ -110,8 +112,12 @@ async function startEdge() {
   return startWorker({
     name: "edge",
     dir: join(ROOT, "edge"),
-    // The edge's secrets (scripts/dev.sh names them), random for each run.
-    secrets: { ADMIN_TOKEN: key(), IP_HASH_KEY: key(), OFFER_LINK_KEY: key(), WEBHOOK_SIGNING_KEY: key() },
+    // Every secret the edge takes (scripts/dev.sh names them), random for
+    // each run: its answers carry what a deployed edge's do (offer link,
+    // visitor token, consent page link).
+    secrets: Object.fromEntries(
+      ["ADMIN_TOKEN", "IP_HASH_KEY", "OFFER_LINK_KEY", "WEBHOOK_SIGNING_KEY", "VISITOR_TOKEN_KEY", "CONSENT_LINK_KEY"].map((name) => [name, key()]),
+    ),
     // Migrations, the demo site and the form specs, as make dev and the tests have them.
     prepare: (state) => run(join(ROOT, "scripts", "local-d1.sh"), [state], { env: ENV }),
   });
