@@ -373,8 +373,11 @@ describe("the consent ledger", () => {
     assert.deepEqual([audit.actor, audit.detail], ["visitor", "newsletter"]);
 
     const twice = await withdraw(answer.consent_page, "newsletter");
-    assert.equal(twice.status, 409);
-    assert.match(await twice.text(), /not given now.*href="\/v1\/consents\//s, "says so, with the way back");
+    assert.equal(twice.status, 303, "a double click withdraws once, and says it is done");
+    assert.equal(new URL(twice.headers.get("location")).search, back.search);
+    const never = await withdraw(answer.consent_page, "sales");
+    assert.equal(never.status, 409);
+    assert.match(await never.text(), /never gave us this consent.*href="\/v1\/consents\//s, "says so, with the way back");
     const forged = answer.consent_page.replace(/sig=./, "sig=0");
     assert.equal((await open(forged)).status, 403);
     assert.equal((await withdraw(forged, "content")).status, 403);

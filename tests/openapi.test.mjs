@@ -163,7 +163,7 @@ test("the visitor's consent page answers as documented", async () => {
   assert.equal((await call(C, "get", answer.consent_page)).status, 200);
   assert.equal((await call(C, "get", answer.consent_page.replace(/sig=./, "sig=x"))).status, 403);
   assert.equal((await call(C, "post", answer.consent_page, form({ consent: "newsletter" }))).status, 303);
-  assert.equal((await call(C, "post", answer.consent_page, form({ consent: "newsletter" }))).status, 409);
+  assert.equal((await call(C, "post", answer.consent_page, form({ consent: "sales" }))).status, 409);
   assert.equal((await call(C, "post", answer.consent_page, form({}))).status, 400);
   assert.equal((await call(C, "post", answer.consent_page, json("{}"))).status, 415);
   assert.equal((await call(C, "post", answer.consent_page.replace(/sig=./, "sig=x"), form({ consent: "content" }))).status, 403);

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use worker::{query, D1Database, Env, Request, Response, Url};
 
 use crate::error::{Error, Result};
-use crate::leads::withdraw::{self, Withdrawer};
+use crate::leads::withdraw::{self, Withdrawal, Withdrawer};
 use crate::{body, forms, ledger, page, token, DB_BINDING};
 
 /// The Worker secret that signs consent page links.
@@ -144,7 +144,7 @@ pub async fn show(req: &Request, env: &Env, submission: &str) -> Result<Response
 
 /// `POST /v1/consents/{submission}?sig=…` with the form field `consent`:
 /// withdraws it and goes back to the page (303), which says so; a consent
-/// not given now gets a 409 page.
+/// the person never gave gets a 409 page.
 pub async fn withdraw(mut req: Request, env: &Env, submission: &str) -> Result<Response> {
     let db = env.d1(DB_BINDING)?;
     let url = req.url()?;
@@ -165,7 +165,9 @@ pub async fn withdraw(mut req: Request, env: &Env, submission: &str) -> Result<R
         ip_hash: ledger::ip_hash(env, ip.as_deref()),
     };
     match withdraw::record(&db, &person.site_id, person.lead_id, &consent, &by).await? {
-        Some(_) => {
+        // Withdrawn twice (a double click, a second tab) is withdrawn once:
+        // the page says so either way.
+        Withdrawal::Recorded(_) | Withdrawal::AlreadyWithdrawn => {
             let back = url
                 .join(&address(submission, &sig, Some(&consent)))
                 .map_err(|error| Error::Storage {
@@ -173,7 +175,7 @@ pub async fn withdraw(mut req: Request, env: &Env, submission: &str) -> Result<R
                 })?;
             Ok(Response::redirect_with_status(back, 303)?)
         }
-        None => {
+        Withdrawal::NeverGiven => {
             let locale = person.locale.as_deref().map(Locale::from_tag);
             let locale = locale.unwrap_or_default();
             let words = Words::of(locale);
@@ -272,7 +274,7 @@ impl Words {
                 withdrawn: "Retirado el",
                 withdraw: "Retirar este consentimiento",
                 done: "Hecho: has retirado este consentimiento.",
-                not_given: "Este consentimiento no está dado ahora: no hay nada que retirar.",
+                not_given: "No nos diste este consentimiento: no hay nada que retirar.",
                 back: "Volver a tus consentimientos",
                 purposes: [
                     "Recibir el contenido que pediste.",
@@ -290,7 +292,7 @@ impl Words {
                 withdrawn: "Withdrawn on",
                 withdraw: "Withdraw this consent",
                 done: "Done: you have withdrawn this consent.",
-                not_given: "This consent is not given now: there is nothing to withdraw.",
+                not_given: "You never gave us this consent: there is nothing to withdraw.",
                 back: "Back to your consents",
                 purposes: [
                     "Receiving the content you asked for.",

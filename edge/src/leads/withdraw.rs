@@ -48,8 +48,8 @@ pub async fn consent(mut req: Request, env: &Env, raw: &str) -> Result<Response>
         ip_hash: None,
     };
     match record(&db, &lead.site_id, id, &consent, &by).await? {
-        Some(receipt) => Ok(Response::from_json(&receipt)?.with_status(201)),
-        None => Err(Error::conflict(
+        Withdrawal::Recorded(receipt) => Ok(Response::from_json(&receipt)?.with_status(201)),
+        Withdrawal::AlreadyWithdrawn | Withdrawal::NeverGiven => Err(Error::conflict(
             format!("consent: {consent:?} is not given now; there is nothing to withdraw"),
             format!("consent: {consent:?} no está dado ahora; no hay nada que retirar"),
         )),
@@ -66,17 +66,26 @@ pub struct Withdrawer<'a> {
     pub ip_hash: Option<String>,
 }
 
+/// What asking to withdraw a consent did.
+pub enum Withdrawal {
+    /// The withdrawal is in the ledger: its receipt.
+    Recorded(Receipt),
+    /// Nothing: the consent's latest event is a withdrawal already.
+    AlreadyWithdrawn,
+    /// Nothing: the person never gave this consent.
+    NeverGiven,
+}
+
 /// Appends to `site`'s ledger the withdrawal of `consent` for lead `id`,
-/// and the audit entry naming `by`, in one batch. Gives the withdrawal's
-/// receipt, or `None` when the consent is not given now (never given, or
-/// withdrawn already).
+/// and the audit entry naming `by`, in one batch, if the consent is given
+/// now.
 pub async fn record(
     db: &D1Database,
     site: &str,
     id: i64,
     consent: &str,
     by: &Withdrawer<'_>,
-) -> Result<Option<Receipt>> {
+) -> Result<Withdrawal> {
     let latest: Option<Latest> = query!(
         db,
         "SELECT l.email_key, e.submission_id, e.purpose, e.version, e.granted
@@ -88,8 +97,10 @@ pub async fn record(
     )?
     .first(None)
     .await?;
-    let Some(latest) = latest.filter(|latest| latest.granted == 1) else {
-        return Ok(None);
+    let latest = match latest {
+        Some(latest) if latest.granted == 1 => latest,
+        Some(_) => return Ok(Withdrawal::AlreadyWithdrawn),
+        None => return Ok(Withdrawal::NeverGiven),
     };
     // The withdrawal names the submission whose grant it ends; no page: it
     // was not given on a form.
@@ -118,5 +129,5 @@ pub async fn record(
     let receipt = receipts.into_iter().next().ok_or_else(|| Error::Storage {
         reason: "a withdrawal gave no receipt".into(),
     })?;
-    Ok(Some(receipt))
+    Ok(Withdrawal::Recorded(receipt))
 }
