@@ -53,6 +53,17 @@ struct Person {
     erased_at: Option<String>,
 }
 
+impl Person {
+    /// The language the person wrote in (Spanish when the submission no
+    /// longer says).
+    fn locale(&self) -> Locale {
+        self.locale
+            .as_deref()
+            .map(Locale::from_tag)
+            .unwrap_or_default()
+    }
+}
+
 /// A consent's latest event for the person: whether it is given now.
 #[derive(Deserialize)]
 struct Latest {
@@ -105,11 +116,7 @@ pub async fn show(req: &Request, env: &Env, submission: &str) -> Result<Response
         Opened::Person(person, sig) => (person, sig),
         Opened::Refused(response) => return Ok(response),
     };
-    let locale = person
-        .locale
-        .as_deref()
-        .map(Locale::from_tag)
-        .unwrap_or_default();
+    let locale = person.locale();
     let consents: Vec<Latest> = query!(
         &db,
         "SELECT e.consent_id, e.purpose, e.version, e.granted, e.at
@@ -176,8 +183,7 @@ pub async fn withdraw(mut req: Request, env: &Env, submission: &str) -> Result<R
             Ok(Response::redirect_with_status(back, 303)?)
         }
         Withdrawal::NeverGiven => {
-            let locale = person.locale.as_deref().map(Locale::from_tag);
-            let locale = locale.unwrap_or_default();
+            let locale = person.locale();
             let words = Words::of(locale);
             let body = format!(
                 "<h1>{}</h1><p><a href=\"{}\">{}</a></p>",
