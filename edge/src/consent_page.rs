@@ -16,7 +16,7 @@ use worker::{query, D1Database, Env, Request, Response, Url};
 
 use crate::error::{Error, Result};
 use crate::leads::withdraw::{self, Withdrawal, Withdrawer};
-use crate::{body, forms, ledger, page, token, DB_BINDING};
+use crate::{body, forms, ledger, page, routes, token, DB_BINDING};
 
 /// The Worker secret that signs consent page links.
 pub const KEY_SECRET: &str = "CONSENT_LINK_KEY";
@@ -28,9 +28,15 @@ pub fn link(env: &Env, submission: &str) -> Option<String> {
     Some(address(submission, &sign(&key, submission), None))
 }
 
+/// What a link's signature covers: the submission's id, under a label of
+/// its own.
+fn signed(submission: &str) -> [&str; 2] {
+    ["consents", submission]
+}
+
 /// The signature over the submission's id.
 fn sign(key: &str, submission: &str) -> String {
-    token::sign(key, &["consents", submission])
+    token::sign(key, &signed(submission))
 }
 
 /// The page's path with its signature, and the consent just withdrawn.
@@ -83,12 +89,9 @@ enum Opened {
 
 /// The signature's check and the person's lookup, shared by both answers.
 async fn open(env: &Env, db: &D1Database, url: &Url, submission: &str) -> Result<Opened> {
-    let key = env
-        .secret(KEY_SECRET)
-        .map(|s| s.to_string())
-        .map_err(|_| Error::NotConfigured { what: KEY_SECRET })?;
-    let sig = param(url, "sig").unwrap_or_default();
-    if !token::verify(&key, &["consents", submission], &sig) {
+    let key = token::key(env, KEY_SECRET)?;
+    let sig = routes::query_param(url, "sig").unwrap_or_default();
+    if !token::verify(&key, &signed(submission), &sig) {
         return Ok(Opened::Refused(refused(403)?));
     }
     let person: Option<Person> = query!(
@@ -137,7 +140,7 @@ pub async fn show(req: &Request, env: &Env, submission: &str) -> Result<Response
         .iter()
         .map(|latest| Shown::of(latest, spec.as_ref().map(|form| &form.spec), locale))
         .collect();
-    let withdrawn = param(&url, "withdrawn")
+    let withdrawn = routes::query_param(&url, "withdrawn")
         .filter(|id| shown.iter().any(|item| &item.id == id && !item.given));
     let action = address(submission, &sig, None);
     let words = Words::of(locale);
@@ -194,13 +197,6 @@ pub async fn withdraw(mut req: Request, env: &Env, submission: &str) -> Result<R
             page::html(409, locale.tag(), words.title, &body)
         }
     }
-}
-
-/// A query parameter of `url`.
-fn param(url: &Url, name: &str) -> Option<String> {
-    url.query_pairs()
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value.into_owned())
 }
 
 /// A page for a link that does not work, in both languages: 403 for a

@@ -7,7 +7,7 @@ use serde::Serialize;
 use worker::{query, Env, Request, Response};
 
 use crate::error::{Error, Result};
-use crate::{forms, page, token, DB_BINDING};
+use crate::{forms, page, routes, token, DB_BINDING};
 
 /// The Worker secret that signs offer links.
 pub const KEY_SECRET: &str = "OFFER_LINK_KEY";
@@ -42,16 +42,9 @@ fn sign(key: &str, form: &str, submission: &str, expires: u64) -> String {
 
 /// `GET /v1/offers/{form}/{submission}?expires=…&sig=…`.
 pub async fn follow(req: &Request, env: &Env, form: &str, submission: &str) -> Result<Response> {
-    let key = env
-        .secret(KEY_SECRET)
-        .map(|s| s.to_string())
-        .map_err(|_| Error::NotConfigured { what: KEY_SECRET })?;
+    let key = token::key(env, KEY_SECRET)?;
     let url = req.url()?;
-    let param = |name: &str| {
-        url.query_pairs()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.into_owned())
-    };
+    let param = |name: &str| routes::query_param(&url, name);
     let expires = param("expires").and_then(|e| e.parse::<u64>().ok());
     let sig = param("sig").unwrap_or_default();
     let Some(expires) = expires else {

@@ -222,6 +222,13 @@ impl Endpoint {
     }
 }
 
+/// The first value of the query parameter `name` in `url`, decoded.
+pub fn query_param(url: &worker::Url, name: &str) -> Option<String> {
+    url.query_pairs()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
+}
+
 /// The parameters `path` gives `pattern`, percent-decoded, in order; `None`
 /// when the path does not fit the pattern.
 pub fn params(pattern: &str, path: &str) -> Option<Vec<String>> {

@@ -4,8 +4,18 @@
 //! one), in hex, checked in constant time.
 
 use subtle::ConstantTimeEq;
+use worker::Env;
 
 use crate::digest::hmac_sha256_hex;
+use crate::error::{Error, Result};
+
+/// The Worker secret `name`, which a route cannot work without: a missing
+/// one is [`Error::NotConfigured`] (503), never a guess.
+pub fn key(env: &Env, name: &'static str) -> Result<String> {
+    env.secret(name)
+        .map(|secret| secret.to_string())
+        .map_err(|_| Error::NotConfigured { what: name })
+}
 
 /// The signature of `parts` under `key`.
 pub fn sign(key: &str, parts: &[&str]) -> String {

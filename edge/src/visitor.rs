@@ -11,7 +11,7 @@ use worker::{query, Env, Request, Response};
 
 use crate::error::{Error, Result};
 use crate::origin;
-use crate::{forms, token, DB_BINDING};
+use crate::{forms, routes, token, DB_BINDING};
 
 /// The Worker secret that signs visitor tokens.
 pub const KEY_SECRET: &str = "VISITOR_TOKEN_KEY";
@@ -52,16 +52,8 @@ pub async fn known(req: &Request, env: &Env, form: &str) -> Result<Response> {
     let form = forms::load(env, &db, form).await?;
     let caller = origin::check(req, &form.origins)?;
     let answer = async {
-        let key = env
-            .secret(KEY_SECRET)
-            .map(|key| key.to_string())
-            .map_err(|_| Error::NotConfigured { what: KEY_SECRET })?;
-        let url = req.url()?;
-        let given = url
-            .query_pairs()
-            .find(|(name, _)| name == "visitor")
-            .map(|(_, value)| value.into_owned())
-            .unwrap_or_default();
+        let key = token::key(env, KEY_SECRET)?;
+        let given = routes::query_param(&req.url()?, "visitor").unwrap_or_default();
         let now = (worker::js_sys::Date::now() / 1000.0) as u64;
         let lead = read(&key, &form.site, &given, now).ok_or(Error::VisitorToken)?;
         let fields: Option<String> = query!(

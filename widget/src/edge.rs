@@ -24,7 +24,7 @@ pub enum Verdict {
         visitor: Option<String>,
         /// The visitor's own consent page (a path on the edge), if the
         /// edge gave one.
-        consents: Option<String>,
+        consent_page: Option<String>,
     },
     /// The edge refused some fields (422); shown on those fields.
     Refused(Vec<FieldError>),
@@ -142,14 +142,14 @@ pub async fn send(api: &str, form: &str, body: &str) -> Verdict {
                 Ok(answer) => serde_wasm_bindgen::from_value::<Stored>(answer).ok(),
                 Err(_) => None,
             };
-            let (offer, visitor, consents) = stored.map_or((None, None, None), |stored| {
+            let (offer, visitor, consent_page) = stored.map_or((None, None, None), |stored| {
                 let offer = stored.offer.map(|offer| offer.url);
                 (offer, stored.visitor, stored.consent_page)
             });
             Verdict::Stored {
                 offer,
                 visitor,
-                consents,
+                consent_page,
             }
         }
         422 => match json(&response).await.map(refused) {

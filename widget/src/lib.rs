@@ -190,8 +190,10 @@ async fn submit(view: &FormView, host: &Element, api: &str) {
     view.set_busy(false);
     let outcome = match &verdict {
         Verdict::Stored {
-            offer, consents, ..
-        } => view.show_success(api, offer.as_deref(), consents.as_deref()),
+            offer,
+            consent_page,
+            ..
+        } => view.show_success(api, offer.as_deref(), consent_page.as_deref()),
         Verdict::Refused(fields) => {
             view.new_attempt();
             view.show_field_errors(fields)

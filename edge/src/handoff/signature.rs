@@ -14,7 +14,7 @@
 use worker::Env;
 
 use crate::digest::hmac_sha256_hex;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// The Worker secret every endpoint's signing secret is derived from.
 pub const KEY_SECRET: &str = "WEBHOOK_SIGNING_KEY";
@@ -53,10 +53,7 @@ pub fn secret_for(key: &str, webhook_id: &str, generation: u32) -> String {
 /// The secrets that sign endpoint `webhook_id`'s events now, the current
 /// one first.
 pub fn secrets(env: &Env, webhook_id: &str, generation: Generation) -> Result<Vec<String>> {
-    let key = env
-        .secret(KEY_SECRET)
-        .map_err(|_| Error::NotConfigured { what: KEY_SECRET })?
-        .to_string();
+    let key = crate::token::key(env, KEY_SECRET)?;
     let current = generation.secret_generation;
     let mut secrets = vec![secret_for(&key, webhook_id, current)];
     if generation.previous_signs == 1 && current > 0 {

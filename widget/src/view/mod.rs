@@ -347,7 +347,7 @@ impl FormView {
         &self,
         api: &str,
         signed: Option<&str>,
-        consents: Option<&str>,
+        consent_page: Option<&str>,
     ) -> Result<()> {
         let children = self.form.children();
         for index in (0..children.length()).rev() {
@@ -390,7 +390,7 @@ impl FormView {
             )?;
             append(&form, &[&link])?;
         }
-        if let Some(page) = consents {
+        if let Some(page) = consent_page {
             let href = on_edge(api, page);
             let attributes = [("href", href.as_str()), ("part", "consents")];
             let link = text(&doc, "a", &attributes, copy.consents_page)?;
