@@ -53,6 +53,9 @@ stage "lint, wasm32 (clippy -D warnings)" gate \
   cargo clippy -p embudo-widget -p embudo-edge -p embudo-bench-floor -p embudo-bench-ceiling -p embudo-bench-widget-floor \
     --all-targets --target "$WASM" -- -D warnings
 stage "unit tests, native" tests cargo test -p embudo-shared -p embudo-edge -p embudo-bench-floor -p embudo-bench-ceiling -p embudo-bench-widget-floor
+# shared as the widget builds it: no default features (no rule reader, no
+# Unicode tables, no TOML), so what only that build does is tested too.
+stage "unit tests, shared as the widget builds it" tests cargo test -p embudo-shared --no-default-features --lib
 stage "widget tests in headless Chromium (wasm-bindgen-test)" tests env \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   CHROMEDRIVER=/usr/bin/chromedriver \
