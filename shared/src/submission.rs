@@ -1,7 +1,7 @@
 //! What a visitor sends, and the one check both the widget and the edge run
 //! on it against the form's spec.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -165,7 +165,7 @@ impl Submission {
     /// clean submission or every problem at once, each with the field id, a
     /// stable code and a message in the visitor's locale.
     pub fn validate(&self, spec: &FormSpec, unicode: &dyn Unicode) -> Result<ValidSubmission> {
-        self.validate_knowing(spec, unicode, &BTreeSet::new())
+        self.validate_knowing(spec, unicode, &[])
     }
 
     /// Validates like [`Submission::validate`], except that a required field
@@ -176,7 +176,7 @@ impl Submission {
         &self,
         spec: &FormSpec,
         unicode: &dyn Unicode,
-        known: &BTreeSet<String>,
+        known: &[String],
     ) -> Result<ValidSubmission> {
         let locale = self.locale;
         let mut errors = Vec::new();

@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::collections::BTreeSet;
-
 use common::{demo, DEMO_TOML};
 use embudo_shared::qualify::RuleSet;
 use embudo_shared::spec::check;
@@ -168,7 +166,7 @@ fn the_default_b2b_rules_fit_a_form_with_the_standard_fields() {
 fn progressive_profiling_asks_for_the_next_unknown_fields() {
     let spec = demo();
     let ids = |known: &[&str], at_most| -> Vec<String> {
-        let known: BTreeSet<String> = known.iter().map(|s| (*s).to_owned()).collect();
+        let known: Vec<String> = known.iter().map(|s| (*s).to_owned()).collect();
         spec.fields_to_ask(&known, at_most)
             .iter()
             .map(|f| f.id.clone())

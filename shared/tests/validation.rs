@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::collections::BTreeSet;
-
 use common::{demo, submission};
 use embudo_shared::spec::consent::Purpose;
 use embudo_shared::spec::field::{Choice, Field, FieldKind};
@@ -352,7 +350,7 @@ fn a_known_required_field_may_be_left_out_but_the_email_never() {
         matches!(&refused, Err(Error::Invalid { fields }) if fields.iter().any(|f| f.field == "first_name")),
         "a first-timer must give their name: {refused:?}"
     );
-    let known: BTreeSet<String> = ["first_name".to_owned()].into();
+    let known = ["first_name".to_owned()];
     let valid = returning
         .validate_knowing(&spec, &Tables, &known)
         .expect("a returning visitor need not give it again");
@@ -360,7 +358,7 @@ fn a_known_required_field_may_be_left_out_but_the_email_never() {
 
     let mut no_email = returning.clone();
     no_email.fields.clear();
-    let everything: BTreeSet<String> = spec.fields.iter().map(|f| f.id.clone()).collect();
+    let everything: Vec<String> = spec.fields.iter().map(|f| f.id.clone()).collect();
     assert!(no_email
         .validate_knowing(&spec, &Tables, &everything)
         .is_err());

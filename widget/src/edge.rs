@@ -1,8 +1,6 @@
 //! The widget's conversation with the edge: fetching a form's spec and
 //! sending a submission.
 
-use std::collections::BTreeSet;
-
 use embudo_shared::{FieldError, FormSpec, Submission};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
@@ -64,7 +62,7 @@ struct Stored {
 /// The answer of the known-fields route.
 #[derive(Deserialize)]
 struct Known {
-    known: BTreeSet<String>,
+    known: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -89,7 +87,7 @@ pub async fn fetch_spec(api: &str, form: &str) -> Result<FormSpec> {
 
 /// `GET {api}/v1/forms/{form}/known?visitor=…`: the fields the edge already
 /// knows for the visitor holding `token`.
-pub async fn fetch_known(api: &str, form: &str, token: &str) -> Result<BTreeSet<String>> {
+pub async fn fetch_known(api: &str, form: &str, token: &str) -> Result<Vec<String>> {
     let token: String = js_sys::encode_uri_component(token).into();
     let url = format!(
         "{}/v1/forms/{}/known?visitor={token}",

@@ -16,7 +16,6 @@ pub mod view;
 pub mod visitor;
 
 use std::cell::RefCell;
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use embudo_shared::{Error as Invalid, FormSpec, Locale};
@@ -32,8 +31,9 @@ use view::FormView;
 
 thread_local! {
     /// The submissions this page is sending now, so that a flush of the
-    /// outbox never sends one twice at the same time.
-    static IN_FLIGHT: RefCell<BTreeSet<String>> = const { RefCell::new(BTreeSet::new()) };
+    /// outbox never sends one twice at the same time. A few at most, so a
+    /// list: a set's removal code would cost the wasm more than it saves.
+    static IN_FLIGHT: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Fetches the spec of `form` from the edge at `api` and renders it into
@@ -63,17 +63,17 @@ pub async fn mount(
 
 /// What the edge already knows of a returning visitor (nothing for a
 /// first-timer, or when it cannot say).
-async fn known_fields(api: &str, spec: &FormSpec) -> BTreeSet<String> {
+async fn known_fields(api: &str, spec: &FormSpec) -> Vec<String> {
     let Some(token) = visitor::token(&spec.site) else {
-        return BTreeSet::new();
+        return Vec::new();
     };
     match edge::fetch_known(api, &spec.id, &token).await {
         Ok(known) => known,
         Err(Error::Server { status: 403 }) => {
             visitor::forget(&spec.site);
-            BTreeSet::new()
+            Vec::new()
         }
-        Err(_) => BTreeSet::new(),
+        Err(_) => Vec::new(),
     }
 }
 
@@ -85,7 +85,7 @@ pub fn start(
     spec: FormSpec,
     api: String,
     locale: Locale,
-    known: &BTreeSet<String>,
+    known: &[String],
 ) -> Result<()> {
     let view = Rc::new(FormView::render(host, spec, locale, known)?);
     let host = host.clone();
@@ -106,7 +106,7 @@ pub fn preview(host: Element, spec: JsValue, locale: String) -> std::result::Res
         &host,
         spec,
         Locale::from_tag(&locale),
-        &BTreeSet::new(),
+        &[],
     )?);
     listen(&view, |view| {
         let checked = view.read().and_then(|submission| {
@@ -208,7 +208,7 @@ async fn submit(view: &FormView, host: &Element, api: &str) {
 /// Sends `letter` until the edge settles it, keeping it in the outbox in
 /// the meantime; `waiting` is called each time it has to wait.
 async fn deliver(mut letter: Letter, waiting: impl Fn()) -> Verdict {
-    IN_FLIGHT.with(|sending| sending.borrow_mut().insert(letter.id.clone()));
+    IN_FLIGHT.with(|sending| sending.borrow_mut().push(letter.id.clone()));
     let verdict = loop {
         letter.tries += 1;
         match edge::send(&letter.api, &letter.form, &letter.body).await {
@@ -222,7 +222,7 @@ async fn deliver(mut letter: Letter, waiting: impl Fn()) -> Verdict {
         }
     };
     outbox::settle(&letter.id);
-    IN_FLIGHT.with(|sending| sending.borrow_mut().remove(&letter.id));
+    IN_FLIGHT.with(|sending| sending.borrow_mut().retain(|id| *id != letter.id));
     verdict
 }
 

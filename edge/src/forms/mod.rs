@@ -7,7 +7,7 @@ pub mod preview;
 pub mod rescore;
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use embudo_shared::FormSpec;
@@ -30,7 +30,7 @@ pub struct Form {
     /// The site's settings.
     pub settings: Settings,
     /// The ids of its required fields besides the e-mail.
-    pub required: BTreeSet<String>,
+    pub required: Vec<String>,
 }
 
 /// How long an isolate keeps a form it loaded, unless the variable

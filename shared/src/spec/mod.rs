@@ -6,8 +6,6 @@ pub mod check;
 pub mod consent;
 pub mod field;
 
-use std::collections::BTreeSet;
-
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result, SpecProblem};
@@ -210,7 +208,7 @@ impl FormSpec {
 
     /// The ids of the required fields besides the e-mail: the ones
     /// progressive profiling does not ask again once the person gave them.
-    pub fn required_once(&self) -> BTreeSet<String> {
+    pub fn required_once(&self) -> Vec<String> {
         self.fields
             .iter()
             .filter(|f| f.required && f.kind != field::FieldKind::Email)
@@ -222,7 +220,7 @@ impl FormSpec {
     /// `known`. The e-mail and every required field not yet known always,
     /// then unknown optional fields by priority, up to `at_most` in all.
     /// Hidden fields are always included (the page fills them).
-    pub fn fields_to_ask(&self, known: &BTreeSet<String>, at_most: usize) -> Vec<&Field> {
+    pub fn fields_to_ask(&self, known: &[String], at_most: usize) -> Vec<&Field> {
         use field::FieldKind::{Email, Hidden};
         let mut chosen: Vec<&Field> = self
             .fields

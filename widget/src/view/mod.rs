@@ -5,7 +5,7 @@ mod controls;
 mod dom;
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use embudo_shared::spec::field::FieldKind;
 use embudo_shared::spec::{Delivery, FormSpec};
@@ -36,7 +36,7 @@ pub struct FormView {
     spec: FormSpec,
     asked: Vec<String>,
     /// The fields the edge already has for this visitor.
-    known: BTreeSet<String>,
+    known: Vec<String>,
     /// The Turnstile challenge, when the form asks for one.
     challenge: Option<Challenge>,
     locale: Locale,
@@ -58,7 +58,7 @@ impl FormView {
         host: &Element,
         spec: FormSpec,
         locale: Locale,
-        known: &BTreeSet<String>,
+        known: &[String],
     ) -> Result<Self> {
         let root = shadow(host)?;
         let doc = host.owner_document().or_dom("ownerDocument")?;
@@ -128,7 +128,7 @@ impl FormView {
             form: form.dyn_into().or_dom("form")?,
             spec,
             asked,
-            known: known.clone(),
+            known: known.to_vec(),
             challenge,
             locale,
             button,
@@ -165,7 +165,7 @@ impl FormView {
     }
 
     /// The fields the edge already has for this visitor, not asked again.
-    pub fn known(&self) -> &BTreeSet<String> {
+    pub fn known(&self) -> &[String] {
         &self.known
     }
 
