@@ -157,12 +157,8 @@ pub struct SpecProblem {
     /// The same in each locale, for the dashboard's editor to show in its
     /// person's language; empty when only English was written (a parser's
     /// own words).
-    #[serde(default, skip_serializing_if = "unsaid")]
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
     pub text: Text,
-}
-
-fn unsaid(text: &Text) -> bool {
-    text.0.is_empty()
 }
 
 impl SpecProblem {

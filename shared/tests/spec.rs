@@ -60,12 +60,15 @@ fn every_mistake_is_reported_at_once_with_its_place() {
         panic!("the broken spec was read")
     };
     for problem in &problems {
-        let spanish = problem.text.0.get(&Locale::Es).map(String::as_str);
+        let spanish = problem.text.given(Locale::Es);
         assert!(
             spanish.is_some_and(|es| !es.is_empty() && es != problem.message),
             "{problem} has no Spanish of its own: {spanish:?}"
         );
-        assert_eq!(problem.text.0.get(&Locale::En), Some(&problem.message));
+        assert_eq!(
+            problem.text.given(Locale::En),
+            Some(problem.message.as_str())
+        );
     }
     assert!(problems
         .iter()
