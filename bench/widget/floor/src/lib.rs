@@ -11,6 +11,11 @@
 use embudo_shared::{FormSpec, Submission, Unicode};
 use wasm_bindgen::prelude::wasm_bindgen;
 
+/// The widget's allocator, so that the floor is built as the widget is.
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// Unicode as the browser would supply it, reduced to nothing.
 struct AsGiven;
 
