@@ -328,3 +328,81 @@ describe("a lead a person moves to SQL", () => {
     assert.deepEqual(mqls.map((d) => d.webhook_id).sort(), hearing("mql"), "sales hears of MQL and SQL, not of an opportunity");
   });
 });
+
+describe("a consent the person withdraws after the handoff", () => {
+  test("is told, signed, to every active endpoint the lead was handed to, naming who withdrew it", async () => {
+    const email = "retira@acme.example";
+    const response = await post(SUBMISSIONS, submission(mqlAnswers(email), ["content", "sales"]));
+    assert.equal(response.status, 201);
+    const answer = await response.json();
+    const [lead] = await stack.d1(`SELECT id, stage FROM leads WHERE email_key = '${email}'`);
+    assert.equal(lead.stage, "mql");
+    const mine = (all, event) => all.filter((d) => d.lead_id === lead.id && d.event === event);
+    const settled = (list) => list.every((d) => d.status === "delivered" || d.status === "dead");
+    const handed = mine(await deliveriesWhen((all) => mine(all, "lead.mql").length === 3 && settled(mine(all, "lead.mql"))), "lead.mql");
+    const handedTo = handed.map((d) => d.webhook_id).sort();
+    assert.deepEqual(handedTo, ["crm", "down", "flaky"]);
+
+    // Someone who works the lead records that the person asked not to be called.
+    const staff = await fetch(`${stack.url}/v1/leads/${lead.id}/consents/withdrawals`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${stack.token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ consent: "sales" }),
+    });
+    assert.equal(staff.status, 201);
+    const receipt = await staff.json();
+    // The person withdraws another one on their own consent page.
+    const own = await fetch(`${stack.url}${answer.consent_page}`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ consent: "content" }).toString(),
+    });
+    assert.equal(own.status, 303);
+
+    const told = mine(
+      await deliveriesWhen((all) => mine(all, "lead.consent_withdrawn").length === 6 && settled(mine(all, "lead.consent_withdrawn"))),
+      "lead.consent_withdrawn",
+    );
+    assert.deepEqual([...new Set(told.map((d) => d.webhook_id))].sort(), handedTo, "the endpoints that got the lead, and no other");
+    assert.equal(new Set(told.map((d) => d.event_id)).size, 2, "one event per withdrawal, the same for every endpoint");
+
+    const { webhooks } = await (await admin("/v1/sites/acme-growth/webhooks")).json();
+    const secret = webhooks.find((w) => w.id === "crm").signing_secret;
+    const atCrm = receiver.received
+      // By delivery, not path: an earlier test points another endpoint at /crm.
+      .filter((r) => r.headers["embudo-delivery"]?.endsWith(":crm") && r.headers["embudo-event"] === "lead.consent_withdrawn")
+      .map((r) => ({ request: r, event: JSON.parse(r.body) }))
+      .filter(({ event }) => event.lead.id === lead.id);
+    assert.equal(atCrm.length, 2, "each withdrawal posted once to crm");
+    for (const { request } of atCrm) {
+      const [, t, ...v1] = request.headers["embudo-signature"].split(/,?(?:t|v1)=/);
+      assert.ok(v1.includes(createHmac("sha256", secret).update(`${t}.${request.body}`).digest("hex")), "signed with crm's secret");
+    }
+    const byConsent = Object.fromEntries(atCrm.map(({ event }) => [event.consent.consent, event]));
+    assert.equal(byConsent.sales.type, "lead.consent_withdrawn");
+    assert.equal(byConsent.sales.withdrawn_by, "operator");
+    assert.deepEqual(byConsent.sales.consent, receipt, "the ledger's receipt of the withdrawal");
+    assert.equal(byConsent.sales.consent.purpose, "sales_contact");
+    assert.deepEqual([byConsent.sales.lead.id, byConsent.sales.lead.email], [lead.id, email]);
+    assert.equal(byConsent.content.withdrawn_by, "visitor", "the person, on their own page");
+    assert.equal(byConsent.content.consent.purpose, "content_delivery");
+    const [ledger] = await stack.d1(`SELECT count(*) AS n FROM consent_events WHERE lead_id = ${lead.id} AND granted = 0`);
+    assert.equal(ledger.n, 2);
+  });
+
+  test("tells no one when the lead was never handed to sales", async () => {
+    const email = "sin-ventas@acme.example";
+    assert.equal((await post(SUBMISSIONS, submission({ email, first_name: "Sin" }))).status, 201);
+    const [lead] = await stack.d1(`SELECT id, stage FROM leads WHERE email_key = '${email}'`);
+    assert.equal(lead.stage, "lead");
+    const withdrawn = await fetch(`${stack.url}/v1/leads/${lead.id}/consents/withdrawals`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${stack.token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ consent: "content" }),
+    });
+    assert.equal(withdrawn.status, 201);
+    await new Promise((later) => setTimeout(later, 1500));
+    assert.deepEqual((await deliveries()).filter((d) => d.lead_id === lead.id), []);
+  });
+});

@@ -174,7 +174,7 @@ pub async fn withdraw(mut req: Request, env: &Env, submission: &str) -> Result<R
         actor: "visitor",
         ip_hash: ledger::ip_hash(env, ip.as_deref()),
     };
-    match withdraw::record(&db, &person.site_id, person.lead_id, &consent, &by).await? {
+    match withdraw::record(env, &db, &person.site_id, person.lead_id, &consent, &by).await? {
         // Withdrawn twice (a double click, a second tab) is withdrawn once:
         // the page says so either way.
         Withdrawal::Recorded(_) | Withdrawal::AlreadyWithdrawn => {

@@ -3,6 +3,10 @@
 //! same batch as the move (so an accepted lead's event is never lost), then
 //! queued on a Workers Queue whose consumer ([`deliver`]) posts it, signed,
 //! retrying with backoff until it is delivered or dead-lettered.
+//!
+//! When the person later withdraws a consent, every endpoint the lead was
+//! handed to hears of it the same way ([`withdrawal`]): sales must stop
+//! using what the consent allowed.
 
 pub mod deliver;
 pub mod endpoints;
@@ -15,6 +19,7 @@ use worker::{query, D1Database, D1PreparedStatement, D1Result, Env};
 
 use crate::digest::sha256_hex;
 use crate::error::{Error, Result};
+use crate::ledger::Receipt;
 
 /// The queue binding in `wrangler.toml` that carries deliveries.
 pub const QUEUE_BINDING: &str = "HANDOFF";
@@ -138,6 +143,80 @@ pub fn event(moved: &Move<'_>) -> Result<Option<Event>> {
         kind,
         stage: moved.to,
     }))
+}
+
+/// The event type telling sales that the person withdrew a consent.
+pub const CONSENT_WITHDRAWN: &str = "lead.consent_withdrawn";
+
+/// A consent the person withdrew, as sales hears of it.
+pub struct Withdrawn<'a> {
+    /// The lead's site.
+    pub site: &'a str,
+    /// The lead's id.
+    pub lead: i64,
+    /// The lead's e-mail address, for sales to find the person.
+    pub email: &'a str,
+    /// Who recorded it: `visitor` (the person, on their consent page) or
+    /// the person who recorded it for them.
+    pub by: &'a str,
+    /// The ledger's receipt of the withdrawal.
+    pub receipt: &'a Receipt,
+    /// When (UTC, ISO 8601).
+    pub at: &'a str,
+}
+
+#[derive(Serialize)]
+struct WithdrawalPayload<'a> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    created: &'a str,
+    site: &'a str,
+    withdrawn_by: &'a str,
+    lead: WithdrawalLead<'a>,
+    consent: &'a Receipt,
+}
+
+#[derive(Serialize)]
+struct WithdrawalLead<'a> {
+    id: i64,
+    email: &'a str,
+}
+
+/// One delivery of `withdrawn` per active endpoint the lead was handed to
+/// (any delivery of a move written for it, whatever became of that), for
+/// the withdrawal's batch. Its event id comes from the ledger event, so it
+/// is one per withdrawal.
+pub fn withdrawal(db: &D1Database, withdrawn: &Withdrawn<'_>) -> Result<D1PreparedStatement> {
+    let id = event_id(withdrawn.site, &withdrawn.receipt.event, CONSENT_WITHDRAWN);
+    let payload = crate::capture::json(&WithdrawalPayload {
+        id: &id,
+        kind: CONSENT_WITHDRAWN,
+        created: withdrawn.at,
+        site: withdrawn.site,
+        withdrawn_by: withdrawn.by,
+        lead: WithdrawalLead {
+            id: withdrawn.lead,
+            email: withdrawn.email,
+        },
+        consent: withdrawn.receipt,
+    })?;
+    Ok(query!(
+        db,
+        "INSERT INTO deliveries (id, event_id, webhook_id, site_id, lead_id, event, payload)
+         SELECT ?3 || ':' || w.id, ?3, w.id, ?1, ?2, ?4, ?5
+           FROM webhooks w
+          WHERE w.site_id = ?1 AND w.active = 1
+            AND EXISTS (SELECT 1 FROM deliveries d
+                         WHERE d.lead_id = ?2 AND d.webhook_id = w.id AND d.event <> ?4)
+         ON CONFLICT (id) DO NOTHING
+         RETURNING id",
+        withdrawn.site,
+        withdrawn.lead,
+        &id,
+        CONSENT_WITHDRAWN,
+        &payload,
+    )?)
 }
 
 /// The event type announcing a lead's arrival at `stage`.

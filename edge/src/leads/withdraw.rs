@@ -2,8 +2,9 @@
 //! works their lead (they asked by e-mail, on the phone, through the mail
 //! tool's unsubscribe), or by the person on their own consent page
 //! (`consent_page`): a withdrawal event in the site's consent ledger,
-//! hash-chained like the grant it ends, and an entry in the audit log
-//! naming who recorded it.
+//! hash-chained like the grant it ends, an entry in the audit log naming
+//! who recorded it, and the news of it for every sales endpoint the lead
+//! was handed to (`handoff::withdrawal`).
 
 use serde::Deserialize;
 use worker::{query, D1Database, Env, Request, Response};
@@ -12,6 +13,7 @@ use super::detail::{lead_id, visible};
 use crate::access::{self, Need};
 use crate::capture::LEAD_OF;
 use crate::error::{Error, Result};
+use crate::handoff::{self, Withdrawn};
 use crate::ledger::{self, Event, Receipt};
 use crate::{audit, body, DB_BINDING};
 
@@ -27,6 +29,7 @@ struct Withdrawing {
 #[derive(Deserialize)]
 struct Latest {
     email_key: String,
+    email: String,
     submission_id: String,
     purpose: String,
     version: String,
@@ -47,7 +50,7 @@ pub async fn consent(mut req: Request, env: &Env, raw: &str) -> Result<Response>
         actor: &caller.actor(),
         ip_hash: None,
     };
-    match record(&db, &lead.site_id, id, &consent, &by).await? {
+    match record(env, &db, &lead.site_id, id, &consent, &by).await? {
         Withdrawal::Recorded(receipt) => Ok(Response::from_json(&receipt)?.with_status(201)),
         Withdrawal::AlreadyWithdrawn | Withdrawal::NeverGiven => Err(Error::conflict(
             format!("consent: {consent:?} is not given now; there is nothing to withdraw"),
@@ -77,9 +80,10 @@ pub enum Withdrawal {
 }
 
 /// Appends to `site`'s ledger the withdrawal of `consent` for lead `id`,
-/// and the audit entry naming `by`, in one batch, if the consent is given
-/// now.
+/// the audit entry naming `by` and the deliveries telling sales, in one
+/// batch, if the consent is given now; then queues the deliveries.
 pub async fn record(
+    env: &Env,
     db: &D1Database,
     site: &str,
     id: i64,
@@ -88,7 +92,7 @@ pub async fn record(
 ) -> Result<Withdrawal> {
     let latest: Option<Latest> = query!(
         db,
-        "SELECT l.email_key, e.submission_id, e.purpose, e.version, e.granted
+        "SELECT l.email_key, l.email, e.submission_id, e.purpose, e.version, e.granted
            FROM consent_events e JOIN leads l ON l.id = e.lead_id
           WHERE e.lead_id = ?1 AND e.consent_id = ?2
           ORDER BY e.id DESC LIMIT 1",
@@ -104,6 +108,7 @@ pub async fn record(
     };
     // The withdrawal names the submission whose grant it ends; no page: it
     // was not given on a form.
+    let at = String::from(worker::js_sys::Date::new_0().to_iso_string());
     let event = Event {
         site_id: site.to_owned(),
         submission_id: latest.submission_id,
@@ -113,7 +118,7 @@ pub async fn record(
         granted: 0,
         page: None,
         ip_hash: by.ip_hash.clone(),
-        at: String::from(worker::js_sys::Date::new_0().to_iso_string()),
+        at: at.clone(),
     };
     let (statement, receipts) = ledger::append(db, LEAD_OF, site, &latest.email_key, &[event])?;
     let mut statements: Vec<_> = statement.into_iter().collect();
@@ -125,9 +130,27 @@ pub async fn record(
         Some(&format!("lead:{id}")),
         Some(consent),
     )?);
-    db.batch(statements).await?;
     let receipt = receipts.into_iter().next().ok_or_else(|| Error::Storage {
         reason: "a withdrawal gave no receipt".into(),
     })?;
+    let handoff_at = statements.len();
+    statements.push(handoff::withdrawal(
+        db,
+        &Withdrawn {
+            site,
+            lead: id,
+            email: &latest.email,
+            by: by.actor,
+            receipt: &receipt,
+            at: &at,
+        },
+    )?);
+    let results = db.batch(statements).await?;
+    // Recorded with the withdrawal, so it stands if queueing fails: the
+    // every-minute sweep queues what was left unsent.
+    let deliveries = handoff::recorded(results.get(handoff_at))?;
+    if let Err(error) = handoff::enqueue(env, deliveries).await {
+        worker::console_error!("withdrawal deliveries not queued: {error}");
+    }
     Ok(Withdrawal::Recorded(receipt))
 }
