@@ -8,6 +8,7 @@ mod common;
 use common::{demo, DEMO_TOML};
 use embudo_shared::qualify::RuleSet;
 use embudo_shared::spec::check;
+use embudo_shared::spec::field::FieldKind;
 use embudo_shared::spec::Delivery;
 use embudo_shared::{Error, FormSpec, Locale};
 
@@ -198,6 +199,33 @@ fn progressive_profiling_asks_for_the_next_unknown_fields() {
         ],
         "a returning visitor is asked what is not known yet"
     );
+}
+
+#[test]
+fn progressive_profiling_asks_the_lowest_priorities_first_ties_in_display_order() {
+    let mut spec = demo();
+    // phone first; then company_size and country tied, after it on display.
+    for field in &mut spec.fields {
+        field.priority = match field.id.as_str() {
+            "phone" => 0,
+            "company_size" | "country" => 1,
+            _ => 9,
+        };
+    }
+    let ids = |at_most| -> Vec<String> {
+        spec.fields_to_ask(&[], at_most)
+            .iter()
+            .filter(|f| !f.required && f.kind != FieldKind::Hidden)
+            .map(|f| f.id.clone())
+            .collect()
+    };
+    // Two required fields (e-mail, first name) leave room for the rest;
+    // the asked ones come back in display order.
+    assert_eq!(ids(3), ["phone"]);
+    assert_eq!(ids(4), ["company_size", "phone"]);
+    assert_eq!(ids(5), ["company_size", "country", "phone"]);
+    assert_eq!(ids(2), Vec::<String>::new());
+    assert_eq!(ids(99).len(), 5, "every optional field when there is room");
 }
 
 #[test]

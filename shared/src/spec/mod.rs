@@ -227,15 +227,32 @@ impl FormSpec {
             .iter()
             .filter(|f| f.kind == Email || (f.required && !known.contains(&f.id)))
             .collect();
-        let mut optional: Vec<&Field> = self
+        let optional: Vec<&Field> = self
             .fields
             .iter()
             .filter(|f| !f.required && f.kind != Email && f.kind != Hidden)
             .filter(|f| !known.contains(&f.id))
             .collect();
-        optional.sort_by_key(|f| f.priority);
+        // An optional field is asked when fewer than `room` others come
+        // before it by priority, ties in display order. Counting instead of
+        // sorting: a form has a few dozen fields at most, and a sort's code
+        // would cost every visitor's download 2 KB.
         let room = at_most.saturating_sub(chosen.len());
-        chosen.extend(optional.into_iter().take(room));
+        let ahead = |at: usize, field: &Field| {
+            let place = (field.priority, at);
+            optional
+                .iter()
+                .enumerate()
+                .filter(|(other_at, other)| (other.priority, *other_at) < place)
+                .count()
+        };
+        chosen.extend(
+            optional
+                .iter()
+                .enumerate()
+                .filter(|(at, field)| ahead(*at, field) < room)
+                .map(|(_, field)| *field),
+        );
         chosen.extend(self.fields.iter().filter(|f| f.kind == Hidden));
         // Back in the spec's display order.
         self.fields
