@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::email::{EmailAddress, EmailProblem};
 use crate::error::{Error, FieldError, FieldErrorCode, Result};
 use crate::locale::Locale;
-use crate::spec::consent::Purpose;
+use crate::spec::consent::{Consent, Purpose};
 use crate::spec::field::{Field, FieldKind};
 use crate::spec::FormSpec;
 use crate::unicode::{is_hidden, Unicode};
@@ -179,58 +179,25 @@ impl Submission {
         known: &[String],
     ) -> Result<ValidSubmission> {
         let locale = self.locale;
-        let mut errors = Vec::new();
-        let mut fail = |field: &str, code| errors.push(FieldError::new(field, code, locale));
-
-        for id in self.fields.keys() {
-            if spec.field(id).is_none() {
-                fail(id, FieldErrorCode::UnknownField);
-            }
-        }
-        for id in self.consents.keys() {
-            if spec.consent(id).is_none() {
-                fail(id, FieldErrorCode::UnknownField);
-            }
-        }
-
         let mut email = None;
         let mut fields = BTreeMap::new();
         let mut originals = BTreeMap::new();
-        for field in &spec.fields {
-            let answer = self.fields.get(&field.id).filter(|a| !is_blank(a));
-            let Some(answer) = answer else {
-                if (field.required && !known.contains(&field.id)) || field.kind == FieldKind::Email
-                {
-                    fail(&field.id, FieldErrorCode::Required);
-                }
-                continue;
-            };
-            match check(field, answer, unicode) {
-                Ok(Checked::Email(address)) => email = Some(address),
-                Ok(Checked::Value { value, original }) => {
-                    if let Some(original) = original {
-                        originals.insert(field.id.clone(), original);
-                    }
-                    fields.insert(field.id.clone(), value);
-                }
-                Err(code) => fail(&field.id, code),
-            }
-        }
-
         let mut consents = Vec::new();
-        for item in &spec.consents {
-            if self.consents.get(&item.id).copied().unwrap_or(false) {
-                consents.push(ConsentChoice {
-                    id: item.id.clone(),
-                    purpose: item.purpose,
-                    version: item.version(locale),
-                    granted: true,
-                });
-            } else if item.required {
-                fail(&item.id, FieldErrorCode::ConsentRequired);
+        let errors = self.walk(spec, unicode, known, |passed| match passed {
+            Passed::Field(_, Checked::Email(address)) => email = Some(address),
+            Passed::Field(field, Checked::Value { value, original }) => {
+                if let Some(original) = original {
+                    originals.insert(field.id.clone(), original);
+                }
+                fields.insert(field.id.clone(), value);
             }
-        }
-
+            Passed::Consent(item) => consents.push(ConsentChoice {
+                id: item.id.clone(),
+                purpose: item.purpose,
+                version: item.version(locale),
+                granted: true,
+            }),
+        });
         match email {
             Some(email) if errors.is_empty() => Ok(ValidSubmission {
                 form: spec.id.clone(),
@@ -245,6 +212,76 @@ impl Submission {
             _ => Err(Error::Invalid { fields: errors }),
         }
     }
+
+    /// The problems [`Submission::validate_knowing`] finds, without the
+    /// clean submission: what the widget shows before sending. The same
+    /// checks run, so the verdict is the edge's; the widget just carries no
+    /// code to build what only the edge stores (consent text versions
+    /// among it).
+    pub fn problems(
+        &self,
+        spec: &FormSpec,
+        unicode: &dyn Unicode,
+        known: &[String],
+    ) -> Vec<FieldError> {
+        self.walk(spec, unicode, known, |_| {})
+    }
+
+    /// Runs every check once: each field that passes and each consent given
+    /// goes to `passed`, and every problem is returned, in the visitor's
+    /// locale.
+    fn walk<'s>(
+        &self,
+        spec: &'s FormSpec,
+        unicode: &dyn Unicode,
+        known: &[String],
+        mut passed: impl FnMut(Passed<'s>),
+    ) -> Vec<FieldError> {
+        let locale = self.locale;
+        let mut errors = Vec::new();
+        let mut fail = |field: &str, code| errors.push(FieldError::new(field, code, locale));
+
+        for id in self.fields.keys() {
+            if spec.field(id).is_none() {
+                fail(id, FieldErrorCode::UnknownField);
+            }
+        }
+        for id in self.consents.keys() {
+            if spec.consent(id).is_none() {
+                fail(id, FieldErrorCode::UnknownField);
+            }
+        }
+        for field in &spec.fields {
+            let answer = self.fields.get(&field.id).filter(|a| !is_blank(a));
+            let Some(answer) = answer else {
+                if (field.required && !known.contains(&field.id)) || field.kind == FieldKind::Email
+                {
+                    fail(&field.id, FieldErrorCode::Required);
+                }
+                continue;
+            };
+            match check(field, answer, unicode) {
+                Ok(checked) => passed(Passed::Field(field, checked)),
+                Err(code) => fail(&field.id, code),
+            }
+        }
+        for item in &spec.consents {
+            if self.consents.get(&item.id).copied().unwrap_or(false) {
+                passed(Passed::Consent(item));
+            } else if item.required {
+                fail(&item.id, FieldErrorCode::ConsentRequired);
+            }
+        }
+        errors
+    }
+}
+
+/// What passed one of [`Submission::walk`]'s checks.
+enum Passed<'s> {
+    /// A field, and its answer once checked.
+    Field(&'s Field, Checked),
+    /// A consent item the visitor gave.
+    Consent(&'s Consent),
 }
 
 fn is_blank(answer: &Answer) -> bool {

@@ -312,6 +312,49 @@ proptest! {
     }
 
     #[test]
+    fn the_widget_finds_exactly_the_problems_the_edge_does(
+        answers in proptest::collection::btree_map(
+            prop_oneof![
+                Just("email"), Just("first_name"), Just("company"), Just("job_role"),
+                Just("company_size"), Just("country"), Just("phone"), Just("not_a_field"),
+            ],
+            prop_oneof![
+                "[a-z]{1,8}@[a-z]{1,8}\\.example", "\\PC{0,24}", "[0-9 +()-]{0,16}",
+                Just("250-999".to_owned()), Just("mx".to_owned()), Just(" ".to_owned()),
+            ],
+            0..4,
+        ),
+        ticks in proptest::collection::btree_map(
+            prop_oneof![Just("content"), Just("newsletter"), Just("sales"), Just("nope")],
+            any::<bool>(),
+            0..3,
+        ),
+        knows_name in any::<bool>(),
+        spanish in any::<bool>(),
+    ) {
+        let spec = demo();
+        // A valid submission, then some answers and ticks changed at random.
+        let mut submission = submission(
+            if spanish { Locale::Es } else { Locale::En },
+            &[("email", "ana@empresa.example"), ("first_name", "Ana")],
+            &["content"],
+        );
+        for (id, answer) in answers {
+            submission.fields.insert(id.to_owned(), Answer::One(answer));
+        }
+        for (id, tick) in ticks {
+            submission.consents.insert(id.to_owned(), tick);
+        }
+        let known: Vec<String> = if knows_name { vec!["first_name".into()] } else { Vec::new() };
+        let problems = submission.problems(&spec, &Tables, &known);
+        match submission.validate_knowing(&spec, &Tables, &known) {
+            Ok(_) => prop_assert!(problems.is_empty(), "{:?}", problems),
+            Err(Error::Invalid { fields }) => prop_assert_eq!(problems, fields),
+            Err(other) => prop_assert!(false, "{:?}", other),
+        }
+    }
+
+    #[test]
     fn validating_the_normal_form_again_changes_nothing(
         name in "\\PC{1,40}",
         phone in "\\+?[0-9 ().-]{7,20}",

@@ -18,7 +18,7 @@ pub mod visitor;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use embudo_shared::{Error as Invalid, FormSpec, Locale};
+use embudo_shared::{FormSpec, Locale};
 use wasm_bindgen::prelude::*;
 use web_sys::{CustomEvent, CustomEventInit, Element, Event};
 
@@ -116,14 +116,12 @@ pub fn preview(host: Element, spec: JsValue, locale: String) -> std::result::Res
     )?);
     listen(&view, |view| {
         let checked = view.read().and_then(|submission| {
-            match submission.validate_knowing(view.spec(), &Browser, view.known()) {
-                Err(Invalid::Invalid { fields }) => view.show_field_errors(&fields),
-                _ => {
-                    view.show_field_errors(&[])?;
-                    view.announce(copy::for_locale(view.locale()).preview);
-                    Ok(())
-                }
+            let problems = submission.problems(view.spec(), &Browser, view.known());
+            view.show_field_errors(&problems)?;
+            if problems.is_empty() {
+                view.announce(copy::for_locale(view.locale()).preview);
             }
+            Ok(())
         });
         report(&view, checked);
     })
@@ -165,11 +163,11 @@ async fn submit(view: &FormView, host: &Element, api: &str) {
         Ok(submission) => submission,
         Err(error) => return report(view, Err(error)),
     };
-    let checked = submission.validate_knowing(view.spec(), &Browser, view.known());
-    if let Err(Invalid::Invalid { fields }) = checked {
-        return report(view, view.show_field_errors(&fields));
+    let problems = submission.problems(view.spec(), &Browser, view.known());
+    report(view, view.show_field_errors(&problems));
+    if !problems.is_empty() {
+        return;
     }
-    report(view, view.show_field_errors(&[]));
     if view.awaits_challenge() {
         return view.announce(copy::for_locale(view.locale()).challenge);
     }

@@ -282,13 +282,7 @@ impl FormView {
         else {
             return Ok(());
         };
-        let errors = match self
-            .read()?
-            .validate_knowing(&self.spec, unicode, &self.known)
-        {
-            Err(embudo_shared::Error::Invalid { fields }) => fields,
-            _ => Vec::new(),
-        };
+        let errors = self.read()?.problems(&self.spec, unicode, &self.known);
         let error = errors.iter().find(|error| error.field == field.id);
         let empty = self
             .value(control)
