@@ -187,11 +187,16 @@ describe("configuring the handoff", () => {
 
   test("a rolled secret signs at once, the replaced one beside it for as long as asked, then no more", async () => {
     const signing = async (id) => (await (await admin("/v1/sites/acme-growth/webhooks")).json()).webhooks.find((w) => w.id === id);
+    const described = (await (await fetch(`${stack.url}/v1/openapi.json`)).json()).webhooks;
+    const headerOf = (hook) => hook.post.parameters.find((p) => p.name === "Embudo-Signature").schema.pattern;
+    assert.equal(headerOf(described.leadQualified), headerOf(described.consentWithdrawn));
+    const documented = new RegExp(headerOf(described.leadQualified));
     /** The v1 signatures of a ping sent to endpoint `id` now, and the secrets that made them. */
     const ping = async (id, secrets) => {
       const before = receiver.received.length;
       assert.equal((await operator("POST", `/v1/sites/acme-growth/webhooks/${id}/test`)).status, 200);
       const sent = receiver.received.slice(before).find((r) => r.path === `/${id}`);
+      assert.match(sent.headers["embudo-signature"], documented, "the header is as the API description says");
       const [, t, ...v1] = sent.headers["embudo-signature"].split(/,?(?:t|v1)=/);
       const mac = (secret) => createHmac("sha256", secret).update(`${t}.${sent.body}`).digest("hex");
       return secrets.map((secret) => v1.includes(mac(secret)));
