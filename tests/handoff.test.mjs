@@ -335,6 +335,14 @@ describe("a lead a person moves to SQL", () => {
 });
 
 describe("a consent the person withdraws after the handoff", () => {
+  /** Staff record, through the API, that the person withdrew `consent`. */
+  const withdrawForThem = (leadId, consent) =>
+    fetch(`${stack.url}/v1/leads/${leadId}/consents/withdrawals`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${stack.token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ consent }),
+    });
+
   test("is told, signed, to every active endpoint the lead was handed to, naming who withdrew it", async () => {
     const email = "retira@acme.example";
     const response = await post(SUBMISSIONS, submission(mqlAnswers(email), ["content", "sales"]));
@@ -349,11 +357,7 @@ describe("a consent the person withdraws after the handoff", () => {
     assert.deepEqual(handedTo, ["crm", "down", "flaky"]);
 
     // Someone who works the lead records that the person asked not to be called.
-    const staff = await fetch(`${stack.url}/v1/leads/${lead.id}/consents/withdrawals`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${stack.token}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ consent: "sales" }),
-    });
+    const staff = await withdrawForThem(lead.id, "sales");
     assert.equal(staff.status, 201);
     const receipt = await staff.json();
     // The person withdraws another one on their own consent page.
@@ -401,11 +405,7 @@ describe("a consent the person withdraws after the handoff", () => {
     assert.equal((await post(SUBMISSIONS, submission({ email, first_name: "Sin" }))).status, 201);
     const [lead] = await stack.d1(`SELECT id, stage FROM leads WHERE email_key = '${email}'`);
     assert.equal(lead.stage, "lead");
-    const withdrawn = await fetch(`${stack.url}/v1/leads/${lead.id}/consents/withdrawals`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${stack.token}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ consent: "content" }),
-    });
+    const withdrawn = await withdrawForThem(lead.id, "content");
     assert.equal(withdrawn.status, 201);
     await new Promise((later) => setTimeout(later, 1500));
     assert.deepEqual((await deliveries()).filter((d) => d.lead_id === lead.id), []);
