@@ -15,6 +15,7 @@ use serde::Deserialize;
 use worker::{query, D1Database, Env, Request, Response, Url};
 
 use crate::error::{Error, Result};
+use crate::faults::Faults;
 use crate::leads::withdraw::{self, Withdrawal, Withdrawer};
 use crate::{body, forms, ledger, page, routes, token, DB_BINDING};
 
@@ -174,7 +175,18 @@ pub async fn withdraw(mut req: Request, env: &Env, submission: &str) -> Result<R
         actor: "visitor",
         ip_hash: ledger::ip_hash(env, ip.as_deref()),
     };
-    match withdraw::record(env, &db, &person.site_id, person.lead_id, &consent, &by).await? {
+    let faults = Faults::of(&req);
+    match withdraw::record(
+        env,
+        &db,
+        &person.site_id,
+        person.lead_id,
+        &consent,
+        &by,
+        &faults,
+    )
+    .await?
+    {
         // Withdrawn twice (a double click, a second tab) is withdrawn once:
         // the page says so either way.
         Withdrawal::Recorded(_) | Withdrawal::AlreadyWithdrawn => {

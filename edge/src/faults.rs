@@ -6,7 +6,10 @@
 //! at random: half before the batch commits, half after it (the write done,
 //! its answer lost), the two ways a real D1 failure can land.
 //! `d1-lost-answer=N` has the first N batches commit and then lose their
-//! answer, for a test that needs that case every time. Without the
+//! answer, for a test that needs that case every time.
+//! `pause-before-write=MS` holds a consent withdrawal that long between
+//! reading the consent and writing its withdrawal, so a test can send two
+//! at once and have both read before either writes. Without the
 //! feature the header is ignored and this is a no-op the compiler removes.
 
 use std::cell::Cell;
@@ -31,6 +34,8 @@ pub struct Faults {
     lost_answers: Cell<u32>,
     /// The share (0 to 1) of write batches that fail at random.
     failing_share: f64,
+    /// Milliseconds a withdrawal waits between its read and its write.
+    pause_ms: u32,
     /// How many faults were injected so far.
     injected: Cell<u32>,
 }
@@ -46,6 +51,7 @@ impl Faults {
             failing_writes: Cell::new(planned(&plan, "d1-write=")),
             lost_answers: Cell::new(planned(&plan, "d1-lost-answer=")),
             failing_share: failing_share(&plan),
+            pause_ms: planned(&plan, "pause-before-write="),
             injected: Cell::new(0),
         }
     }
@@ -76,6 +82,15 @@ impl Faults {
         }
         self.failing_writes.set(left - 1);
         self.fail("D1_ERROR: Network connection lost (injected fault)")
+    }
+
+    /// Waits as long as the plan says, before a write that depends on
+    /// what was read.
+    pub async fn pause(&self) {
+        if self.pause_ms > 0 {
+            let wait = std::time::Duration::from_millis(u64::from(self.pause_ms));
+            worker::Delay::from(wait).await;
+        }
     }
 
     /// Called after a D1 write batch committed: loses its answer while the
@@ -139,6 +154,7 @@ mod tests {
             failing_writes: Cell::new(1),
             lost_answers: Cell::new(1),
             failing_share: 0.0,
+            pause_ms: 0,
             injected: Cell::new(0),
         };
         assert!(faults.before_write().is_err_and(|e| e.is_transient()));

@@ -4,7 +4,8 @@
 //! (`consent_page`): a withdrawal event in the site's consent ledger,
 //! hash-chained like the grant it ends, an entry in the audit log naming
 //! who recorded it, and the news of it for every sales endpoint the lead
-//! was handed to (`handoff::withdrawal`).
+//! was handed to (`handoff::withdrawal`). A grant is ended once
+//! (`ended_grants`), however many withdrawals arrive for it at once.
 
 use serde::Deserialize;
 use worker::{query, D1Database, Env, Request, Response};
@@ -13,6 +14,7 @@ use super::detail::{lead_id, visible};
 use crate::access::{self, Need};
 use crate::capture::LEAD_OF;
 use crate::error::{Error, Result};
+use crate::faults::Faults;
 use crate::handoff::{self, Withdrawn};
 use crate::ledger::{self, Event, Receipt};
 use crate::{audit, body, DB_BINDING};
@@ -28,6 +30,7 @@ struct Withdrawing {
 /// The consent's latest event for the lead: the grant a withdrawal ends.
 #[derive(Deserialize)]
 struct Latest {
+    id: i64,
     email_key: String,
     email: String,
     submission_id: String,
@@ -50,7 +53,8 @@ pub async fn consent(mut req: Request, env: &Env, raw: &str) -> Result<Response>
         actor: &caller.actor(),
         ip_hash: None,
     };
-    match record(env, &db, &lead.site_id, id, &consent, &by).await? {
+    let faults = Faults::of(&req);
+    match record(env, &db, &lead.site_id, id, &consent, &by, &faults).await? {
         Withdrawal::Recorded(receipt) => Ok(Response::from_json(&receipt)?.with_status(201)),
         Withdrawal::AlreadyWithdrawn | Withdrawal::NeverGiven => Err(Error::conflict(
             format!("consent: {consent:?} is not given now; there is nothing to withdraw"),
@@ -69,6 +73,10 @@ pub struct Withdrawer<'a> {
     pub ip_hash: Option<String>,
 }
 
+/// What the batch's error says when another withdrawal ended the same grant
+/// between this one's read and its write.
+const GRANT_ENDED: &str = "UNIQUE constraint failed: ended_grants.";
+
 /// What asking to withdraw a consent did.
 pub enum Withdrawal {
     /// The withdrawal is in the ledger: its receipt.
@@ -82,6 +90,7 @@ pub enum Withdrawal {
 /// Appends to `site`'s ledger the withdrawal of `consent` for lead `id`,
 /// the audit entry naming `by` and the deliveries telling sales, in one
 /// batch, if the consent is given now; then queues the deliveries.
+/// `faults` may pause it between reading and writing (tests of the race).
 pub async fn record(
     env: &Env,
     db: &D1Database,
@@ -89,10 +98,11 @@ pub async fn record(
     id: i64,
     consent: &str,
     by: &Withdrawer<'_>,
+    faults: &Faults,
 ) -> Result<Withdrawal> {
     let latest: Option<Latest> = query!(
         db,
-        "SELECT l.email_key, l.email, e.submission_id, e.purpose, e.version, e.granted
+        "SELECT e.id, l.email_key, l.email, e.submission_id, e.purpose, e.version, e.granted
            FROM consent_events e JOIN leads l ON l.id = e.lead_id
           WHERE e.lead_id = ?1 AND e.consent_id = ?2
           ORDER BY e.id DESC LIMIT 1",
@@ -122,6 +132,18 @@ pub async fn record(
     };
     let (statement, receipts) = ledger::append(db, LEAD_OF, site, &latest.email_key, &[event])?;
     let mut statements: Vec<_> = statement.into_iter().collect();
+    let receipt = receipts.into_iter().next().ok_or_else(|| Error::Storage {
+        reason: "a withdrawal gave no receipt".into(),
+    })?;
+    // Fails the whole batch if a withdrawal sent at the same moment ended
+    // this grant first.
+    statements.push(query!(
+        db,
+        "INSERT INTO ended_grants (grant_id, withdrawal_id)
+         VALUES (?1, (SELECT id FROM consent_events WHERE event_hash = ?2))",
+        latest.id,
+        &receipt.event,
+    )?);
     statements.push(audit::entry(
         db,
         by.actor,
@@ -130,9 +152,6 @@ pub async fn record(
         Some(&format!("lead:{id}")),
         Some(consent),
     )?);
-    let receipt = receipts.into_iter().next().ok_or_else(|| Error::Storage {
-        reason: "a withdrawal gave no receipt".into(),
-    })?;
     let handoff_at = statements.len();
     statements.push(handoff::withdrawal(
         db,
@@ -145,7 +164,14 @@ pub async fn record(
             at: &at,
         },
     )?);
-    let results = db.batch(statements).await?;
+    faults.pause().await;
+    let results = match db.batch(statements).await {
+        Ok(results) => results,
+        Err(error) if error.to_string().contains(GRANT_ENDED) => {
+            return Ok(Withdrawal::AlreadyWithdrawn)
+        }
+        Err(error) => return Err(error.into()),
+    };
     // Recorded with the withdrawal, so it stands if queueing fails: the
     // every-minute sweep queues what was left unsent.
     let deliveries = handoff::recorded(results.get(handoff_at))?;
