@@ -135,6 +135,22 @@ rust_toolchain() {
   say "$(on_toolchain "$chosen" rustc --version)"
 }
 
+# The widget's own std is built from the toolchain's std sources
+# (scripts/build-widget.sh): Debian's toolchain has them (rust-web-src);
+# rustup's gets rust-src where it can download. Without them the widget is
+# built with the prebuilt std, larger.
+std_sources() {
+  local toolchain
+  toolchain=$(sed -n 's/^RUSTUP_TOOLCHAIN=//p' "$TOOLCHAIN_ENV")
+  if [ -d "$(on_toolchain "$toolchain" rustc --print sysroot)/lib/rustlib/src/rust/library/std" ]; then
+    say "the toolchain has std's sources"
+  elif [ -z "$toolchain" ] && rustup_online && timeout 300 rustup component add rust-src; then
+    say "rustup added rust-src"
+  else
+    say "no std sources here: the widget will be built with the prebuilt std (about 12 KB larger gzipped)"
+  fi
+}
+
 locked_version() { # the version of crate $1 in Cargo.lock
   awk -v name="$1" '$1 == "name" && $3 == "\"" name "\"" { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock
 }
@@ -198,6 +214,7 @@ conformance_tools() {
 }
 
 step "Rust toolchain with $WASM" rust_toolchain
+step "std sources for the widget" std_sources
 step "wasm-bindgen-cli (the version in Cargo.lock)" wasm_bindgen_cli
 step "worker-build $WORKER_BUILD_VERSION" worker_build
 step "cargo-fuzz $CARGO_FUZZ_VERSION" cargo_fuzz

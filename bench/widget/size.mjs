@@ -5,7 +5,7 @@
 // release build before wasm-bindgen and wasm-opt (so raw, unoptimised
 // bytes: the shares matter, not the totals).
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 
@@ -55,7 +55,12 @@ console.log(`The floor alone is ${(floor / GOAL).toFixed(1)} times the goal; the
 
 // What each crate weighs: twiggy's items, grouped by the crate their
 // (demangled) name starts with.
-const wasm = join(ROOT, "target", "wasm32-unknown-unknown", "release", "embudo_widget.wasm");
+// The build scripts/build-widget.sh made last: with the widget's own std
+// (target/own-std) when the toolchain has its sources, else the ordinary one.
+const wasm = ["own-std", "."]
+  .map((dir) => join(ROOT, "target", dir, "wasm32-unknown-unknown", "release", "embudo_widget.wasm"))
+  .filter((path) => existsSync(path))
+  .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
 const csv = execFileSync("twiggy", ["top", "-n", "1000000", "--format", "csv", wasm], { encoding: "utf8", maxBuffer: 1 << 28 });
 const byCrate = new Map();
 let code = 0;
