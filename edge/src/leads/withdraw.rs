@@ -74,8 +74,13 @@ pub struct Withdrawer<'a> {
 }
 
 /// What the batch's error says when another withdrawal ended the same grant
-/// between this one's read and its write.
-const GRANT_ENDED: &str = "UNIQUE constraint failed: ended_grants.";
+/// between this one's read and its write: the grant's row in
+/// `ended_grants` is taken, or, when the other was recorded in the same
+/// millisecond with the same details, its identical event is.
+const GRANT_ENDED: [&str; 2] = [
+    "UNIQUE constraint failed: ended_grants.",
+    "UNIQUE constraint failed: consent_events.event_hash",
+];
 
 /// What asking to withdraw a consent did.
 pub enum Withdrawal {
@@ -167,10 +172,13 @@ pub async fn record(
     faults.pause().await;
     let results = match db.batch(statements).await {
         Ok(results) => results,
-        Err(error) if error.to_string().contains(GRANT_ENDED) => {
-            return Ok(Withdrawal::AlreadyWithdrawn)
+        Err(error) => {
+            let text = error.to_string();
+            if GRANT_ENDED.iter().any(|ended| text.contains(ended)) {
+                return Ok(Withdrawal::AlreadyWithdrawn);
+            }
+            return Err(error.into());
         }
-        Err(error) => return Err(error.into()),
     };
     // Recorded with the withdrawal, so it stands if queueing fails: the
     // every-minute sweep queues what was left unsent.
