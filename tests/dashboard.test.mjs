@@ -626,13 +626,16 @@ describe("the dashboard", () => {
         await page.reload();
         await page.getByRole("heading", { name: "Handoffs to sales" }).waitFor();
       }
+      const row = page.getByRole("row").filter({ has: delivered });
+      assert.deepEqual((await row.getByRole("cell").allTextContents()).slice(0, 3), ["Became an MQL", "ventas", "delivered (answered 200)"],
+        "what sales was told, in words");
       assert.deepEqual(await violations(page), []);
       await shot(page, "settings-webhooks");
       // Her lead's page tells the same of her handoff; a lead never handed
       // to sales says so.
       const [olga] = await stack.d1("SELECT id FROM leads WHERE email_key = 'olga@acme.example'");
       await page.goto(`${stack.url}/dashboard/#/leads/${olga.id}`);
-      await page.locator(".handoffs li").filter({ hasText: "lead.mql → ventas · delivered (answered 200) · " }).waitFor();
+      await page.locator(".handoffs li").filter({ hasText: "Became an MQL → ventas · delivered (answered 200) · " }).waitFor();
       await page.goto(`${stack.url}/dashboard/#/leads/${ids.hostil}`);
       await page.getByText("This lead has not been handed to sales.").waitFor();
       await page.context().close();

@@ -150,6 +150,8 @@ const WORDS = {
     // A delivery's state (edge/migrations/0007), with what the receiver
     // answered last, if anything.
     deliveryStatus: { pending: "en espera", retrying: "se reintentará", delivered: "entregada", dead: "abandonada" },
+    // What a delivery told sales (its webhook event, edge/src/handoff).
+    deliveryEvent: { "lead.mql": "Pasó a MQL", "lead.sql": "Pasó a SQL", "lead.consent_withdrawn": "Retiró un consentimiento" },
     answered: (status) => `respondió ${status}`,
     erase: "Borrar a esta persona",
     eraseConfirm: (who) => `¿Borrar todos los datos de ${who}? No se puede deshacer.`,
@@ -367,6 +369,7 @@ const WORDS = {
     noDeliveries: "No lead has been handed to sales yet.",
     notHandedOff: "This lead has not been handed to sales.",
     deliveryStatus: { pending: "waiting", retrying: "will try again", delivered: "delivered", dead: "given up" },
+    deliveryEvent: { "lead.mql": "Became an MQL", "lead.sql": "Became an SQL", "lead.consent_withdrawn": "Withdrew a consent" },
     answered: (status) => `answered ${status}`,
     erase: "Erase this person",
     eraseConfirm: (who) => `Erase all the data of ${who}? This cannot be undone.`,

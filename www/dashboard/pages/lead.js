@@ -6,7 +6,7 @@ import { api } from "../api.js";
 import { actingButton, h, replace, sendingForm, when } from "../element.js";
 import { language, words } from "../words.js";
 import { STAGES, personName, stageBadge } from "./leads.js";
-import { deliveryStatus } from "./settings/webhooks.js";
+import { deliveryEvent, deliveryStatus } from "./settings/webhooks.js";
 
 /**
  * A button per consent the person has given now (its latest event a
@@ -135,7 +135,7 @@ export async function leadPage(main, session, id) {
         h("span", { class: "receipt", title: w.receipt }, `${w.receipt} ${c.event_hash.slice(0, 16)}…`)))),
       session.may("work", lead.site_id) ? withdrawals(session, lead, w, redraw) : null),
     section(w.deliveries, lead.deliveries.length === 0 ? h("p", { class: "empty" }, w.notHandedOff) : h("ul", { class: "handoffs" }, lead.deliveries.map((d) =>
-      h("li", {}, `${d.event} → ${d.webhook_id} · ${deliveryStatus(d, w)} · ${when(d.created_at, locale)}`)))),
+      h("li", {}, `${deliveryEvent(d, w)} → ${d.webhook_id} · ${deliveryStatus(d, w)} · ${when(d.created_at, locale)}`)))),
     section(w.notes,
       h("ul", { class: "notes" }, lead.notes.map((n) => h("li", {}, h("p", {}, n.text), h("small", {}, `${n.author} · ${when(n.created_at, locale)}`)))),
       session.may("work", lead.site_id) ? noteForm(session, lead, w, redraw) : null),

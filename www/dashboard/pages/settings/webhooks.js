@@ -133,6 +133,11 @@ function secretDetails(session, hook, path, key, w, told, redraw) {
     h("button", { type: "button", onclick: roll(0) }, w.rollSecretNow(hook.id)));
 }
 
+/** What a delivery told sales, in words; an event this page has no words for by its name. */
+export function deliveryEvent(delivery, w) {
+  return w.deliveryEvent[delivery.event] ?? delivery.event;
+}
+
 /**
  * A delivery's state in words, with why it is there: what the receiver
  * answered last, or what kept it from answering.
@@ -153,7 +158,7 @@ export function webhooksSection(session, webhooks, deliveries, w, redraw) {
     deliveries.length === 0 ? h("p", { class: "empty" }, w.noDeliveries) : h("table", {},
       h("thead", {}, h("tr", {}, [w.event, "Webhook", w.status, "#", w.created, w.actions].map((t) => h("th", { scope: "col" }, t)))),
       h("tbody", {}, deliveries.map((d) => h("tr", {},
-        h("td", {}, d.event), h("td", {}, d.webhook_id), h("td", {}, deliveryStatus(d, w)), h("td", { class: "number" }, d.attempts),
+        h("td", {}, deliveryEvent(d, w)), h("td", {}, d.webhook_id), h("td", {}, deliveryStatus(d, w)), h("td", { class: "number" }, d.attempts),
         h("td", {}, when(d.created_at, language())),
         h("td", {}, d.status === "dead"
           ? actingButton(`retry-${d.id}`, "↻ " + d.id, async () => {
