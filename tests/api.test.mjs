@@ -323,6 +323,9 @@ describe("the consent ledger", () => {
     assert.deepEqual(await consenting(), [], "no longer listed as consenting to marketing e-mails");
     const [audit] = await stack.d1(`SELECT actor, detail FROM audit_log WHERE action = 'consent-withdrawn' AND subject = 'lead:${lead.id}'`);
     assert.deepEqual([audit.actor, audit.detail], ["operator", "newsletter"]);
+    const detail = await (await fetch(`${stack.url}/v1/leads/${lead.id}`, { headers: operator })).json();
+    assert.deepEqual(detail.consents.filter((c) => c.consent_id === "newsletter").map((c) => [c.granted, c.withdrawn_by]),
+      [[1, null], [0, "operator"]], "the lead's page says who recorded the withdrawal");
 
     // Nothing is left to withdraw, and a consent never given cannot be.
     await expectProblem(await withdraw("newsletter"), 409, "conflict");
@@ -371,6 +374,8 @@ describe("the consent ledger", () => {
     assert.equal((await verify()).intact, true, "sealed into the chain");
     const [audit] = await stack.d1(`SELECT actor, detail FROM audit_log WHERE action = 'consent-withdrawn' AND subject = 'lead:${lead.id}'`);
     assert.deepEqual([audit.actor, audit.detail], ["visitor", "newsletter"]);
+    const detail = await (await fetch(`${stack.url}/v1/leads/${lead.id}`, { headers: { Authorization: `Bearer ${stack.token}` } })).json();
+    assert.equal(detail.consents.find((c) => c.granted === 0).withdrawn_by, "visitor", "withdrawn by the person themselves");
 
     const twice = await withdraw(answer.consent_page, "newsletter");
     assert.equal(twice.status, 303, "a double click withdraws once, and says it is done");

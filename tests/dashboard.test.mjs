@@ -257,7 +257,11 @@ describe("the dashboard", () => {
     await withdraw("sales").click();
     await page.getByRole("status").filter({ hasText: "Withdrawal of consent sales recorded." }).waitFor();
     assert.match(asked, /^Record that Marta Ruiz withdrew consent sales\?/);
-    await page.locator(".consents li").filter({ hasText: "sales (sales_contact): withdrawn" }).waitFor();
+    const recorded = page.locator(".consents li").filter({ hasText: "sales (sales_contact): withdrawn" });
+    await recorded.waitFor();
+    const [account] = await stack.d1("SELECT actor FROM audit_log WHERE action = 'consent-withdrawn' ORDER BY id DESC LIMIT 1");
+    assert.match(account.actor, /^account:\d+$/);
+    assert.match(await recorded.textContent(), new RegExp(` · by ${account.actor} · `), "says who recorded it");
     assert.equal(await withdraw("sales").count(), 0, "nothing left to withdraw");
     assert.equal(await withdraw("content").count(), 1);
     const [latest] = await stack.d1(`SELECT granted FROM consent_events WHERE lead_id = ${ids.marta} AND consent_id = 'sales' ORDER BY id DESC LIMIT 1`);

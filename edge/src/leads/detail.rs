@@ -50,6 +50,9 @@ struct Consent {
     event_hash: String,
     /// Its link in the site's chain, once sealed.
     hash: Option<String>,
+    /// For a withdrawal: who recorded it (`visitor`, or staff as the audit
+    /// log names them), when known.
+    withdrawn_by: Option<String>,
 }
 
 /// One handoff to sales.
@@ -151,8 +154,10 @@ pub async fn story(db: &D1Database, lead: Lead) -> Result<Detail> {
             )?,
             query!(
                 db,
-                "SELECT consent_id, purpose, version, granted, page, at, event_hash, hash
-                   FROM consent_events WHERE lead_id = ?1 ORDER BY id",
+                "SELECT e.consent_id, e.purpose, e.version, e.granted, e.page, e.at,
+                        e.event_hash, e.hash, g.withdrawn_by
+                   FROM consent_events e LEFT JOIN ended_grants g ON g.withdrawal_id = e.id
+                  WHERE e.lead_id = ?1 ORDER BY e.id",
                 id
             )?,
             query!(

@@ -144,10 +144,11 @@ pub async fn record(
     // this grant first.
     statements.push(query!(
         db,
-        "INSERT INTO ended_grants (grant_id, withdrawal_id)
-         VALUES (?1, (SELECT id FROM consent_events WHERE event_hash = ?2))",
+        "INSERT INTO ended_grants (grant_id, withdrawal_id, withdrawn_by)
+         VALUES (?1, (SELECT id FROM consent_events WHERE event_hash = ?2), ?3)",
         latest.id,
         &receipt.event,
+        by.actor,
     )?);
     statements.push(audit::entry(
         db,
