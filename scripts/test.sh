@@ -50,17 +50,19 @@ stage "lint, native (clippy -D warnings)" gate cargo clippy --workspace --all-ta
 # shared's own tests use proptest, which is native-only; its library is
 # linted for wasm32 as the widget and the edge compile it.
 stage "lint, wasm32 (clippy -D warnings)" gate \
-  cargo clippy -p embudo-widget -p embudo-edge -p embudo-bench-floor -p embudo-bench-ceiling -p embudo-bench-widget-floor \
+  cargo clippy -p embudo-widget -p embudo-widget-json -p embudo-edge -p embudo-bench-floor -p embudo-bench-ceiling -p embudo-bench-widget-floor \
     --all-targets --target "$WASM" -- -D warnings
-stage "unit tests, native" tests cargo test -p embudo-shared -p embudo-edge -p embudo-bench-floor -p embudo-bench-ceiling -p embudo-bench-widget-floor
+stage "unit tests, native" tests cargo test -p embudo-shared -p embudo-edge -p embudo-bench-floor -p embudo-bench-ceiling
 # shared as the widget builds it: no default features (no rule reader, no
 # Unicode tables, no TOML), so what only that build does is tested too.
 stage "unit tests, shared as the widget builds it" tests cargo test -p embudo-shared --no-default-features --lib
+# The widget, its JSON reader and the size floor call the browser's JSON,
+# so their tests run in it.
 stage "widget tests in headless Chromium (wasm-bindgen-test)" tests env \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   CHROMEDRIVER=/usr/bin/chromedriver \
   WASM_BINDGEN_TEST_TIMEOUT=60 \
-  cargo test -p embudo-widget --target "$WASM"
+  cargo test -p embudo-widget -p embudo-widget-json -p embudo-bench-widget-floor --target "$WASM"
 stage "fuzz smoke run (cargo fuzz, ${FUZZ_SECONDS:-5}s per target)" gate scripts/fuzz.sh
 stage "build the widget" gate scripts/build-widget.sh
 stage "build the edge (and its fault-injection test build)" gate scripts/build-edge.sh --faults

@@ -145,6 +145,17 @@ impl Text {
             .unwrap_or_default()
     }
 
+    /// The same text with `words` in `locale`: how a reader that is not
+    /// serde (the widget's, over the browser's JSON) builds one.
+    pub fn with(mut self, locale: Locale, words: impl Into<String>) -> Self {
+        let slot = match locale {
+            Locale::Es => &mut self.es,
+            Locale::En => &mut self.en,
+        };
+        *slot = Some(words.into());
+        self
+    }
+
     /// Whether nothing is written in any locale.
     pub fn is_empty(&self) -> bool {
         Locale::ALL
@@ -173,15 +184,11 @@ impl Text {
 
 impl<const N: usize> From<[(Locale, &str); N]> for Text {
     fn from(pairs: [(Locale, &str); N]) -> Self {
-        let mut text = Self::default();
-        for (locale, words) in pairs {
-            let slot = match locale {
-                Locale::Es => &mut text.es,
-                Locale::En => &mut text.en,
-            };
-            *slot = Some(words.to_owned());
-        }
-        text
+        pairs
+            .into_iter()
+            .fold(Self::default(), |text, (locale, words)| {
+                text.with(locale, words)
+            })
     }
 }
 

@@ -2,7 +2,7 @@
 //! sending a submission.
 
 use embudo_shared::{FieldError, FormSpec, Submission};
-use serde::{Deserialize, Serialize};
+use embudo_widget_json::{Object, Read};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, RequestMode, Response};
@@ -41,33 +41,37 @@ pub enum Verdict {
     },
 }
 
-/// The part of an `application/problem+json` answer the widget reads.
-#[derive(Deserialize)]
+/// The part of an `application/problem+json` answer the widget reads: the
+/// field errors, if any.
 struct Problem {
-    #[serde(default)]
     errors: Vec<FieldError>,
 }
 
+impl Read for Problem {
+    fn read(value: JsValue) -> embudo_widget_json::Result<Self> {
+        Ok(Self {
+            errors: Object::read(value)?.or_default("errors")?,
+        })
+    }
+}
+
 /// The part of a 201 answer the widget reads.
-#[derive(Deserialize)]
 struct Stored {
-    #[serde(default)]
-    offer: Option<OfferLink>,
-    #[serde(default)]
+    offer: Option<String>,
     visitor: Option<String>,
-    #[serde(default)]
     consent_page: Option<String>,
 }
 
-/// The answer of the known-fields route.
-#[derive(Deserialize)]
-struct Known {
-    known: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct OfferLink {
-    url: String,
+impl Read for Stored {
+    fn read(value: JsValue) -> embudo_widget_json::Result<Self> {
+        let stored = Object::read(value)?;
+        let offer: Option<Object> = stored.get("offer")?;
+        Ok(Self {
+            offer: offer.map(|offer| offer.need("url")).transpose()?,
+            visitor: stored.get("visitor")?,
+            consent_page: stored.get("consent_page")?,
+        })
+    }
 }
 
 /// `GET {api}/v1/forms/{form}`: the form's public spec.
@@ -82,7 +86,7 @@ pub async fn fetch_spec(api: &str, form: &str) -> Result<FormSpec> {
             status: response.status(),
         });
     }
-    serde_wasm_bindgen::from_value(json(&response).await?).map_err(|_| Error::Answer)
+    Ok(FormSpec::read(json(&response).await?)?)
 }
 
 /// `GET {api}/v1/forms/{form}/known?visitor=…`: the fields the edge already
@@ -100,21 +104,12 @@ pub async fn fetch_known(api: &str, form: &str, token: &str) -> Result<Vec<Strin
             status: response.status(),
         });
     }
-    let known: Known =
-        serde_wasm_bindgen::from_value(json(&response).await?).map_err(|_| Error::Answer)?;
-    Ok(known.known)
+    Ok(Object::read(json(&response).await?)?.need("known")?)
 }
 
 /// The JSON body for `submission`, as the outbox keeps and resends it.
 pub fn encode(submission: &Submission) -> Result<String> {
-    // JSON-compatible: maps become plain objects, not `Map`s JSON drops.
-    let body = submission
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|_| Error::Answer)?;
-    js_sys::JSON::stringify(&body)
-        .ok()
-        .and_then(|text| JsValue::from(text).as_string())
-        .ok_or(Error::Answer)
+    Ok(embudo_widget_json::to_json(submission)?)
 }
 
 /// Posts the submission `body` to `{api}/v1/forms/{form}/submissions`. It
@@ -137,12 +132,11 @@ pub async fn send(api: &str, form: &str, body: &str) -> Verdict {
             // Stored, even if the answer does not read: link and token are
             // extras.
             let stored = match json(&response).await {
-                Ok(answer) => serde_wasm_bindgen::from_value::<Stored>(answer).ok(),
+                Ok(answer) => Stored::read(answer).ok(),
                 Err(_) => None,
             };
             let (offer, visitor, consent_page) = stored.map_or((None, None, None), |stored| {
-                let offer = stored.offer.map(|offer| offer.url);
-                (offer, stored.visitor, stored.consent_page)
+                (stored.offer, stored.visitor, stored.consent_page)
             });
             Verdict::Stored {
                 offer,
@@ -172,7 +166,7 @@ pub async fn send(api: &str, form: &str, body: &str) -> Verdict {
 /// Reads the field errors from a 422 problem document. One that names no
 /// field cannot be shown on the form, so it counts as an unreadable answer.
 pub fn refused(problem: JsValue) -> Result<Verdict> {
-    let problem: Problem = serde_wasm_bindgen::from_value(problem).map_err(|_| Error::Answer)?;
+    let problem = Problem::read(problem)?;
     if problem.errors.is_empty() {
         return Err(Error::Answer);
     }

@@ -46,6 +46,13 @@ impl Error {
     }
 }
 
+/// An answer (or a kept letter) that is not the JSON it should be.
+impl From<embudo_widget_json::Error> for Error {
+    fn from(_: embudo_widget_json::Error) -> Self {
+        Self::Answer
+    }
+}
+
 impl From<Error> for JsValue {
     fn from(error: Error) -> Self {
         JsValue::from_str(&error.to_string())

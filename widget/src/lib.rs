@@ -107,7 +107,7 @@ pub fn start(
 /// them, and nothing is ever sent.
 #[wasm_bindgen]
 pub fn preview(host: Element, spec: JsValue, locale: String) -> std::result::Result<(), JsValue> {
-    let spec: FormSpec = serde_wasm_bindgen::from_value(spec).map_err(|_| Error::Answer)?;
+    let spec = <FormSpec as embudo_widget_json::Read>::read(spec).map_err(Error::from)?;
     let view = Rc::new(FormView::render(
         &host,
         spec,

@@ -5,7 +5,7 @@
 //! online, and on the next load of any page with the widget. The edge stores
 //! a submission id once, so sending again never makes a second lead.
 
-use serde::{Deserialize, Serialize};
+use embudo_widget_json::{from_json, to_json, Object, Read, Record, Write};
 use wasm_bindgen::JsValue;
 
 use crate::browser;
@@ -20,11 +20,10 @@ pub const MAX_WAIT_MS: f64 = 300_000.0;
 pub const KEEP_MS: f64 = 7.0 * 24.0 * 3_600_000.0;
 
 /// One pending submission, exactly as it will be sent again.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Letter {
     /// The site the form belongs to (for the visitor token the answer
     /// brings).
-    #[serde(default)]
     pub site: String,
     /// The submission id.
     pub id: String,
@@ -38,6 +37,37 @@ pub struct Letter {
     pub tries: u32,
     /// When it was written (ms since the epoch).
     pub written: f64,
+}
+
+/// Kept as JSON under these keys; a letter kept before `site` existed
+/// reads with none.
+impl Read for Letter {
+    fn read(value: JsValue) -> embudo_widget_json::Result<Self> {
+        let letter = Object::read(value)?;
+        Ok(Self {
+            site: letter.or_default("site")?,
+            id: letter.need("id")?,
+            api: letter.need("api")?,
+            form: letter.need("form")?,
+            body: letter.need("body")?,
+            tries: letter.need("tries")?,
+            written: letter.need("written")?,
+        })
+    }
+}
+
+impl Write for Letter {
+    fn write(&self) -> JsValue {
+        Record::new()
+            .set("site", &self.site)
+            .set("id", &self.id)
+            .set("api", &self.api)
+            .set("form", &self.form)
+            .set("body", &self.body)
+            .set("tries", &self.tries)
+            .set("written", &self.written)
+            .into()
+    }
 }
 
 /// What one try's answer means for a pending submission.
@@ -75,8 +105,7 @@ pub fn letters() -> Vec<Letter> {
     let now = js_sys::Date::now();
     browser::storage()
         .and_then(|storage| storage.get_item(KEY).ok().flatten())
-        .and_then(|text| js_sys::JSON::parse(&text).ok())
-        .and_then(|value| serde_wasm_bindgen::from_value::<Vec<Letter>>(value).ok())
+        .and_then(|text| from_json::<Vec<Letter>>(&text).ok())
         .unwrap_or_default()
         .into_iter()
         .filter(|letter| now - letter.written < KEEP_MS)
@@ -87,13 +116,7 @@ fn save(letters: &[Letter]) {
     let Some(storage) = browser::storage() else {
         return;
     };
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    let text = letters
-        .serialize(&serializer)
-        .ok()
-        .and_then(|value| js_sys::JSON::stringify(&value).ok())
-        .and_then(|text| JsValue::from(text).as_string());
-    if let Some(text) = text {
+    if let Ok(text) = to_json(letters) {
         // A full storage keeps the older letters; this one is still sent.
         let _ = storage.set_item(KEY, &text);
     }

@@ -1,0 +1,21 @@
+//! shared's types read from, and written to, the values of the browser's
+//! own JSON (`JSON.parse`, `Response.json`, `JSON.stringify`).
+//!
+//! Why not serde here: shared's derives instantiated for a wasm format
+//! (serde-wasm-bindgen, or serde_json with its number parsing) were a third
+//! of the widget's gzipped wasm, 26 KB when measured. Reading key by key
+//! through `Reflect` costs a call per key, and the browser already has the
+//! parser. The names stay shared's: enum variants are read through their
+//! own serde derives ([`read::named`]), and this crate's tests write every
+//! type with serde_json and read it back here (and the other way round for
+//! a submission), so a key renamed in one place and not the other fails.
+
+mod error;
+mod form;
+pub mod read;
+mod submission;
+pub mod write;
+
+pub use error::{Error, Result};
+pub use read::{from_json, Object, Read};
+pub use write::{to_json, Record, Write};

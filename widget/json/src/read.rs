@@ -1,0 +1,147 @@
+//! Reading: a value the browser's `JSON.parse` (or `Response.json`) made,
+//! taken apart key by key with `Reflect`, into Rust values.
+
+use std::collections::BTreeMap;
+
+use js_sys::{Array, Reflect};
+use serde::de::{value::StrDeserializer, Deserialize};
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::error::{Error, Result};
+
+/// A type the widget reads from a parsed JSON value.
+pub trait Read: Sized {
+    /// Reads `value`, or says which key held the wrong thing.
+    fn read(value: JsValue) -> Result<Self>;
+}
+
+/// A JSON object, read one key at a time. Keys it is not asked for are
+/// ignored: the edge may add to an answer without breaking widgets that
+/// are already cached on visitors' machines.
+pub struct Object(js_sys::Object);
+
+impl Object {
+    fn raw(&self, key: &str) -> JsValue {
+        Reflect::get(&self.0, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    }
+
+    /// The value under `key`; `None` when it is absent or `null`.
+    pub fn get<T: Read>(&self, key: &'static str) -> Result<Option<T>> {
+        let value = self.raw(key);
+        if value.is_undefined() || value.is_null() {
+            return Ok(None);
+        }
+        T::read(value).map(Some).map_err(|error| error.under(key))
+    }
+
+    /// The value under `key`, which must be there.
+    pub fn need<T: Read>(&self, key: &'static str) -> Result<T> {
+        self.get(key)?.ok_or(Error::Shape { key })
+    }
+
+    /// The value under `key`, or the type's default when it is absent.
+    pub fn or_default<T: Read + Default>(&self, key: &'static str) -> Result<T> {
+        Ok(self.get(key)?.unwrap_or_default())
+    }
+}
+
+impl Read for Object {
+    fn read(value: JsValue) -> Result<Self> {
+        if value.is_object() && !Array::is_array(&value) {
+            Ok(Self(value.unchecked_into()))
+        } else {
+            Err(Error::WRONG)
+        }
+    }
+}
+
+/// An object read as a map: every key with its value read as `T`.
+impl<T: Read> Read for BTreeMap<String, T> {
+    fn read(value: JsValue) -> Result<Self> {
+        let map = Object::read(value)?;
+        js_sys::Object::keys(&map.0)
+            .iter()
+            .filter_map(|key| key.as_string())
+            .map(|key| {
+                let value = T::read(map.raw(&key))?;
+                Ok((key, value))
+            })
+            .collect()
+    }
+}
+
+impl Read for String {
+    fn read(value: JsValue) -> Result<Self> {
+        value.as_string().ok_or(Error::WRONG)
+    }
+}
+
+impl Read for bool {
+    fn read(value: JsValue) -> Result<Self> {
+        value.as_bool().ok_or(Error::WRONG)
+    }
+}
+
+impl Read for f64 {
+    fn read(value: JsValue) -> Result<Self> {
+        value.as_f64().ok_or(Error::WRONG)
+    }
+}
+
+/// A whole number a JSON number holds exactly, as `T` if it fits.
+fn whole<T: TryFrom<i64>>(value: JsValue) -> Result<T> {
+    let number = f64::read(value)?;
+    // Beyond 2^53 a JSON number is no longer exact in a browser.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    if number.fract() != 0.0 || number.abs() > EXACT {
+        return Err(Error::WRONG);
+    }
+    T::try_from(number as i64).map_err(|_| Error::WRONG)
+}
+
+impl Read for u32 {
+    fn read(value: JsValue) -> Result<Self> {
+        whole(value)
+    }
+}
+
+impl Read for usize {
+    fn read(value: JsValue) -> Result<Self> {
+        whole(value)
+    }
+}
+
+impl Read for i64 {
+    fn read(value: JsValue) -> Result<Self> {
+        whole(value)
+    }
+}
+
+impl Read for u64 {
+    fn read(value: JsValue) -> Result<Self> {
+        whole(value)
+    }
+}
+
+impl<T: Read> Read for Vec<T> {
+    fn read(value: JsValue) -> Result<Self> {
+        if !Array::is_array(&value) {
+            return Err(Error::WRONG);
+        }
+        Array::from(&value).iter().map(T::read).collect()
+    }
+}
+
+/// Reads an enum written by its serde name (`first_name`,
+/// `marketing_emails`): the names come from shared's own derives, so the
+/// two readers cannot disagree on them.
+pub fn named<T: for<'de> Deserialize<'de>>(value: JsValue) -> Result<T> {
+    let name = String::read(value)?;
+    let names: StrDeserializer<'_, serde::de::value::Error> = StrDeserializer::new(&name);
+    T::deserialize(names).map_err(|_| Error::WRONG)
+}
+
+/// Parses `text` with the browser's `JSON.parse` and reads it as `T`.
+pub fn from_json<T: Read>(text: &str) -> Result<T> {
+    T::read(js_sys::JSON::parse(text).map_err(|_| Error::Text)?)
+}
