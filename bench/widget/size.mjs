@@ -71,8 +71,9 @@ for (const line of csv.split("\n").slice(1)) {
   const name = rawName.replace(/^"|"$/g, "");
   if (name.startsWith("custom section") || name.includes("subsection") || name.startsWith("Σ")) continue;
   // wasm-bindgen's descriptors and placeholders: read and removed by
-  // wasm-bindgen, never shipped.
-  if (/__wbindgen_describe|__wbindgen_placeholder|wasm_bindgen::describe/.test(name)) continue;
+  // wasm-bindgen, never shipped. Names carry crate hashes
+  // (`wasm_bindgen[1a2b]::describe`), dropped before matching.
+  if (/__wbindgen_describe|__wbindgen_placeholder|wasm_bindgen::describe/.test(name.replace(/\[[0-9a-f]+\]/g, ""))) continue;
   const crate =
     name.match(/^<*(?:&(?:mut )?)?(?:[A-Z]\w* as )?([a-z_][a-z0-9_]*)(?:\[[0-9a-f]+\])?::/)?.[1] ??
     (name.startsWith("data segment") ? "(static data)" : "(other: tables, imports, glue)");
