@@ -25,13 +25,20 @@ impl Object {
         Reflect::get(&self.0, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
     }
 
+    /// The value under `key` unless it is absent or `null`. Kept out of
+    /// line: inlined into every key read it cost 107 B of gzipped wasm.
+    #[inline(never)]
+    fn present(&self, key: &str) -> Option<JsValue> {
+        let value = self.raw(key);
+        (!value.is_undefined() && !value.is_null()).then_some(value)
+    }
+
     /// The value under `key`; `None` when it is absent or `null`.
     pub fn get<T: Read>(&self, key: &'static str) -> Result<Option<T>> {
-        let value = self.raw(key);
-        if value.is_undefined() || value.is_null() {
-            return Ok(None);
+        match self.present(key) {
+            Some(value) => T::read(value).map(Some).map_err(|error| error.under(key)),
+            None => Ok(None),
         }
-        T::read(value).map(Some).map_err(|error| error.under(key))
     }
 
     /// The value under `key`, which must be there.
