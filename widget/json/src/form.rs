@@ -10,7 +10,7 @@ use embudo_shared::{FieldError, FieldErrorCode, FormSpec, Locale, Text};
 use wasm_bindgen::JsValue;
 
 use crate::error::{Error, Result};
-use crate::read::{named, Object, Read};
+use crate::read::{named, read_with, Object, Read};
 
 impl Read for FormSpec {
     fn read(value: JsValue) -> Result<Self> {
@@ -138,26 +138,4 @@ impl Read for FieldError {
     }
 }
 
-impl Read for Locale {
-    fn read(value: JsValue) -> Result<Self> {
-        named(value)
-    }
-}
-
-impl Read for FieldKind {
-    fn read(value: JsValue) -> Result<Self> {
-        named(value)
-    }
-}
-
-impl Read for Purpose {
-    fn read(value: JsValue) -> Result<Self> {
-        named(value)
-    }
-}
-
-impl Read for FieldErrorCode {
-    fn read(value: JsValue) -> Result<Self> {
-        named(value)
-    }
-}
+read_with!(named: Locale, FieldKind, Purpose, FieldErrorCode);

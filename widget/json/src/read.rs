@@ -106,29 +106,19 @@ fn whole<T: TryFrom<i64>>(value: JsValue) -> Result<T> {
     T::try_from(number as i64).map_err(|_| Error::WRONG)
 }
 
-impl Read for u32 {
-    fn read(value: JsValue) -> Result<Self> {
-        whole(value)
-    }
+/// `Read` for each type, by one function that reads them all.
+macro_rules! read_with {
+    ($read:ident: $($type:ty),+) => {
+        $(impl Read for $type {
+            fn read(value: JsValue) -> Result<Self> {
+                $read(value)
+            }
+        })+
+    };
 }
+pub(crate) use read_with;
 
-impl Read for usize {
-    fn read(value: JsValue) -> Result<Self> {
-        whole(value)
-    }
-}
-
-impl Read for i64 {
-    fn read(value: JsValue) -> Result<Self> {
-        whole(value)
-    }
-}
-
-impl Read for u64 {
-    fn read(value: JsValue) -> Result<Self> {
-        whole(value)
-    }
-}
+read_with!(whole: u32, usize, i64, u64);
 
 impl<T: Read> Read for Vec<T> {
     fn read(value: JsValue) -> Result<Self> {
