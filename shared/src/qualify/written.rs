@@ -3,11 +3,12 @@
 //! how it is read into a [`Condition`].
 //!
 //! Serde reads an `if`-tagged enum by itself only by buffering every key
-//! before it knows the variant, and that buffering code was the largest part
-//! of the widget's wasm besides the widget itself (`make size`). Here a
-//! condition is read into one flat struct of every key any condition has,
-//! then made into its variant; a key the variant does not take is refused
-//! as serde refused it. Writing conditions stays serde's tagged form.
+//! before it knows the variant, and that buffering code was once the
+//! largest part of the widget's wasm besides the widget itself (the widget
+//! now reads JSON without serde). Here a condition is read into one flat
+//! struct of every key any condition has, then made into its variant; a
+//! key the variant does not take is refused as serde refused it, with
+//! smaller code. Writing conditions stays serde's tagged form.
 
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{MapAccess, SeqAccess, Visitor};

@@ -46,11 +46,9 @@ pub struct FormSpec {
     /// The consent items, in display order.
     #[serde(default)]
     pub consents: Vec<Consent>,
-    /// How leads from this form are qualified. Without the `rules` feature
-    /// a spec that has rules is refused as unknown: the widget's build reads
-    /// only public specs, which have none, and ships no rule reader.
+    /// How leads from this form are qualified. The edge alone reads them:
+    /// the public spec the widget gets has none ([`FormSpec::public`]).
     #[serde(default, skip_serializing_if = "RuleSet::is_empty")]
-    #[cfg_attr(not(feature = "rules"), serde(skip_deserializing))]
     pub qualification: RuleSet,
     /// Cloudflare Turnstile, when the form asks visitors to pass it: the
     /// widget shows the challenge and the edge verifies its token.
@@ -109,8 +107,8 @@ pub enum Delivery {
 }
 
 /// How a delivery is written: `by`, and `url` for a download or a redirect.
-/// Read flat, then made into its variant, for the reason
-/// `qualify::written` gives (no buffering code in the widget).
+/// Read flat, then made into its variant, as `qualify::written` reads
+/// conditions (no buffering of every key).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct WrittenDelivery {
@@ -268,40 +266,4 @@ fn line_and_column(text: &str, offset: usize) -> String {
     let line = before.matches('\n').count() + 1;
     let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
     format!("line {line}, column {column}")
-}
-
-/// The widget's build of this crate (no `rules` feature) reads the public
-/// spec the edge serves, and refuses one with rules by name rather than
-/// dropping them unread.
-#[cfg(all(test, not(feature = "rules")))]
-mod without_rules {
-    use super::FormSpec;
-    use crate::error::Error;
-
-    const PUBLIC: &str = r#"{"format": 1, "site": "acme", "id": "guide",
-        "locales": ["es", "en"], "heading": {"es": "La guía", "en": "The guide"},
-        "submit": {"es": "Enviar", "en": "Send"},
-        "success": {"es": "Gracias", "en": "Thank you"},
-        "offer": {"id": "guide", "title": {"es": "La guía", "en": "The guide"},
-                  "description": {"es": "Cuarenta páginas", "en": "Forty pages"},
-                  "delivery": {"by": "email"}},
-        "fields": [{"id": "email", "type": "email", "required": true,
-                    "label": {"es": "Correo", "en": "E-mail"}}]"#;
-
-    #[test]
-    fn reads_the_public_spec_and_names_rules_it_cannot_read() {
-        let spec = FormSpec::from_json(&format!("{PUBLIC}}}")).expect("a public spec reads");
-        assert_eq!(spec.fields.len(), 1);
-        assert!(spec.qualification.is_empty());
-        let with_rules = format!(r#"{PUBLIC}, "qualification": {{"rules": []}}}}"#);
-        match FormSpec::from_json(&with_rules) {
-            Err(Error::Spec { problems }) => assert!(
-                problems[0]
-                    .message
-                    .contains("unknown field `qualification`"),
-                "{problems:?}"
-            ),
-            other => panic!("rules read without the `rules` feature: {other:?}"),
-        }
-    }
 }
