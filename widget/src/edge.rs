@@ -128,22 +128,7 @@ pub async fn send(api: &str, form: &str, body: &str) -> Verdict {
     };
     let status = response.status();
     match status {
-        200..=299 => {
-            // Stored, even if the answer does not read: link and token are
-            // extras.
-            let stored = match json(&response).await {
-                Ok(answer) => Stored::read(answer).ok(),
-                Err(_) => None,
-            };
-            let (offer, visitor, consent_page) = stored.map_or((None, None, None), |stored| {
-                (stored.offer, stored.visitor, stored.consent_page)
-            });
-            Verdict::Stored {
-                offer,
-                visitor,
-                consent_page,
-            }
-        }
+        200..=299 => stored(json(&response).await.unwrap_or(JsValue::UNDEFINED)),
         422 => match json(&response).await.map(refused) {
             Ok(Ok(verdict)) => verdict,
             _ => Verdict::Rejected { status },
@@ -160,6 +145,21 @@ pub async fn send(api: &str, form: &str, body: &str) -> Verdict {
                     .and_then(|seconds| seconds.trim().parse().ok()),
             },
         },
+    }
+}
+
+/// What a 2xx `answer` says: stored, with the offer link, visitor token and
+/// consent page it carries. Stored even if it does not read: those are
+/// extras.
+pub fn stored(answer: JsValue) -> Verdict {
+    let stored = Stored::read(answer).ok();
+    let (offer, visitor, consent_page) = stored.map_or((None, None, None), |stored| {
+        (stored.offer, stored.visitor, stored.consent_page)
+    });
+    Verdict::Stored {
+        offer,
+        visitor,
+        consent_page,
     }
 }
 

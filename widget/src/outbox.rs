@@ -100,14 +100,17 @@ pub fn wait_ms(tries: u32, retry_after: Option<u32>, jitter: f64) -> f64 {
     jittered.max(floor)
 }
 
-/// Every pending submission still worth sending.
+/// Every pending submission still worth sending. Each is read on its own:
+/// one that does not read (written by hand, or by some other script) is
+/// dropped, not every other with it.
 pub fn letters() -> Vec<Letter> {
     let now = js_sys::Date::now();
     browser::storage()
         .and_then(|storage| storage.get_item(KEY).ok().flatten())
-        .and_then(|text| from_json::<Vec<Letter>>(&text).ok())
+        .and_then(|text| from_json::<Vec<JsValue>>(&text).ok())
         .unwrap_or_default()
         .into_iter()
+        .filter_map(|letter| Letter::read(letter).ok())
         .filter(|letter| now - letter.written < KEEP_MS)
         .collect()
 }

@@ -85,3 +85,30 @@ fn waits_double_with_jitter_and_honour_retry_after() {
         "never sooner than the edge asks"
     );
 }
+
+#[wasm_bindgen_test]
+fn letters_kept_by_an_earlier_widget_still_read_and_a_bad_one_spoils_no_other() {
+    let storage = web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .expect("localStorage");
+    let now = js_sys::Date::now();
+    // As serde-wasm-bindgen wrote them, before `site` existed and after;
+    // between them, one no widget wrote.
+    let kept = format!(
+        r#"[{{"id":"old","api":"https://edge.example","form":"demo-ebook","body":"{{}}","tries":2,"written":{now}}},
+            {{"id":"junk","tries":"many"}},
+            {{"site":"acme-growth","id":"new","api":"https://edge.example","form":"demo-ebook","body":"{{\"id\":\"new\"}}","tries":0,"written":{now}}}]"#
+    );
+    storage.set_item(outbox::KEY, &kept).expect("stored");
+    let letters = outbox::letters();
+    storage.remove_item(outbox::KEY).expect("clear");
+    let ids: Vec<&str> = letters.iter().map(|l| l.id.as_str()).collect();
+    assert_eq!(ids, ["old", "new"]);
+    assert_eq!(
+        letters[0].site, "",
+        "a letter from before sites reads with none"
+    );
+    assert_eq!(letters[0].tries, 2);
+    assert_eq!(letters[1].site, "acme-growth");
+    assert_eq!(letters[1].body, r#"{"id":"new"}"#);
+}

@@ -77,6 +77,13 @@ impl<T: Read> Read for BTreeMap<String, T> {
     }
 }
 
+/// Any value, as it is: for a list whose items are read one by one.
+impl Read for JsValue {
+    fn read(value: JsValue) -> Result<Self> {
+        Ok(value)
+    }
+}
+
 impl Read for String {
     fn read(value: JsValue) -> Result<Self> {
         value.as_string().ok_or(Error::WRONG)
@@ -95,12 +102,14 @@ impl Read for f64 {
     }
 }
 
-/// A whole number a JSON number holds exactly, as `T` if it fits.
+/// A whole number, as `T` if it fits. Beyond 2^53 the browser's parser
+/// has already rounded it to the nearest number it holds; that is taken as
+/// written rather than refusing a whole form over a bound like `1e16`.
 fn whole<T: TryFrom<i64>>(value: JsValue) -> Result<T> {
     let number = f64::read(value)?;
-    // Beyond 2^53 a JSON number is no longer exact in a browser.
-    const EXACT: f64 = 9_007_199_254_740_992.0;
-    if number.fract() != 0.0 || number.abs() > EXACT {
+    // 2^63: from here on `as i64` would saturate, not convert.
+    const BEYOND_I64: f64 = 9_223_372_036_854_775_808.0;
+    if number.fract() != 0.0 || number.abs() >= BEYOND_I64 {
         return Err(Error::WRONG);
     }
     T::try_from(number as i64).map_err(|_| Error::WRONG)

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use js_sys::{Array, Reflect};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::{Error, Result};
 
@@ -18,9 +18,11 @@ pub trait Write {
 pub struct Record(js_sys::Object);
 
 impl Record {
-    /// An empty object.
+    /// An empty object with no prototype, so that every key, even
+    /// `__proto__` (a field id may be that), is an ordinary key that
+    /// `JSON.stringify` writes.
     pub fn new() -> Self {
-        Self(js_sys::Object::new())
+        Self(js_sys::Object::create(JsValue::NULL.unchecked_ref()))
     }
 
     /// Sets `key` to `value`.

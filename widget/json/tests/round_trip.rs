@@ -205,3 +205,52 @@ fn a_submission_is_written_byte_for_byte_as_serde_writes_it() {
         assert_eq!(from_json::<Submission>(&written), Ok(submission));
     }
 }
+
+#[wasm_bindgen_test]
+fn keys_serde_defaults_may_be_absent_inside_fields_consents_and_submissions() {
+    let spec: FormSpec = from_json(
+        r#"{"format":1,"site":"acme","id":"guide","locales":["es"],
+            "heading":{"es":"Guía"},"submit":{"es":"Enviar"},"success":{"es":"Gracias"},
+            "offer":{"id":"guide","title":{"es":"Guía"},"description":{"es":"Diez páginas"},
+                     "delivery":{"by":"email"}},
+            "fields":[{"id":"utm","type":"hidden"}],
+            "consents":[{"id":"news","purpose":"marketing_emails","text":{"es":"Acepto."}}]}"#,
+    )
+    .expect("reads");
+    let field = &spec.fields[0];
+    assert_eq!(
+        (&field.label, field.required, field.priority, &field.options),
+        (&Text::default(), false, 0, &Vec::new())
+    );
+    assert!(!spec.consents[0].required);
+    assert_eq!(from_json::<Submission>("{}"), Ok(Submission::default()));
+}
+
+#[wasm_bindgen_test]
+fn an_id_named_like_a_javascript_internal_is_an_ordinary_key() {
+    let mut submission = full_submission();
+    submission
+        .fields
+        .insert("__proto__".into(), Answer::One("kept".into()));
+    submission.consents.insert("__proto__".into(), true);
+    let written = to_json(&submission).expect("writes");
+    let read: Submission = serde_json::from_str(&written).expect("the edge reads it");
+    assert_eq!(read, submission);
+    assert_eq!(from_json::<Submission>(&written), Ok(submission));
+}
+
+#[wasm_bindgen_test]
+fn a_bound_beyond_what_a_browser_holds_exactly_still_reads() {
+    let mut spec = every_key();
+    spec.fields[0].max = Some(10_000_000_000_000_000);
+    spec.fields[0].min = Some(-10_000_000_000_000_000);
+    let read: FormSpec = from_json(&serde_written(&spec)).expect("reads");
+    assert_eq!(read.fields[0].max, spec.fields[0].max);
+    assert_eq!(read.fields[0].min, spec.fields[0].min);
+    // Past i64 no number is whole in Rust's terms: the key is named.
+    let past = serde_written(&spec).replacen("\"max\":10000000000000000", "\"max\":1e19", 1);
+    assert_eq!(
+        from_json::<FormSpec>(&past),
+        Err(Error::Shape { key: "max" })
+    );
+}
