@@ -35,8 +35,8 @@ console.log(`| **Embudo, total** | | **${kb(total)}** |`);
 console.log(`| @typeform/embed ${typeformVersion} build/embed.js (loader only) | ${kb(readFileSync(typeform).length)} | ${kb(gz(typeform))} |`);
 console.log(`\nGoal: at most ${kb(GOAL)} gzipped in total: ${total <= GOAL ? "met" : `NOT met (${kb(total - GOAL)} over)`}.\n`);
 
-// The floor: shared's spec reading and submission checks alone, built the
-// same way (scripts/size.sh builds it), which any widget giving the
+// The floor: shared's submission checks and the widget's JSON reading
+// (embudo-widget-json) alone, built the same way (scripts/size.sh builds it), which any widget giving the
 // visitor shared's own verdict ships whatever else it does.
 const floorDir = join(ROOT, "target", "widget-floor");
 const floorParts = [
@@ -44,8 +44,8 @@ const floorParts = [
   ["wasm", join(floorDir, "embudo_bench_widget_floor_bg.wasm")],
 ];
 const floor = floorParts.reduce((sum, [, path]) => sum + gz(path), 0);
-console.log("### The floor: shared alone\n");
-console.log("`bench/widget/floor` reads a form spec and a submission from JSON and checks one against the other with `shared`,");
+console.log("### The floor: shared's checks and the JSON reading alone\n");
+console.log("`bench/widget/floor` reads a form spec and a submission from JSON (as the widget reads JSON) and checks one against the other with `shared`,");
 console.log("as the widget does before sending, and nothing else (no DOM, no outbox, no edge calls), built like the widget.\n");
 console.log("| part | raw | gzipped |");
 console.log("| --- | ---: | ---: |");
