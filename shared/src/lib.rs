@@ -16,6 +16,7 @@ pub mod error;
 pub mod export;
 pub mod hex;
 pub mod locale;
+pub mod name;
 pub mod phone;
 pub mod qualify;
 pub mod spec;
@@ -25,6 +26,7 @@ pub mod website;
 
 pub use error::{Error, FieldError, FieldErrorCode, MoveRefusal, Result, SpecProblem};
 pub use locale::{Locale, Text};
+pub use name::Named;
 pub use qualify::{qualify, History, Outcome, Stage};
 pub use spec::FormSpec;
 pub use submission::{Answer, Submission, ValidSubmission, Value};

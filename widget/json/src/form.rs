@@ -138,4 +138,11 @@ impl Read for FieldError {
     }
 }
 
-read_with!(named: Locale, FieldKind, Purpose, FieldErrorCode);
+read_with!(named: FieldKind, Purpose, FieldErrorCode);
+
+/// A locale as serde reads it: through [`Locale::parse`].
+impl Read for Locale {
+    fn read(value: JsValue) -> Result<Self> {
+        Locale::parse(&String::read(value)?).ok_or(Error::WRONG)
+    }
+}

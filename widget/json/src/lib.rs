@@ -5,10 +5,13 @@
 //! (serde-wasm-bindgen, or serde_json with its number parsing) were the
 //! largest part of the widget's wasm: 15.2 of its 71.9 KB gzipped went
 //! when this crate replaced them. Reading key by key through `Reflect`
-//! costs a call per key, and the browser already has the parser. The names stay shared's: enum variants are read through their
-//! own serde derives ([`read::named`]), and this crate's tests write every
-//! type with serde_json and read it back here (and the other way round for
-//! a submission), so a key renamed in one place and not the other fails.
+//! costs a call per key, and the browser already has the parser.
+//!
+//! The names stay shared's. Enum variants are read by its tables of names
+//! ([`embudo_shared::Named`], tested against its serde derives). The keys
+//! are written here a second time, and this crate's tests write every type
+//! with serde_json and read it back here (and the other way round for a
+//! submission), so a key renamed in one place and not the other fails.
 
 mod error;
 mod form;

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use embudo_shared::Named;
 use js_sys::{Array, Reflect};
-use serde::de::{value::StrDeserializer, Deserialize};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::{Error, Result};
@@ -138,13 +138,11 @@ impl<T: Read> Read for Vec<T> {
     }
 }
 
-/// Reads an enum written by its serde name (`first_name`,
-/// `marketing_emails`): the names come from shared's own derives, so the
-/// two readers cannot disagree on them.
-pub fn named<T: for<'de> Deserialize<'de>>(value: JsValue) -> Result<T> {
-    let name = String::read(value)?;
-    let names: StrDeserializer<'_, serde::de::value::Error> = StrDeserializer::new(&name);
-    T::deserialize(names).map_err(|_| Error::WRONG)
+/// Reads an enum written by its name (`first_name`, `marketing_emails`),
+/// from shared's table of names, which its tests hold equal to the serde
+/// derives.
+pub fn named<T: Named>(value: JsValue) -> Result<T> {
+    T::from_name(&String::read(value)?).ok_or(Error::WRONG)
 }
 
 /// Parses `text` with the browser's `JSON.parse` and reads it as `T`.
