@@ -6,8 +6,6 @@
 
 #![allow(missing_docs)]
 
-use std::collections::BTreeMap;
-
 use criterion::{criterion_group, criterion_main, Criterion};
 use embudo_shared::qualify::{Condition, Rule};
 use embudo_shared::spec::consent::Purpose;
@@ -87,12 +85,13 @@ fn submission() -> Submission {
         fields: fields
             .iter()
             .map(|(k, v)| ((*k).to_owned(), Answer::One((*v).to_owned())))
-            .collect::<BTreeMap<_, _>>(),
+            .collect(),
         consents: [
             ("content".to_owned(), true),
             ("newsletter".to_owned(), true),
         ]
-        .into(),
+        .into_iter()
+        .collect(),
         locale: Locale::Es,
         ..Submission::default()
     }

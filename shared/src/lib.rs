@@ -29,5 +29,5 @@ pub use locale::{Locale, Text};
 pub use name::Named;
 pub use qualify::{qualify, History, Outcome, Stage};
 pub use spec::FormSpec;
-pub use submission::{Answer, Submission, ValidSubmission, Value};
+pub use submission::{Answer, ById, Submission, ValidSubmission, Value};
 pub use unicode::Unicode;

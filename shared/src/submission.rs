@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use litemap::LiteMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::email::{EmailAddress, EmailProblem};
@@ -14,16 +16,22 @@ use crate::spec::FormSpec;
 use crate::unicode::{is_hidden, Unicode};
 use crate::{phone, website};
 
+/// A submission's answers or ticks by id, sorted by id: a list, not a
+/// B-tree, since a form has a few dozen ids at most, and the B-tree's code
+/// was 4 KB of the widget's gzipped wasm. Written and read as a JSON object
+/// ([`by_id`]).
+pub type ById<V> = LiteMap<String, V>;
+
 /// A submission as the visitor's browser sends it, before any check.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Submission {
     /// Each field's answer, by field id.
-    #[serde(default)]
-    pub fields: BTreeMap<String, Answer>,
+    #[serde(default, with = "by_id")]
+    pub fields: ById<Answer>,
     /// Each consent item's checkbox, by consent id.
-    #[serde(default)]
-    pub consents: BTreeMap<String, bool>,
+    #[serde(default, with = "by_id")]
+    pub consents: ById<bool>,
     /// The language the visitor reads, for the messages they get back.
     #[serde(default)]
     pub locale: Locale,
@@ -34,6 +42,33 @@ pub struct Submission {
     /// Where and how it was sent, captured by the widget.
     #[serde(default)]
     pub context: Context,
+}
+
+/// [`ById`] as a JSON object, as a `BTreeMap` is: written in id order, and
+/// read with a repeated id's last value winning.
+pub mod by_id {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::ById;
+
+    /// Writes the map as an object.
+    pub fn serialize<V: Serialize, S: Serializer>(
+        map: &ById<V>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(map.iter())
+    }
+
+    /// Reads an object (and nothing else) into the map.
+    pub fn deserialize<'de, V: Deserialize<'de>, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<ById<V>, D::Error> {
+        Ok(BTreeMap::<String, V>::deserialize(deserializer)?
+            .into_iter()
+            .collect())
+    }
 }
 
 /// What the widget records about a submission besides the visitor's answers
@@ -416,4 +451,38 @@ fn choices(field: &Field, items: &[String]) -> Result<Vec<String>, FieldErrorCod
         .filter(|o| wanted.contains(&o.value.as_str()))
         .map(|o| o.value.clone())
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_by_id_are_a_json_object_as_a_b_tree_map_was() {
+        let read: Submission = serde_json::from_str(
+            r#"{"fields":{"b":"2","a":["x","y"],"b":"last"},"consents":{"news":true}}"#,
+        )
+        .expect("reads");
+        assert_eq!(
+            read.fields.iter().collect::<Vec<_>>(),
+            [
+                (&"a".to_owned(), &Answer::Many(vec!["x".into(), "y".into()])),
+                (&"b".to_owned(), &Answer::One("last".into())),
+            ],
+            "in id order, a repeated id's last value kept"
+        );
+        assert_eq!(
+            serde_json::to_string(&read).expect("writes"),
+            r#"{"fields":{"a":["x","y"],"b":"last"},"consents":{"news":true},"locale":"es","context":{}}"#
+        );
+        assert_eq!(
+            serde_json::to_string(&Submission::default()).expect("writes"),
+            r#"{"fields":{},"consents":{},"locale":"es","context":{}}"#,
+            "empty maps are still objects"
+        );
+        assert!(
+            serde_json::from_str::<Submission>(r#"{"fields":[["a","x"]]}"#).is_err(),
+            "a list of pairs is not an object"
+        );
+    }
 }

@@ -304,7 +304,7 @@ proptest! {
     ) {
         let submission = Submission {
             fields: answers.into_iter().map(|(k, v)| (k, Answer::One(v))).collect(),
-            consents: ticks,
+            consents: ticks.into_iter().collect(),
             locale: Locale::En,
             ..Submission::default()
         };
@@ -384,8 +384,9 @@ fn a_known_required_field_may_be_left_out_but_the_email_never() {
             "email".to_owned(),
             Answer::One("vuelve@empresa.example".into()),
         )]
-        .into(),
-        consents: [("content".to_owned(), true)].into(),
+        .into_iter()
+        .collect(),
+        consents: [("content".to_owned(), true)].into_iter().collect(),
         ..Submission::default()
     };
     let refused = returning.validate(&spec, &Tables);

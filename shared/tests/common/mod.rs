@@ -2,8 +2,6 @@
 
 #![allow(dead_code, missing_docs)]
 
-use std::collections::BTreeMap;
-
 use embudo_shared::submission::Answer;
 use embudo_shared::{FormSpec, Locale, Submission};
 
@@ -19,7 +17,7 @@ pub fn submission(locale: Locale, fields: &[(&str, &str)], consents: &[&str]) ->
         fields: fields
             .iter()
             .map(|(k, v)| ((*k).to_owned(), Answer::One((*v).to_owned())))
-            .collect::<BTreeMap<_, _>>(),
+            .collect(),
         consents: consents.iter().map(|c| ((*c).to_owned(), true)).collect(),
         locale,
         ..Submission::default()

@@ -1,9 +1,7 @@
 //! Reading: a value the browser's `JSON.parse` (or `Response.json`) made,
 //! taken apart key by key with `Reflect`, into Rust values.
 
-use std::collections::BTreeMap;
-
-use embudo_shared::Named;
+use embudo_shared::{ById, Named};
 use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -63,7 +61,7 @@ impl Read for Object {
 }
 
 /// An object read as a map: every key with its value read as `T`.
-impl<T: Read> Read for BTreeMap<String, T> {
+impl<T: Read> Read for ById<T> {
     fn read(value: JsValue) -> Result<Self> {
         let map = Object::read(value)?;
         js_sys::Object::keys(&map.0)

@@ -1,8 +1,7 @@
 //! Writing: Rust values built into the browser's own objects and arrays,
 //! then made into text by its `JSON.stringify`.
 
-use std::collections::BTreeMap;
-
+use embudo_shared::ById;
 use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -103,7 +102,7 @@ impl<T: Write> Write for Vec<T> {
     }
 }
 
-impl<T: Write> Write for BTreeMap<String, T> {
+impl<T: Write> Write for ById<T> {
     fn write(&self) -> JsValue {
         self.iter()
             .fold(Record::new(), |record, (key, value)| record.set(key, value))

@@ -4,13 +4,11 @@
 
 #![allow(missing_docs)]
 
-use std::collections::BTreeMap;
-
 use embudo_shared::spec::consent::{Consent, Purpose};
 use embudo_shared::spec::field::{Choice, Field, FieldKind};
 use embudo_shared::spec::{Delivery, Turnstile};
 use embudo_shared::submission::Context;
-use embudo_shared::{Answer, FieldError, FieldErrorCode, FormSpec, Locale, Submission, Text};
+use embudo_shared::{Answer, ById, FieldError, FieldErrorCode, FormSpec, Locale, Submission, Text};
 use embudo_widget_json::{from_json, to_json, Error};
 use wasm_bindgen_test::*;
 
@@ -170,7 +168,7 @@ fn every_field_error_code_reads_back() {
 
 fn full_submission() -> Submission {
     Submission {
-        fields: BTreeMap::from([
+        fields: ById::from_iter([
             ("email".into(), Answer::One("ana@example.com".into())),
             (
                 "first_name".into(),
@@ -181,7 +179,7 @@ fn full_submission() -> Submission {
                 Answer::Many(vec!["seo".into(), "ads".into()]),
             ),
         ]),
-        consents: BTreeMap::from([("content".into(), true), ("news".into(), false)]),
+        consents: ById::from_iter([("content".into(), true), ("news".into(), false)]),
         locale: Locale::En,
         id: Some("01JBX6ZK3Y".into()),
         context: Context {

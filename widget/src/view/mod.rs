@@ -5,12 +5,11 @@ mod controls;
 mod dom;
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 
 use embudo_shared::spec::field::FieldKind;
 use embudo_shared::spec::{Delivery, FormSpec};
 use embudo_shared::submission::{Answer, Context};
-use embudo_shared::{FieldError, Locale, Submission};
+use embudo_shared::{ById, FieldError, Locale, Submission};
 use wasm_bindgen::JsCast;
 use web_sys::{
     CssStyleSheet, Element, HtmlButtonElement, HtmlElement, HtmlFormElement, HtmlInputElement,
@@ -182,7 +181,7 @@ impl FormView {
     /// What the visitor has typed and ticked so far, with the page's UTM
     /// parameters for the hidden fields.
     pub fn read(&self) -> Result<Submission> {
-        let mut fields = BTreeMap::new();
+        let mut fields = ById::new();
         for field in self
             .spec
             .fields
@@ -198,7 +197,7 @@ impl FormView {
                 fields.insert(field.id.clone(), answer);
             }
         }
-        let mut consents = BTreeMap::new();
+        let mut consents = ById::new();
         for item in &self.spec.consents {
             let checked = self.checkbox(&controls::consent_id(&item.id))?.checked();
             consents.insert(item.id.clone(), checked);
