@@ -56,6 +56,7 @@ impl Read for Problem {
 }
 
 /// The part of a 201 answer the widget reads.
+#[derive(Default)]
 struct Stored {
     offer: Option<String>,
     visitor: Option<String>,
@@ -152,14 +153,11 @@ pub async fn send(api: &str, form: &str, body: &str) -> Verdict {
 /// consent page it carries. Stored even if it does not read: those are
 /// extras.
 pub fn stored(answer: JsValue) -> Verdict {
-    let stored = Stored::read(answer).ok();
-    let (offer, visitor, consent_page) = stored.map_or((None, None, None), |stored| {
-        (stored.offer, stored.visitor, stored.consent_page)
-    });
+    let stored = Stored::read(answer).unwrap_or_default();
     Verdict::Stored {
-        offer,
-        visitor,
-        consent_page,
+        offer: stored.offer,
+        visitor: stored.visitor,
+        consent_page: stored.consent_page,
     }
 }
 

@@ -19,6 +19,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use embudo_shared::{FormSpec, Locale};
+use embudo_widget_json::Read;
 use wasm_bindgen::prelude::*;
 use web_sys::{CustomEvent, CustomEventInit, Element, Event};
 
@@ -107,7 +108,7 @@ pub fn start(
 /// them, and nothing is ever sent.
 #[wasm_bindgen]
 pub fn preview(host: Element, spec: JsValue, locale: String) -> std::result::Result<(), JsValue> {
-    let spec = <FormSpec as embudo_widget_json::Read>::read(spec).map_err(Error::from)?;
+    let spec = FormSpec::read(spec).map_err(Error::from)?;
     let view = Rc::new(FormView::render(
         &host,
         spec,

@@ -8,33 +8,17 @@ use embudo_shared::spec::consent::{Consent, Purpose};
 use embudo_shared::spec::field::{Choice, Field, FieldKind};
 use embudo_shared::spec::{Delivery, Turnstile};
 use embudo_shared::submission::Context;
-use embudo_shared::{Answer, ById, FieldError, FieldErrorCode, FormSpec, Locale, Submission, Text};
+use embudo_shared::{
+    Answer, ById, FieldError, FieldErrorCode, FormSpec, Locale, Named, Submission, Text,
+};
 use embudo_widget_json::{from_json, to_json, Error};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const EVERY_KIND: [FieldKind; 16] = [
-    FieldKind::Email,
-    FieldKind::FirstName,
-    FieldKind::LastName,
-    FieldKind::Company,
-    FieldKind::JobRole,
-    FieldKind::CompanySize,
-    FieldKind::Industry,
-    FieldKind::Country,
-    FieldKind::Phone,
-    FieldKind::Website,
-    FieldKind::Text,
-    FieldKind::LongText,
-    FieldKind::Number,
-    FieldKind::SingleChoice,
-    FieldKind::MultipleChoice,
-    FieldKind::Hidden,
-];
-
 /// The demo form's public spec with every optional key given a value no
-/// default has, and one field of every kind.
+/// default has, one field of every kind and one consent of every purpose
+/// (shared's tests hold `Named::ALL` to every variant serde knows).
 fn every_key() -> FormSpec {
     let mut spec = FormSpec::from_toml(include_str!("../../../edge/forms/demo-ebook.toml"))
         .expect("the demo spec reads")
@@ -45,7 +29,7 @@ fn every_key() -> FormSpec {
     });
     spec.retention_days = Some(365);
     spec.fields
-        .extend(EVERY_KIND.iter().enumerate().map(|(n, kind)| Field {
+        .extend(FieldKind::ALL.iter().enumerate().map(|(n, kind)| Field {
             id: format!("extra_{n}"),
             kind: *kind,
             label: Text::from([
@@ -64,19 +48,13 @@ fn every_key() -> FormSpec {
             }],
             priority: n as u32,
         }));
-    spec.consents.extend(
-        [
-            Purpose::ContentDelivery,
-            Purpose::MarketingEmails,
-            Purpose::SalesContact,
-        ]
-        .map(|purpose| Consent {
+    spec.consents
+        .extend(Purpose::ALL.iter().map(|&purpose| Consent {
             id: format!("{purpose:?}"),
             purpose,
             text: Text::from([(Locale::Es, "Acepto."), (Locale::En, "I agree.")]),
             required: purpose == Purpose::SalesContact,
-        }),
-    );
+        }));
     spec
 }
 
