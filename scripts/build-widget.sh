@@ -46,9 +46,15 @@ else
 fi
 wasm-bindgen --target web --no-typescript --out-dir "$out" \
   "$target_dir/wasm32-unknown-unknown/release/$name.wasm"
+# Optimised for size, then the names the wasm and the glue call each other
+# by shortened in both (scripts/shorten-names.mjs says why and checks it).
+names="$(mktemp)"
+trap 'rm -f "$names"' EXIT
 wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
+  --minify-imports-and-exports-and-modules \
+  "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm" >"$names"
+node "$ROOT/scripts/shorten-names.mjs" "$names" "$out/${name}.js" "$out/${name}_bg.wasm"
 # wasm-bindgen's glue is an ES module the loader imports.
 "$ESBUILD_BIN" "$out/${name}.js" --minify --format=esm --log-level=warning \
   --outfile="$out/${name}.js" --allow-overwrite
