@@ -21,7 +21,8 @@ use crate::error::{OrDom, Result};
 use crate::turnstile::Challenge;
 use dom::{append, make, text};
 
-const STYLE: &str = include_str!("../form.css");
+/// `form.css`, minified by `build.rs`.
+const STYLE: &str = include_str!(concat!(env!("OUT_DIR"), "/form.css"));
 
 /// How many visible fields a visitor is asked for at once; the rest come on
 /// later visits (progressive profiling).
