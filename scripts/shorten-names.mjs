@@ -25,8 +25,11 @@ const wasm = new WebAssembly.Module(readFileSync(wasmPath));
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 // Replaces every match of `pattern` with `to`, and says how many there were.
 const replace = (pattern, to) => {
-  const found = glue.match(pattern)?.length ?? 0;
-  glue = glue.replace(pattern, to);
+  let found = 0;
+  glue = glue.replace(pattern, () => {
+    found += 1;
+    return to;
+  });
   return found;
 };
 
