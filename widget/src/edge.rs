@@ -76,7 +76,7 @@ impl Read for Stored {
 }
 
 /// `GET {api}/v1/forms/{form}`: the form's public spec.
-pub async fn fetch_spec(api: &str, form: &str) -> Result<FormSpec> {
+pub async fn fetch_spec(api: &str, form: &str) -> Result<Box<FormSpec>> {
     let response = call(
         &format!("{}/v1/forms/{}", base(api), encode_segment(form)),
         None,
@@ -87,7 +87,7 @@ pub async fn fetch_spec(api: &str, form: &str) -> Result<FormSpec> {
             status: response.status(),
         });
     }
-    Ok(FormSpec::read(json(&response).await?)?)
+    Ok(Box::new(FormSpec::read(json(&response).await?)?))
 }
 
 /// `GET {api}/v1/forms/{form}/known?visitor=…`: the fields the edge already

@@ -89,7 +89,7 @@ async fn known_fields(api: &str, spec: &FormSpec) -> Vec<String> {
 /// the edge at `api`.
 pub fn start(
     host: &Element,
-    spec: FormSpec,
+    spec: Box<FormSpec>,
     api: String,
     locale: Locale,
     known: &[String],
@@ -111,7 +111,7 @@ pub fn preview(host: Element, spec: JsValue, locale: String) -> std::result::Res
     let spec = FormSpec::read(spec).map_err(Error::from)?;
     let view = Rc::new(FormView::render(
         &host,
-        spec,
+        Box::new(spec),
         Locale::from_tag(&locale),
         &[],
     )?);

@@ -33,7 +33,14 @@ fn mounted_spec(spec: FormSpec, locale: Locale) -> ShadowRoot {
         .expect("body")
         .append_child(&host)
         .expect("append");
-    start(&host, spec, "http://127.0.0.1:9".into(), locale, &[]).expect("renders");
+    start(
+        &host,
+        Box::new(spec),
+        "http://127.0.0.1:9".into(),
+        locale,
+        &[],
+    )
+    .expect("renders");
     host.shadow_root().expect("an open shadow root")
 }
 
