@@ -9,7 +9,7 @@
 # D1 faults, and through a restart), and longer fuzzing.
 #
 # Each part says how many runs its figures are the median of. Settings:
-# BENCH_RUNS (the edge's runs, default 3; the widget's cold loads, default 7),
+# BENCH_RUNS (the edge's runs, default 5; the widget's cold loads, default 7),
 # CROWD_SUBMISSIONS (default 10000), BENCH_FUZZ_SECONDS (per target,
 # default 60).
 set -euo pipefail
