@@ -84,6 +84,31 @@ describe("Turnstile", () => {
     assert.equal(await stored("forger@acme.example"), 0);
   });
 
+  test("a stored submission sent again after its token expired gets its first answer, not a 403", async () => {
+    // The widget's outbox resends byte for byte, minutes or days later when
+    // the first answer was lost; the token's five minutes may be over.
+    const id = crypto.randomUUID();
+    const body = submission({ email: "late@acme.example", first_name: "Late" }, ["content"], "en", {
+      id,
+      context: { turnstile: `once-${id}`, elapsed_ms: 8000 },
+    });
+    const first = await post(GUARDED, body);
+    assert.equal(first.status, 201);
+    const again = await post(GUARDED, body);
+    assert.equal(again.status, 201, "answered as the replay it is");
+    assert.equal(again.headers.get("idempotent-replayed"), "true");
+    assert.deepEqual((await again.json()).consents, (await first.json()).consents, "the first answer's receipts");
+    assert.equal(await stored("late@acme.example"), 1);
+    // Not stored yet, the same expired token is still refused: fail closed.
+    const other = submission({ email: "late2@acme.example", first_name: "Late" }, ["content"], "en", {
+      id: crypto.randomUUID(),
+      context: { turnstile: `once-${id}`, elapsed_ms: 8000 },
+    });
+    const refused = await expectProblem(await post(GUARDED, other), 403, "turnstile-failed");
+    assert.match(refused.detail, /timeout-or-duplicate/);
+    assert.equal(await stored("late2@acme.example"), 0);
+  });
+
   test("fails closed: when siteverify cannot answer, the visitor is asked to retry and nothing is stored", async () => {
     const response = await send("waiting@acme.example", "verify-down");
     await expectProblem(response, 503, "unavailable");

@@ -72,8 +72,16 @@ async fn accept(
         return spam::decoy(&id);
     }
     if form.spec.turnstile.is_some() {
-        // A retry carries the same token; siteverify accepts it again under
-        // the submission id as idempotency key.
+        // A submission already stored passed its challenge then: its retry
+        // gets the first answer even once the token has expired (Turnstile's
+        // last five minutes), as when the first answer was lost on the way.
+        match capture::seen(db, &id, &body_hash).await? {
+            Seen::Replay(answer) => return replayed(env, ctx, form, answer),
+            Seen::Conflict => return Err(Error::IdConflict { id }),
+            Seen::New => {}
+        }
+        // A retry of one not stored yet carries the same token; siteverify
+        // accepts it again under the submission id as idempotency key.
         let token = submission.context.turnstile.as_deref();
         turnstile::verify(env, token, ip.as_deref(), &id).await?;
     }

@@ -7,12 +7,15 @@ export const SITE_KEY = "0x4AAAAAAAtest";
 
 /**
  * Stands in for siteverify: the token "pass" passes, "verify-down" makes it
- * fail as a server, anything else is refused. Records what it was asked.
- * `vars` are the Worker settings that send the edge to it.
+ * fail as a server, a token starting "once-" passes the first time and has
+ * expired after (as a real token does five minutes on), anything else is
+ * refused. Records what it was asked. `vars` are the Worker settings that
+ * send the edge to it.
  */
 export async function startSiteverify() {
   const secret = "test-turnstile-secret";
   const asked = [];
+  const spent = new Set();
   const server = await serve((_req, body, res) => {
     const check = JSON.parse(body);
     asked.push(check);
@@ -20,9 +23,12 @@ export async function startSiteverify() {
       res.writeHead(502).end("bad gateway");
       return;
     }
-    const verdict = check.secret === secret && check.response === "pass"
+    const once = String(check.response).startsWith("once-");
+    const expired = once && spent.has(check.response);
+    if (once) spent.add(check.response);
+    const verdict = check.secret === secret && (check.response === "pass" || (once && !expired))
       ? { success: true, "error-codes": [] }
-      : { success: false, "error-codes": ["invalid-input-response"] };
+      : { success: false, "error-codes": [expired ? "timeout-or-duplicate" : "invalid-input-response"] };
     res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(verdict));
   });
   const url = `${server.url}/siteverify`;
