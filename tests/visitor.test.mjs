@@ -223,6 +223,65 @@ test("sent offline, then the page reloaded online: delivered exactly once", asyn
   assert.equal(n, 1, "exactly once");
 });
 
+/** A submission for `email` as the widget keeps it in its outbox (another tab's, or an earlier page's). */
+function keptLetter(email) {
+  const id = crypto.randomUUID();
+  const body = JSON.stringify({
+    fields: { email, first_name: "Guardada" },
+    consents: { content: true },
+    locale: "es",
+    id,
+    context: { page: `${stack.url}/`, elapsed_ms: 8_000 },
+  });
+  return { site: "acme-growth", id, api: new URL(stack.url).origin, form: "demo-ebook", body, tries: 1, written: Date.now() };
+}
+
+const storedFor = (email) =>
+  `SELECT count(*) AS n FROM submissions s JOIN leads l ON l.id = s.lead_id WHERE l.email_key = '${email}'`;
+
+test("two forms starting together send a kept submission once, and tell the page once", async () => {
+  const page = await browser.newPage({ locale: "es-ES" });
+  const posts = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST" && request.url().endsWith("/submissions")) posts.push(request.url());
+  });
+  await page.route(`${stack.url}/two-forms.html`, (route) =>
+    route.fulfill({
+      contentType: "text/html",
+      body: `<!doctype html><html lang="es"><body>
+             <embudo-form form="demo-ebook"></embudo-form><embudo-form form="demo-ebook"></embudo-form>
+             <script>window.seen = []; document.addEventListener("embudo:success", (e) => window.seen.push(e.detail.submission));</script>
+             <script async src="/embed.js"></script></body></html>`,
+    }),
+  );
+  await page.route(`${stack.url}/blank.html`, (route) => route.fulfill({ contentType: "text/html", body: "<!doctype html><title>blank</title>" }));
+  await page.goto(`${stack.url}/blank.html`);
+  const letter = keptLetter("dos.formularios@empresa.example");
+  await page.evaluate((kept) => localStorage.setItem("embudo:outbox", JSON.stringify([kept])), letter);
+
+  await page.goto(`${stack.url}/two-forms.html`);
+  assert.equal(await countWhen(storedFor("dos.formularios@empresa.example"), 1), 1);
+  await page.waitForFunction(() => window.seen.length > 0 && localStorage.getItem("embudo:outbox") === "[]");
+  await page.waitForTimeout(1_000);
+  assert.deepEqual(await page.evaluate(() => window.seen), [letter.id], "one embudo:success for one submission");
+  assert.equal(posts.length, 1, `sent once: ${posts.join(", ")}`);
+});
+
+test("a submission another tab kept while offline is sent from an open page when the browser is back online", async () => {
+  const { page } = await openDemo();
+  await page.getByLabel("Correo electrónico de trabajo", { exact: true }).waitFor();
+  // The other tab: offline, it kept the submission and was closed.
+  await page.context().setOffline(true);
+  const letter = keptLetter("otra.pestana@empresa.example");
+  await page.evaluate((kept) => localStorage.setItem("embudo:outbox", JSON.stringify([kept])), letter);
+  await page.context().setOffline(false);
+  // No reload: this page's widget hears the browser come back online.
+  assert.equal(await countWhen(storedFor("otra.pestana@empresa.example"), 1, 10_000), 1);
+  const deadline = Date.now() + 10_000;
+  while ((await outboxOf(page)).length > 0 && Date.now() < deadline) await page.waitForTimeout(200);
+  assert.deepEqual(await outboxOf(page), [], "settled, so forgotten");
+});
+
 test("a button opens the form in a popup, where it works the same", async () => {
   const { page, problems } = await openDemo();
   await page.getByLabel("Correo electrónico de trabajo", { exact: true }).waitFor();

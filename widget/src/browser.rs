@@ -25,20 +25,22 @@ impl Unicode for Browser {
 
 /// Waits `ms` milliseconds, or less if the browser comes back online (the
 /// moment a kept submission is worth sending again).
+/// Its `online` listener is removed once the wait is over, whichever ended
+/// it, so retries waiting out a long outage do not pile listeners up.
 pub async fn pause(ms: f64) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let mut wake = None;
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-        let Some(window) = web_sys::window() else {
-            let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
-            return;
-        };
         let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
-        let once = web_sys::AddEventListenerOptions::new();
-        once.set_once(true);
-        let _ = window.add_event_listener_with_callback_and_add_event_listener_options(
-            "online", &resolve, &once,
-        );
+        let _ = window.add_event_listener_with_callback("online", &resolve);
+        wake = Some(resolve);
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    if let Some(wake) = wake {
+        let _ = window.remove_event_listener_with_callback("online", &wake);
+    }
 }
 
 /// The page's `localStorage`, if the browser gives one: it can be missing

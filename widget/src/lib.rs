@@ -54,8 +54,11 @@ pub async fn mount(
     locale: String,
 ) -> std::result::Result<(), JsValue> {
     let locale = Locale::from_tag(&locale);
-    // Whatever an earlier page could not deliver goes first.
+    // Whatever an earlier page could not deliver goes first, and again
+    // whenever the browser comes back online (another tab may have kept
+    // something meanwhile).
     flush(&host, &api);
+    flush_when_online(&host, &api);
     match edge::fetch_spec(&api, &form).await {
         Ok(spec) => {
             let known = known_fields(&api, &spec).await;
@@ -186,6 +189,8 @@ async fn submit(view: &FormView, host: &Element, api: &str) {
         written: js_sys::Date::now(),
     };
     // Kept before it is sent: from here on, closing the page loses nothing.
+    // Claimed first, so a flush (on `online`) leaves it to this send.
+    claim(&letter.id);
     outbox::keep(&letter);
     emit(host, "embudo:submit", &letter, None);
     view.set_busy(true);
@@ -210,12 +215,27 @@ async fn submit(view: &FormView, host: &Element, api: &str) {
     report(view, outcome);
 }
 
-/// Sends `letter` until the edge settles it, keeping it in the outbox in
-/// the meantime; `waiting` is called each time it has to wait. `waiting`
-/// is a `dyn Fn`, not a generic, so the form's send and the outbox's flush
-/// share one compiled loop (140 bytes less gzipped wasm).
+/// Marks the submission `id` as being sent by this page; false if it
+/// already is. Checked and marked at once, before a send is spawned: two
+/// forms mounting in the same tick (or a flush on `online` beside a form's
+/// own send) then never send a kept submission twice, nor tell the page
+/// twice that it was stored.
+fn claim(id: &str) -> bool {
+    IN_FLIGHT.with(|sending| {
+        let mut sending = sending.borrow_mut();
+        let idle = !sending.iter().any(|sent| sent == id);
+        if idle {
+            sending.push(id.to_owned());
+        }
+        idle
+    })
+}
+
+/// Sends the claimed `letter` until the edge settles it, keeping it in
+/// the outbox in the meantime; `waiting` is called each time it has to
+/// wait. `waiting` is a `dyn Fn`, not a generic, so the form's send and the
+/// outbox's flush share one compiled loop (140 bytes less gzipped wasm).
 async fn deliver(mut letter: Letter, waiting: &dyn Fn()) -> Verdict {
-    IN_FLIGHT.with(|sending| sending.borrow_mut().push(letter.id.clone()));
     let verdict = loop {
         letter.tries += 1;
         match edge::send(&letter.api, &letter.form, &letter.body).await {
@@ -237,8 +257,7 @@ async fn deliver(mut letter: Letter, waiting: &dyn Fn()) -> Verdict {
 /// edge at `api`; the widget's events for them go to `host`.
 fn flush(host: &Element, api: &str) {
     for letter in outbox::letters() {
-        let idle = IN_FLIGHT.with(|sending| !sending.borrow().contains(&letter.id));
-        if letter.api == api && idle {
+        if letter.api == api && claim(&letter.id) {
             let host = host.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let verdict = deliver(letter.clone(), &|| {}).await;
@@ -246,6 +265,19 @@ fn flush(host: &Element, api: &str) {
             });
         }
     }
+}
+
+/// Flushes the outbox each time the browser comes back online, for as long
+/// as the page lives: what another tab kept while offline is sent from here
+/// without waiting for the next page load.
+fn flush_when_online(host: &Element, api: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let (host, api) = (host.clone(), api.to_owned());
+    let on_online = Closure::<dyn FnMut()>::new(move || flush(&host, &api));
+    let _ = window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+    on_online.forget();
 }
 
 /// `embudo:success` or `embudo:error` on the host, for the site's analytics;
