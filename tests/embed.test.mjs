@@ -181,3 +181,60 @@ test("a form that asks for Turnstile loads it only then, and sends its token for
   const [{ n }] = await stack.d1("SELECT count(*) AS n FROM leads WHERE email_key = 'checked@empresa.example'");
   assert.equal(n, 1);
 });
+
+test("a Turnstile token the edge refuses brings a fresh challenge; the answers stay, and sending again stores once", async () => {
+  const page = await browser.newPage({ locale: "en-GB" });
+  const statuses = [];
+  page.on("response", (response) => {
+    if (response.url().endsWith("/v1/forms/guarded/submissions") && response.request().method() === "POST") {
+      statuses.push(response.status());
+    }
+  });
+  // Cloudflare's script, stood in: the first token is one siteverify
+  // refuses (as an expired one is); a reset gives one it accepts.
+  await page.route("https://challenges.cloudflare.com/turnstile/v0/api.js*", (route) =>
+    route.fulfill({
+      contentType: "text/javascript",
+      body: `window.turnstileResets = [];
+             window.turnstile = {
+               render(slot, options) {
+                 Object.assign(this, { slot, options });
+                 setTimeout(() => options.callback("stale-token"), 50);
+                 return "widget-7";
+               },
+               reset(widget) {
+                 window.turnstileResets.push(widget);
+                 setTimeout(() => {
+                   this.options.callback("pass");
+                   this.slot.textContent = "passed again";
+                 }, 50);
+               },
+             };`,
+    }),
+  );
+  await page.route(`${stack.url}/guarded-only.html`, (route) =>
+    route.fulfill({
+      contentType: "text/html",
+      body: `<!doctype html><html lang="en"><body>
+             <embudo-form form="guarded"></embudo-form><script async src="/embed.js"></script></body></html>`,
+    }),
+  );
+  await page.goto(`${stack.url}/guarded-only.html`);
+  await page.getByLabel("Work e-mail", { exact: true }).fill("stale@empresa.example");
+  await page.getByLabel("First name", { exact: true }).fill("Stale");
+  await page.getByLabel(/^I agree that Acme Growth may e-mail me/).check();
+  await page.waitForTimeout(2_100);
+  await page.getByRole("button", { name: "Send me the guide" }).click();
+  await page.getByRole("status").filter({ hasText: "Not sent: the check failed or expired" }).waitFor();
+  assert.deepEqual(await page.evaluate(() => window.turnstileResets), ["widget-7"], "the challenge was reset");
+  assert.equal(await page.getByLabel("Work e-mail", { exact: true }).inputValue(), "stale@empresa.example", "the answers are still there");
+  assert.deepEqual(await page.evaluate(() => JSON.parse(localStorage.getItem("embudo:outbox") ?? "[]")), [], "nothing left to resend");
+
+  // The visitor passes the fresh challenge, then sends again.
+  await page.getByText("passed again").waitFor();
+  await page.getByRole("button", { name: "Send me the guide" }).click();
+  await page.getByRole("status").filter({ hasText: "Done!" }).waitFor();
+  assert.deepEqual(statuses, [403, 201], "refused once, then stored: no 409 for the same id with a new token");
+  const [{ n }] = await stack.d1("SELECT count(*) AS n FROM leads WHERE email_key = 'stale@empresa.example'");
+  assert.equal(n, 1);
+});

@@ -15,6 +15,10 @@ pub struct Copy {
     pub saved: &'static str,
     /// Shown when the anti-bot check has not been passed yet.
     pub challenge: &'static str,
+    /// Shown when the edge refused the check's token (most often expired
+    /// while the submission waited): nothing was stored, and the answers
+    /// are still there.
+    pub challenge_again: &'static str,
     /// Announced when the form has errors to fix.
     pub fix_errors: &'static str,
     /// The link to a downloadable offer.
@@ -33,6 +37,7 @@ const ES: Copy = Copy {
     sending: "Enviando…",
     saved: "Guardado en este navegador. Lo enviaremos en cuanto podamos conectar.",
     challenge: "Completa la verificación antes de enviar.",
+    challenge_again: "No se ha enviado: la verificación no es válida o caducó. Complétala de nuevo y vuelve a enviar.",
     fix_errors: "Revisa los campos marcados.",
     download: "Descargar ahora",
     consents_page: "Ver o retirar tus consentimientos",
@@ -46,6 +51,8 @@ const EN: Copy = Copy {
     sending: "Sending…",
     saved: "Saved in this browser. We will send it as soon as we can connect.",
     challenge: "Please complete the check before sending.",
+    challenge_again:
+        "Not sent: the check failed or expired. Please complete it again and send once more.",
     fix_errors: "Please check the marked fields.",
     download: "Download now",
     consents_page: "See or withdraw your consents",

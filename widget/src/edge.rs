@@ -26,6 +26,10 @@ pub enum Verdict {
     },
     /// The edge refused some fields (422); shown on those fields.
     Refused(Vec<FieldError>),
+    /// The edge refused the Turnstile token (403, spent or expired while
+    /// the submission waited): nothing was stored, and only a new token,
+    /// so a new submission, can pass.
+    Challenged,
     /// Refused for good with another status (a 4xx): sending the same again
     /// cannot help.
     Rejected {
@@ -41,16 +45,22 @@ pub enum Verdict {
     },
 }
 
-/// The part of an `application/problem+json` answer the widget reads: the
-/// field errors, if any.
+/// The problem type of a refused Turnstile token.
+const TURNSTILE_FAILED: &str = "urn:embudo:problem:turnstile-failed";
+
+/// The part of an `application/problem+json` answer the widget reads: its
+/// type and the field errors, if any.
 struct Problem {
+    kind: Option<String>,
     errors: Vec<FieldError>,
 }
 
 impl Read for Problem {
     fn read(value: JsValue) -> embudo_widget_json::Result<Self> {
+        let problem = Object::read(value)?;
         Ok(Self {
-            errors: Object::read(value)?.or_default("errors")?,
+            kind: problem.get("type")?,
+            errors: problem.or_default("errors")?,
         })
     }
 }
@@ -132,6 +142,12 @@ pub async fn send(api: &str, form: &str, body: &str) -> Verdict {
         200..=299 => stored(json(&response).await.unwrap_or(JsValue::UNDEFINED)),
         422 => match json(&response).await.map(refused) {
             Ok(Ok(verdict)) => verdict,
+            _ => Verdict::Rejected { status },
+        },
+        403 => match json(&response).await.map(Problem::read) {
+            Ok(Ok(problem)) if problem.kind.as_deref() == Some(TURNSTILE_FAILED) => {
+                Verdict::Challenged
+            }
             _ => Verdict::Rejected { status },
         },
         status => match outbox::fate(Some(status), None) {

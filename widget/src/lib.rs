@@ -198,15 +198,21 @@ async fn submit(view: &FormView, host: &Element, api: &str) {
     view.announce(copy.sending);
     let verdict = deliver(letter.clone(), &|| view.announce(copy.saved)).await;
     view.set_busy(false);
+    if !matches!(verdict, Verdict::Stored { .. } | Verdict::Later { .. }) {
+        // Refused, so nothing is stored under this id: what the visitor
+        // sends next is a new submission, never a 409 for reusing the id.
+        view.new_attempt();
+    }
     let outcome = match &verdict {
         Verdict::Stored {
             offer,
             consent_page,
             ..
         } => view.show_success(api, offer.as_deref(), consent_page.as_deref()),
-        Verdict::Refused(fields) => {
-            view.new_attempt();
-            view.show_field_errors(fields)
+        Verdict::Refused(fields) => view.show_field_errors(fields),
+        Verdict::Challenged => {
+            view.challenge_again();
+            Ok(())
         }
         Verdict::Rejected { status } => Err(Error::Server { status: *status }),
         Verdict::Later { .. } => Ok(()),
@@ -291,6 +297,7 @@ fn emit_verdict(host: &Element, letter: &Letter, verdict: &Verdict) {
             emit(host, "embudo:success", letter, None)
         }
         Verdict::Refused(_) => emit(host, "embudo:error", letter, Some(422)),
+        Verdict::Challenged => emit(host, "embudo:error", letter, Some(403)),
         Verdict::Rejected { status } => emit(host, "embudo:error", letter, Some(*status)),
         Verdict::Later { .. } => {}
     }

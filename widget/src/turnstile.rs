@@ -19,10 +19,12 @@ pub const SCRIPT: &str = "https://challenges.cloudflare.com/turnstile/v0/api.js?
 /// The id the script element gets, so several forms load it once.
 const SCRIPT_ID: &str = "embudo-turnstile";
 
-/// One form's challenge: the token it last gave, if any is current.
+/// One form's challenge: the token it last gave, if any is current, and
+/// the id Turnstile gave the rendered challenge (to reset it).
 #[derive(Clone, Default)]
 pub struct Challenge {
     token: Rc<RefCell<Option<String>>>,
+    widget: Rc<RefCell<Option<JsValue>>>,
 }
 
 impl Challenge {
@@ -74,6 +76,25 @@ impl Challenge {
         self.token.borrow().clone()
     }
 
+    /// Forgets the token and asks Turnstile for a new challenge: the edge
+    /// refused the last token (spent, or expired while the submission
+    /// waited to be sent).
+    pub fn reset(&self) {
+        *self.token.borrow_mut() = None;
+        let Some(widget) = self.widget.borrow().clone() else {
+            return;
+        };
+        let Ok(turnstile) = js_sys::Reflect::get(&js_sys::global(), &"turnstile".into()) else {
+            return;
+        };
+        let reset = js_sys::Reflect::get(&turnstile, &"reset".into())
+            .ok()
+            .and_then(|reset| reset.dyn_into::<js_sys::Function>().ok());
+        if let Some(reset) = reset {
+            let _ = reset.call1(&turnstile, &widget);
+        }
+    }
+
     fn show(&self, slot: &Element, site_key: &str, locale: Locale) -> Result<()> {
         let turnstile =
             js_sys::Reflect::get(&js_sys::global(), &"turnstile".into()).or_dom("turnstile")?;
@@ -98,9 +119,10 @@ impl Challenge {
         set("callback", passed.as_ref()).or_dom("options")?;
         set("expired-callback", lapsed.as_ref()).or_dom("options")?;
         set("error-callback", lapsed.as_ref()).or_dom("options")?;
-        render
+        let widget = render
             .call2(&turnstile, slot, &options)
             .or_dom("turnstile.render")?;
+        *self.widget.borrow_mut() = Some(widget);
         // The callbacks live as long as the challenge, which is the page's life.
         passed.forget();
         lapsed.forget();

@@ -233,6 +233,15 @@ impl FormView {
         *self.attempt.borrow_mut() = new_id();
     }
 
+    /// The edge refused the challenge's token: a fresh challenge, and the
+    /// visitor told that nothing was sent and what to do.
+    pub fn challenge_again(&self) {
+        if let Some(challenge) = &self.challenge {
+            challenge.reset();
+        }
+        self.announce(copy::for_locale(self.locale).challenge_again);
+    }
+
     /// Marks each field or consent in `errors` invalid with its message,
     /// clears the others, and moves focus to the first invalid one.
     pub fn show_field_errors(&self, errors: &[FieldError]) -> Result<()> {
