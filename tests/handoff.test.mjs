@@ -411,3 +411,53 @@ describe("a consent the person withdraws after the handoff", () => {
     assert.deepEqual((await deliveries()).filter((d) => d.lead_id === lead.id), []);
   });
 });
+
+describe("one person's two posts racing to MQL", () => {
+  test("raise one event, not one per post", async () => {
+    const email = "carrera@acme.example";
+    assert.equal((await post(SUBMISSIONS, submission({ email, first_name: "Carrera" }))).status, 201);
+    const [lead] = await stack.d1(`SELECT id, stage FROM leads WHERE email_key = '${email}'`);
+    assert.equal(lead.stage, "lead");
+    // Both read the lead at "lead" before either writes (the test build
+    // holds each between its read and its write), and both qualify it.
+    const held = { "Content-Type": "application/json", "Embudo-Fault": "pause-before-write=1500" };
+    const answers = await Promise.all([0, 1].map(() => post(SUBMISSIONS, submission(mqlAnswers(email)), held)));
+    assert.deepEqual(answers.map((a) => a.status), [201, 201]);
+    const [{ stage }] = await stack.d1(`SELECT stage FROM leads WHERE id = ${lead.id}`);
+    assert.equal(stage, "mql");
+    const { webhooks } = await (await admin("/v1/sites/acme-growth/webhooks")).json();
+    const hearing = webhooks.filter((w) => w.active && w.stages.includes("mql")).length;
+    const mine = (await deliveries()).filter((d) => d.lead_id === lead.id && d.event === "lead.mql");
+    assert.equal(new Set(mine.map((d) => d.event_id)).size, 1, `one event: ${JSON.stringify(mine)}`);
+    assert.equal(mine.length, hearing, "one delivery per endpoint hearing of MQLs");
+  });
+});
+
+describe("a lead moved back by hand and raised again by a re-score", () => {
+  test("is announced again, as a new event", async () => {
+    const email = "de-vuelta@acme.example";
+    assert.equal((await post(SUBMISSIONS, submission(mqlAnswers(email)))).status, 201);
+    const [lead] = await stack.d1(`SELECT id, stage FROM leads WHERE email_key = '${email}'`);
+    assert.equal(lead.stage, "mql");
+    const call = (method, path, body) =>
+      fetch(`${stack.url}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${stack.token}`, "Content-Type": "application/json" },
+        body: body && JSON.stringify(body),
+      });
+    assert.equal((await call("POST", `/v1/leads/${lead.id}/stage`, { to: "iql" })).status, 200);
+    const started = await call("POST", "/v1/sites/acme-growth/forms/demo-ebook/rescore");
+    assert.equal(started.status, 202, await started.clone().text());
+    let job = await started.json();
+    const deadline = Date.now() + 60_000;
+    while (job.status === "running" && Date.now() < deadline) {
+      await new Promise((later) => setTimeout(later, 200));
+      job = await (await call("GET", `/v1/sites/acme-growth/rescores/${job.id}`)).json();
+    }
+    assert.equal(job.status, "done", JSON.stringify(job));
+    const [{ stage }] = await stack.d1(`SELECT stage FROM leads WHERE id = ${lead.id}`);
+    assert.equal(stage, "mql", "the rules raised it again");
+    const mqls = (await deliveries()).filter((d) => d.lead_id === lead.id && d.event === "lead.mql");
+    assert.equal(new Set(mqls.map((d) => d.event_id)).size, 2, `sales hears of each arrival: ${JSON.stringify(mqls)}`);
+  });
+});

@@ -8,7 +8,8 @@
 //! `d1-lost-answer=N` has the first N batches commit and then lose their
 //! answer, for a test that needs that case every time.
 //! `pause-before-write=MS` holds a consent withdrawal that long between
-//! reading the consent and writing its withdrawal, so a test can send two
+//! reading the consent and writing its withdrawal, and a submission between
+//! reading the person's lead and writing its batch, so a test can send two
 //! at once and have both read before either writes. Without the
 //! feature the header is ignored and this is a no-op the compiler removes.
 

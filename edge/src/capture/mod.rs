@@ -10,7 +10,7 @@ use worker::{query, D1Database, D1PreparedStatement};
 
 use crate::error::{Error, Result};
 use crate::faults::Faults;
-use crate::handoff;
+use crate::handoff::{self, Mover};
 use crate::ledger::{self, Event};
 
 mod read;
@@ -239,6 +239,7 @@ pub(crate) fn record_move(
     site: &str,
     key: &str,
     submission_id: &str,
+    by: handoff::Mover<'_>,
     email: &str,
     from: Option<Stage>,
     judged: &Judgement,
@@ -272,7 +273,7 @@ pub(crate) fn record_move(
     let event = handoff::event(&handoff::Move {
         site,
         submission_id,
-        by: handoff::Mover::Rules,
+        by,
         email,
         from,
         to,
@@ -382,8 +383,8 @@ async fn store_once(db: &D1Database, intake: &Intake<'_>, way: Way) -> Result<At
         )?,
     ];
     let email = submission.email.as_str();
-    let handoff_at =
-        record_move(db, site, &key, id, email, from, &judged, &at)?.into_batch(&mut batch);
+    let handoff_at = record_move(db, site, &key, id, Mover::Rules, email, from, &judged, &at)?
+        .into_batch(&mut batch);
     batch.extend(ledger_statements);
     if way == Way::ReadFirst {
         // Last, inside the same transaction: how many submissions the lead
@@ -396,6 +397,7 @@ async fn store_once(db: &D1Database, intake: &Intake<'_>, way: Way) -> Result<At
             &key
         )?);
     }
+    faults.pause().await;
     faults.before_write()?;
     let results = match db.batch(batch).await {
         Ok(results) => results,
@@ -459,6 +461,7 @@ async fn requalify(
         site,
         key,
         submission_id,
+        Mover::Rules,
         &email,
         Some(lead.stage),
         &judged,

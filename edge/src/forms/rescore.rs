@@ -15,7 +15,8 @@ use worker::{query, D1Database, D1PreparedStatement, Env, Request, Response};
 use crate::access::{self, secret, Need};
 use crate::capture::{judge, record_move};
 use crate::error::{Error, Result};
-use crate::{audit, batch, handoff, DB_BINDING};
+use crate::handoff::{self, Mover};
+use crate::{audit, batch, DB_BINDING};
 
 /// The queue binding in `wrangler.toml` that carries re-scoring work.
 pub const QUEUE_BINDING: &str = "RESCORE";
@@ -191,6 +192,9 @@ struct Scored {
     explanation: String,
     /// Its latest submission (the handoff names it).
     latest: String,
+    /// How many stage changes it has had (a re-score's handoff tells its
+    /// move from earlier ones by it).
+    changes: i64,
 }
 
 /// Re-scores the next page of job `id`, records the progress in the same
@@ -214,7 +218,8 @@ pub async fn work(env: &Env, db: &D1Database, id: &str) -> Result<()> {
         &format!(
             "SELECT l.id, l.email, l.email_key, l.stage, l.score, l.explanation,
                     (SELECT s.id FROM submissions s WHERE s.lead_id = l.id
-                      ORDER BY s.created_at DESC, s.rowid DESC LIMIT 1) AS latest
+                      ORDER BY s.created_at DESC, s.rowid DESC LIMIT 1) AS latest,
+                    (SELECT count(*) FROM stage_changes c WHERE c.lead_id = l.id) AS changes
                FROM leads l WHERE {SCORED_BY} AND l.id > ?3 ORDER BY l.id LIMIT ?4"
         ),
         &job.site_id,
@@ -309,6 +314,9 @@ fn rescore(
         site,
         &lead.email_key,
         &lead.latest,
+        Mover::Rescore {
+            after: lead.changes,
+        },
         &lead.email,
         Some(lead.stage),
         &judged,

@@ -27,8 +27,15 @@ pub const QUEUE_BINDING: &str = "HANDOFF";
 /// Who moved a lead, as the handoff tells sales.
 #[derive(Debug, Clone, Copy)]
 pub enum Mover<'a> {
-    /// The qualification rules, on a submission or a re-score.
+    /// The qualification rules, on a submission.
     Rules,
+    /// The qualification rules, when a form's leads are scored again.
+    Rescore {
+        /// How many stage changes the lead had before this one: a lead
+        /// moved back by hand and raised again by a re-score is announced
+        /// again, not taken for the event its submission raised before.
+        after: i64,
+    },
     /// A person in the dashboard or the API.
     Person {
         /// Who (`account:<id>`, `token:<id>`, `operator`).
@@ -113,6 +120,10 @@ pub fn event(moved: &Move<'_>) -> Result<Option<Event>> {
     let kind = kind(moved.to);
     let (id, moved_by) = match moved.by {
         Mover::Rules => (event_id(moved.site, moved.submission_id, &kind), "rule"),
+        Mover::Rescore { after } => {
+            let cause = format!("{}:rescore:{after}", moved.submission_id);
+            (event_id(moved.site, &cause, &kind), "rule")
+        }
         Mover::Person { actor, after } => {
             let cause = format!("{}:by-hand:{after}", moved.submission_id);
             (event_id(moved.site, &cause, &kind), actor)
@@ -296,8 +307,11 @@ pub async fn enqueue_stale(env: &Env, db: &D1Database) -> Result<usize> {
 
 /// One delivery row per active endpoint of the site subscribed to the
 /// event's stage, for the lead with e-mail key `key`, written only if the
-/// lead is at that stage (a move the batch did not make announces
-/// nothing); meant for the move's batch.
+/// lead is at that stage and the statement just before it in the batch
+/// changed a row: the stage change it announces (or, for a new lead, its
+/// submission). A move the batch did not make announces nothing, so two
+/// posts for one person racing to the same stage raise one event, not two
+/// that receivers could not tell apart.
 pub fn record(
     db: &D1Database,
     site: &str,
@@ -309,7 +323,7 @@ pub fn record(
         "INSERT INTO deliveries (id, event_id, webhook_id, site_id, lead_id, event, payload)
          SELECT ?3 || ':' || w.id, ?3, w.id, ?1, l.id, ?4, json_set(?5, '$.lead.id', l.id)
            FROM webhooks w JOIN leads l ON l.site_id = ?1 AND l.email_key = ?2 AND l.stage = ?6
-          WHERE w.site_id = ?1 AND w.active = 1
+          WHERE w.site_id = ?1 AND w.active = 1 AND changes() > 0
             AND EXISTS (SELECT 1 FROM json_each(w.stages) WHERE json_each.value = ?6)
          ON CONFLICT (id) DO NOTHING
          RETURNING id",
@@ -389,5 +403,23 @@ mod tests {
             .expect("ok")
             .expect("announced");
         assert_ne!(sql.id, mql.id, "each event has its own id");
+    }
+
+    #[test]
+    fn a_rescore_announces_a_move_its_submission_announced_before() {
+        let by = |by| {
+            let mut moved = moved(Some(Stage::Iql), Stage::Mql);
+            moved.by = by;
+            event(&moved).expect("ok").expect("announced").id
+        };
+        let submitted = by(Mover::Rules);
+        let rescored = by(Mover::Rescore { after: 3 });
+        assert_ne!(rescored, submitted, "moved back by hand, then raised again");
+        assert_ne!(rescored, by(Mover::Rescore { after: 5 }));
+        assert_eq!(
+            rescored,
+            by(Mover::Rescore { after: 3 }),
+            "the same re-score, the same event"
+        );
     }
 }
