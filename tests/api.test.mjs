@@ -222,6 +222,26 @@ describe("the offer link", () => {
     const [row] = await stack.d1(`SELECT downloads FROM submissions WHERE id = '${answer.submission_id}'`);
     assert.equal(row.downloads, 0, "refused links count nothing");
   });
+
+  test("an offer sent by e-mail gets no link, and a signed one for it counts nothing", async () => {
+    const [{ spec }] = await stack.d1("SELECT spec FROM forms WHERE id = 'demo-ebook'");
+    const mailed = { ...JSON.parse(spec), id: "mailed" };
+    mailed.offer = { ...mailed.offer, delivery: { by: "email" } };
+    const sql = JSON.stringify(mailed).replaceAll("'", "''");
+    await stack.d1(`INSERT INTO forms (id, site_id, name, revision, spec) VALUES ('mailed', 'acme-growth', 'Mailed', 1, '${sql}')`);
+    const response = await post("/v1/forms/mailed/submissions", body({ email: "correo@acme.example", first_name: "Correo" }));
+    assert.equal(response.status, 201);
+    const answer = await response.json();
+    assert.equal(answer.offer, undefined, "nothing to fetch, so no link to a page saying it expired");
+
+    const { createHmac } = await import("node:crypto");
+    const later = Math.floor(Date.now() / 1000) + 600;
+    const sig = createHmac("sha256", stack.offerKey).update(`mailed\n${answer.submission_id}\n${later}`).digest("hex");
+    const followed = await fetch(`${stack.url}/v1/offers/mailed/${answer.submission_id}?expires=${later}&sig=${sig}`, { redirect: "manual" });
+    assert.equal(followed.status, 410);
+    const [row] = await stack.d1(`SELECT downloads FROM submissions WHERE id = '${answer.submission_id}'`);
+    assert.equal(row.downloads, 0, "not counted as a download");
+  });
 });
 
 describe("bots", () => {

@@ -58,6 +58,12 @@ pub async fn follow(req: &Request, env: &Env, form: &str, submission: &str) -> R
         return refused(410);
     }
     let db = env.d1(DB_BINDING)?;
+    // An offer sent by e-mail has nothing to fetch here: refused before it
+    // is counted as a download.
+    let target = match &forms::load(env, &db, form).await?.spec.offer.delivery {
+        Delivery::Download { url } | Delivery::Redirect { url } => url.clone(),
+        Delivery::Email => return refused(410),
+    };
     let counted = query!(
         &db,
         "UPDATE submissions SET downloads = downloads + 1 WHERE id = ?1 AND form_id = ?2",
@@ -69,10 +75,6 @@ pub async fn follow(req: &Request, env: &Env, form: &str, submission: &str) -> R
     if counted.meta()?.and_then(|m| m.changes).unwrap_or(0) == 0 {
         return refused(403);
     }
-    let target = match &forms::load(env, &db, form).await?.spec.offer.delivery {
-        Delivery::Download { url } | Delivery::Redirect { url } => url.clone(),
-        Delivery::Email => return refused(410),
-    };
     let location = url.join(&target).map_err(|e| Error::Storage {
         reason: format!("the offer URL of {form} is not a URL: {e}"),
     })?;

@@ -1,5 +1,6 @@
 //! `POST /v1/forms/{form}/submissions`: the path every lead takes in.
 
+use embudo_shared::spec::Delivery;
 use embudo_shared::unicode::Tables;
 use embudo_shared::Submission;
 use futures_util::future::join;
@@ -149,7 +150,14 @@ struct Reply {
 
 fn reply(env: &Env, form: &Form, answer: capture::Answer) -> Reply {
     let now = (worker::js_sys::Date::now() / 1000.0) as u64;
-    let offer = offer::link(env, &form.spec.id, &answer.submission_id, now);
+    // Only an offer there is something to fetch for gets a link: one sent
+    // by e-mail would lead to a page saying the link has expired.
+    let offer = match form.spec.offer.delivery {
+        Delivery::Email => None,
+        Delivery::Download { .. } | Delivery::Redirect { .. } => {
+            offer::link(env, &form.spec.id, &answer.submission_id, now)
+        }
+    };
     let visitor = answer
         .lead
         .and_then(|lead| visitor::issue(env, &form.site, lead, now));
