@@ -299,6 +299,23 @@ test("a button opens the form in a popup, where it works the same", async () => 
   assert.deepEqual(problems, []);
 });
 
+test("an <embudo-form> added first and given its form a moment later still starts", async () => {
+  const page = await browser.newPage({ locale: "en-GB" });
+  await page.route(`${stack.url}/named-later.html`, (route) =>
+    route.fulfill({
+      contentType: "text/html",
+      body: `<!doctype html><html lang="en"><body><script src="/embed.js"></script>
+             <script>
+               const form = document.createElement("embudo-form");
+               document.body.append(form);
+               setTimeout(() => form.setAttribute("form", "demo-ebook"), 100);
+             </script></body></html>`,
+    }),
+  );
+  await page.goto(`${stack.url}/named-later.html`);
+  await page.getByLabel("Work e-mail", { exact: true }).waitFor();
+});
+
 test("the widget is fetched only when its form comes near the viewport", async () => {
   const page = await browser.newPage();
   const fetched = [];

@@ -58,11 +58,20 @@
       customElements.define(
         "embudo-form",
         class extends HTMLElement {
+          // A script or framework may add the element first and name its
+          // form a moment later: it starts once it has both.
+          static observedAttributes = ["form"];
+          #started = false;
           connectedCallback() {
-            if (this.started) return;
-            this.started = true;
+            this.#start();
+          }
+          attributeChangedCallback() {
+            if (this.isConnected) this.#start();
+          }
+          #start() {
             const form = this.getAttribute("form");
-            if (!form) return console.warn("[embudo] <embudo-form> needs a form attribute");
+            if (this.#started || !form) return;
+            this.#started = true;
             whenNear(this, () => mount(this, form));
           }
         },
@@ -89,7 +98,7 @@
       close.className = "close";
       close.type = "button";
       close.textContent = "×";
-      close.setAttribute("aria-label", lang.startsWith("en") ? "Close" : "Cerrar");
+      close.setAttribute("aria-label", /^en\b/i.test(lang) ? "Close" : "Cerrar");
       close.addEventListener("click", () => dialog.close());
       const host = document.createElement("embudo-form");
       host.setAttribute("form", form);
