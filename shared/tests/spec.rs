@@ -93,6 +93,7 @@ fn field_shapes_are_checked() {
     spec.fields[1].min = Some(3); // min on a first_name
     spec.fields.push(spec.fields[0].clone()); // a second email field, same id
     spec.consents[1].id = "phone".into(); // clashes with a field
+    spec.fields[7].required = true; // utm_source, filled by the page's address
     let found: Vec<String> = check::problems(&spec)
         .iter()
         .map(ToString::to_string)
@@ -103,6 +104,7 @@ fn field_shapes_are_checked() {
         "fields[4].options: a CompanySize field needs options",
         "fields[1].min: min and max apply to number fields only",
         "consents[1].id: \"phone\" is also a field id",
+        "fields[7].required: a hidden field cannot be required",
     ] {
         assert!(
             found.iter().any(|p| p.starts_with(wanted)),

@@ -195,6 +195,14 @@ impl Found {
             self.id(&at("id"), &field.id);
             if field.kind != FieldKind::Hidden {
                 self.text(&at("label"), &field.label, locales);
+            } else if field.required {
+                // The page's address fills a hidden field: a visitor who
+                // came without it could never send the form.
+                self.add(
+                    at("required"),
+                    "a hidden field cannot be required: visitors who arrive without it could never send the form",
+                    "un campo oculto no puede ser obligatorio: quien llegue sin él nunca podría enviar el formulario",
+                );
             }
             if let Some(hint) = &field.hint {
                 self.text(&at("hint"), hint, locales);
