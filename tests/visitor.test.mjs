@@ -299,6 +299,28 @@ test("a button opens the form in a popup, where it works the same", async () => 
   assert.deepEqual(problems, []);
 });
 
+test("a popup closed while its submission waits to be sent still tells the page when it is stored", async () => {
+  const { page } = await openDemo();
+  await page.evaluate(() => {
+    window.seen = [];
+    document.addEventListener("embudo:success", (event) => window.seen.push(event.detail.form));
+  });
+  await page.getByLabel("Correo electrónico de trabajo", { exact: true }).waitFor();
+  await page.getByRole("button", { name: "Pídela en una ventana" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Correo electrónico de trabajo", { exact: true }).waitFor();
+  await fillDemo(page, "ventana.cerrada@empresa.example", "Cerrada", dialog);
+  await page.context().setOffline(true);
+  await dialog.getByRole("button", { name: "Quiero la guía" }).click();
+  await dialog.getByRole("status").filter({ hasText: "Guardado en este navegador" }).waitFor();
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "detached" });
+  await page.context().setOffline(false);
+  assert.equal(await countWhen(storedFor("ventana.cerrada@empresa.example"), 1), 1);
+  await page.waitForFunction(() => window.seen.length > 0, null, { timeout: 10_000 });
+  assert.deepEqual(await page.evaluate(() => window.seen), ["demo-ebook"]);
+});
+
 test("an <embudo-form> added first and given its form a moment later still starts", async () => {
   const page = await browser.newPage({ locale: "en-GB" });
   await page.route(`${stack.url}/named-later.html`, (route) =>
@@ -404,6 +426,10 @@ test("an offer delivered by redirect opens after the thank-you", async () => {
   await page.getByRole("button", { name: "Quiero la guía" }).click();
   await page.getByRole("status").filter({ hasText: "¡Listo!" }).waitFor();
   await arrived;
+  const [{ downloads }] = await stack.d1(
+    "SELECT s.downloads FROM submissions s JOIN leads l ON l.id = s.lead_id WHERE l.email_key = 'webinar@empresa.example'",
+  );
+  assert.equal(downloads, 1, "went through the edge's signed link, so the visit is counted");
 });
 
 test("a visitor withdraws a consent on the page the thank-you links to", async () => {

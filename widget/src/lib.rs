@@ -119,8 +119,7 @@ pub fn preview(host: Element, spec: JsValue, locale: String) -> std::result::Res
         &[],
     )?);
     listen(&view, |view| {
-        let checked = view.read().and_then(|submission| {
-            let problems = submission.problems(view.spec(), &Browser, view.known());
+        let checked = view.checked(&Browser).and_then(|(_, problems)| {
             view.show_field_errors(&problems)?;
             if problems.is_empty() {
                 view.announce(copy::for_locale(view.locale()).preview);
@@ -147,7 +146,7 @@ fn listen(view: &Rc<FormView>, on_submit: impl Fn(Rc<FormView>) + 'static) -> Re
         Closure::<dyn FnMut(Event)>::new(move |event: Event| {
             let left = event.target().and_then(|t| t.dyn_into::<Element>().ok());
             if let Some(control) = left {
-                report(&view, view.check_left(&control.id(), &Browser));
+                report(&view, view.check_left(&control, &Browser));
             }
         })
     };
@@ -163,11 +162,10 @@ fn listen(view: &Rc<FormView>, on_submit: impl Fn(Rc<FormView>) + 'static) -> Re
 }
 
 async fn submit(view: &FormView, host: &Element, api: &str) {
-    let submission = match view.read() {
-        Ok(submission) => submission,
+    let (submission, problems) = match view.checked(&Browser) {
+        Ok(checked) => checked,
         Err(error) => return report(view, Err(error)),
     };
-    let problems = submission.problems(view.spec(), &Browser, view.known());
     report(view, view.show_field_errors(&problems));
     if !problems.is_empty() {
         return;
@@ -211,7 +209,8 @@ async fn submit(view: &FormView, host: &Element, api: &str) {
         } => view.show_success(api, offer.as_deref(), consent_page.as_deref()),
         Verdict::Refused(fields) => view.show_field_errors(fields),
         Verdict::Challenged => {
-            view.challenge_again();
+            // new_attempt (above) gave a fresh challenge.
+            view.announce(copy.challenge_again);
             Ok(())
         }
         Verdict::Rejected { status } => Err(Error::Server { status: *status }),
@@ -306,6 +305,9 @@ fn emit_verdict(host: &Element, letter: &Letter, verdict: &Verdict) {
 /// Dispatches the DOM event `name` on the host element, with the form and
 /// submission ids (and the edge's status for an error) as `detail`. It
 /// bubbles out of the shadow root so the page can listen on `document`.
+/// A host no longer in the page (a popup closed while its submission was
+/// still being retried) passes the event to `document` itself, so the
+/// site's analytics still hear of it.
 fn emit(host: &Element, name: &str, letter: &Letter, status: Option<u16>) {
     let detail = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&detail, &"form".into(), &letter.form.as_str().into());
@@ -317,9 +319,14 @@ fn emit(host: &Element, name: &str, letter: &Letter, status: Option<u16>) {
     init.set_bubbles(true);
     init.set_composed(true);
     init.set_detail(&detail);
-    if let Ok(event) = CustomEvent::new_with_event_init_dict(name, &init) {
-        let _ = host.dispatch_event(&event);
+    let Ok(event) = CustomEvent::new_with_event_init_dict(name, &init) else {
+        return;
+    };
+    match host.owner_document().filter(|_| !host.is_connected()) {
+        Some(document) => document.dispatch_event(&event),
+        None => host.dispatch_event(&event),
     }
+    .ok();
 }
 
 /// Tells the visitor about a failure in their language, and the console

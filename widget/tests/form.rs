@@ -248,3 +248,144 @@ fn the_edges_field_errors_are_read_from_its_problem_document() {
     let no_fields = js_sys::JSON::parse(r#"{"status":422,"errors":[]}"#).expect("json");
     assert_eq!(refused(no_fields), Err(embudo_widget::Error::Answer));
 }
+
+/// Dispatches `focusout` from `control`, as leaving it does.
+fn leave(root: &ShadowRoot, selector: &str) {
+    let init = web_sys::CustomEventInit::new();
+    init.set_bubbles(true);
+    let left = web_sys::CustomEvent::new_with_event_init_dict("focusout", &init).expect("event");
+    find(root, selector)
+        .dispatch_event(&left)
+        .expect("dispatch");
+}
+
+#[wasm_bindgen_test]
+async fn a_required_multiple_choice_is_quiet_while_tabbed_through_and_cleared_by_any_tick() {
+    let toml = format!(
+        "{}\n{}",
+        include_str!("../../edge/forms/demo-ebook.toml"),
+        r#"[[fields]]
+id = "topics"
+type = "multiple_choice"
+required = true
+priority = 0
+label = { es = "Temas", en = "Topics" }
+options = [
+  { value = "seo", label = { es = "SEO", en = "SEO" } },
+  { value = "ads", label = { es = "Anuncios", en = "Ads" } },
+]"#
+    );
+    let spec = FormSpec::from_toml(&toml).expect("sound spec");
+    let root = mounted_spec(spec, Locale::En);
+    let first = input(&root, "#embudo-f-topics");
+    leave(&root, "#embudo-f-topics");
+    assert!(
+        first.get_attribute("aria-invalid").is_none(),
+        "not told off mid-group"
+    );
+    assert_eq!(error_of(&root, "embudo-f-topics"), "");
+
+    submit(&root).await;
+    assert_eq!(first.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(
+        error_of(&root, "embudo-f-topics"),
+        "This field is required."
+    );
+
+    input(&root, "#embudo-f-topics-1").set_checked(true);
+    leave(&root, "#embudo-f-topics-1");
+    assert!(
+        first.get_attribute("aria-invalid").is_none(),
+        "a tick on the second box clears it"
+    );
+    assert_eq!(error_of(&root, "embudo-f-topics"), "");
+}
+
+#[wasm_bindgen_test]
+fn a_utm_value_that_does_not_pass_is_left_out_rather_than_blocking_the_form() {
+    let history = web_sys::window()
+        .expect("window")
+        .history()
+        .expect("history");
+    let page = document()
+        .location()
+        .expect("location")
+        .href()
+        .expect("href");
+    history
+        .replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some("?utm_source=news%0Aletter&utm_campaign=guia"),
+        )
+        .expect("replaceState");
+    let host = document().create_element("div").expect("div");
+    document()
+        .body()
+        .expect("body")
+        .append_child(&host)
+        .expect("append");
+    let view = embudo_widget::view::FormView::render(&host, Box::new(demo()), Locale::En, &[])
+        .expect("renders");
+    let root = host.shadow_root().expect("shadow root");
+    input(&root, "#embudo-f-email").set_value("ana@empresa.example");
+    input(&root, "#embudo-f-first_name").set_value("Ana");
+    input(&root, "#embudo-c-content").set_checked(true);
+    let checked = view.checked(&embudo_widget::browser::Browser);
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&page))
+        .expect("replaceState");
+    let (submission, problems) = checked.expect("reads");
+    assert_eq!(
+        problems,
+        vec![],
+        "nothing the visitor could not correct stops them"
+    );
+    assert!(
+        !submission.fields.contains_key("utm_source"),
+        "the value with a line break is left out"
+    );
+    assert!(
+        submission.fields.contains_key("utm_campaign"),
+        "a sound one is kept"
+    );
+}
+
+#[wasm_bindgen_test]
+fn on_a_right_to_left_page_the_form_reads_left_to_right_and_widens_nothing() {
+    let html = document().document_element().expect("html");
+    html.set_attribute("dir", "rtl").expect("dir");
+    let root = mounted(Locale::Es);
+    let form = find(&root, "form");
+    let direction = web_sys::window()
+        .expect("window")
+        .get_computed_style(&form)
+        .ok()
+        .flatten()
+        .and_then(|css| css.get_property_value("direction").ok());
+    let (wide, shown) = (html.scroll_width(), html.client_width());
+    html.remove_attribute("dir").expect("dir");
+    assert_eq!(direction.as_deref(), Some("ltr"));
+    assert!(
+        wide <= shown,
+        "the honeypot widened the page: {wide} > {shown}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_live_region_is_rendered_before_it_has_anything_to_say() {
+    let root = mounted(Locale::Es);
+    let status = find(&root, "[role=status]");
+    assert_eq!(status.text_content().as_deref(), Some(""));
+    let display = web_sys::window()
+        .expect("window")
+        .get_computed_style(&status)
+        .ok()
+        .flatten()
+        .and_then(|css| css.get_property_value("display").ok());
+    assert_ne!(
+        display.as_deref(),
+        Some("none"),
+        "a region shown only with its first words is often not announced"
+    );
+}

@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use embudo_shared::spec::field::FieldKind;
 use embudo_shared::spec::{Delivery, FormSpec};
 use embudo_shared::submission::{Answer, Context};
-use embudo_shared::{ById, FieldError, Locale, Submission};
+use embudo_shared::{ById, FieldError, Locale, Submission, Unicode};
 use wasm_bindgen::JsCast;
 use web_sys::{
     CssStyleSheet, Element, HtmlButtonElement, HtmlElement, HtmlFormElement, HtmlInputElement,
@@ -68,7 +68,14 @@ impl FormView {
         let form = make(
             &doc,
             "form",
-            &[("novalidate", ""), ("part", "form"), ("lang", locale.tag())],
+            // Both its languages are written left to right, whatever the
+            // host page's direction (`all: initial` keeps `direction`).
+            &[
+                ("novalidate", ""),
+                ("part", "form"),
+                ("lang", locale.tag()),
+                ("dir", "ltr"),
+            ],
         )?;
         append(
             &form,
@@ -183,8 +190,8 @@ impl FormView {
     }
 
     /// What the visitor has typed and ticked so far, with the page's UTM
-    /// parameters for the hidden fields.
-    pub fn read(&self) -> Result<Submission> {
+    /// parameters for the hidden fields ([`FormView::checked`] checks it).
+    fn read(&self) -> Result<Submission> {
         let mut fields = ById::new();
         for field in self
             .spec
@@ -228,18 +235,35 @@ impl FormView {
     }
 
     /// Starts a new attempt after the edge refused the answers: corrected
-    /// answers are a new submission.
+    /// answers are a new submission. With a fresh challenge too: the edge
+    /// spent the last token on the refused id (siteverify keys a retry by
+    /// the submission id), so a new id needs a new token.
     pub fn new_attempt(&self) {
         *self.attempt.borrow_mut() = new_id();
-    }
-
-    /// The edge refused the challenge's token: a fresh challenge, and the
-    /// visitor told that nothing was sent and what to do.
-    pub fn challenge_again(&self) {
         if let Some(challenge) = &self.challenge {
             challenge.reset();
         }
-        self.announce(copy::for_locale(self.locale).challenge_again);
+    }
+
+    /// What the visitor has given, and its problems by shared's rules, as
+    /// the edge will find them. A hidden field's answer comes from the
+    /// page's address, which the visitor cannot see or correct: one that
+    /// does not pass (too long, a control character) is left out rather
+    /// than blocking the form for good.
+    pub fn checked(&self, unicode: &dyn Unicode) -> Result<(Submission, Vec<FieldError>)> {
+        let mut submission = self.read()?;
+        let mut problems = submission.problems(&self.spec, unicode, &self.known);
+        let mut dropped = false;
+        for problem in &problems {
+            let hidden = self.spec.field(&problem.field).map(|f| f.kind) == Some(FieldKind::Hidden);
+            if hidden {
+                dropped |= submission.fields.remove(&problem.field).is_some();
+            }
+        }
+        if dropped {
+            problems = submission.problems(&self.spec, unicode, &self.known);
+        }
+        Ok((submission, problems))
     }
 
     /// Marks each field or consent in `errors` invalid with its message,
@@ -281,32 +305,41 @@ impl FormView {
         }
     }
 
-    /// Checks the one field whose control has id `control` (the one the
-    /// visitor just left) and shows or clears its error, leaving the others
-    /// and the focus alone. An empty field is not told it is required until
-    /// the visitor sends the form.
-    pub fn check_left(&self, control: &str, unicode: &dyn embudo_shared::Unicode) -> Result<()> {
-        let Some(field) = self
-            .spec
-            .fields
-            .iter()
-            .find(|f| controls::field_id(&f.id) == control && self.asked.contains(&f.id))
-        else {
+    /// Checks the field of `control` (the control the visitor just left: an
+    /// input, or any checkbox of a multiple choice) and shows or clears its
+    /// error, leaving the others and the focus alone. An empty field is not
+    /// told it is required until the visitor sends the form, so tabbing
+    /// through a group of checkboxes says nothing.
+    pub fn check_left(&self, control: &Element, unicode: &dyn Unicode) -> Result<()> {
+        // Every control of a field carries its id as `name`, and an element
+        // id starting with the field's (a multiple choice's later boxes add
+        // `-1`, `-2`...); a consent's or the honeypot's do not.
+        let name = control.get_attribute("name").unwrap_or_default();
+        let Some(field) = self.spec.fields.iter().find(|f| {
+            f.id == name
+                && f.kind != FieldKind::Hidden
+                && self.asked.contains(&f.id)
+                && control.id().starts_with(&controls::field_id(&f.id))
+        }) else {
             return Ok(());
         };
-        let errors = self.read()?.problems(&self.spec, unicode, &self.known);
+        let (_, errors) = self.checked(unicode)?;
         let error = errors.iter().find(|error| error.field == field.id);
-        let empty = self
-            .value(control)
-            .map(|v| v.trim().is_empty())
-            .unwrap_or(true);
+        let first = controls::field_id(&field.id);
+        let empty = match field.kind {
+            FieldKind::MultipleChoice => self.ticked(&field.id)?.is_empty(),
+            _ => self
+                .value(&first)
+                .map(|v| v.trim().is_empty())
+                .unwrap_or(true),
+        };
         let showing = self
-            .element(control)?
+            .element(&first)?
             .get_attribute("aria-invalid")
             .is_some();
         match error {
             Some(_) if empty && !showing => Ok(()),
-            error => self.mark(control, error).map(|_| ()),
+            error => self.mark(&first, error).map(|_| ()),
         }
     }
 
@@ -369,8 +402,9 @@ impl FormView {
         self.announce(self.spec.success.get(self.locale));
         if let Delivery::Redirect { url } = &self.spec.offer.delivery {
             // The offer is a page (a webinar room, a calendar): go there once
-            // the visitor has read that it worked.
-            let target = url.clone();
+            // the visitor has read that it worked, through the edge's signed
+            // link when it gave one, so the visit is counted.
+            let target = on_edge(api, signed.unwrap_or(url));
             let go = wasm_bindgen::closure::Closure::once_into_js(move || {
                 if let Some(window) = web_sys::window() {
                     let _ = window.location().assign(&target);
