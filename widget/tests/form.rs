@@ -24,15 +24,21 @@ fn demo() -> FormSpec {
     FormSpec::from_toml(include_str!("../../edge/forms/demo-ebook.toml")).expect("sound spec")
 }
 
-/// Renders `spec` with an API address nothing listens on: these tests must
-/// never reach a server.
-fn mounted_spec(spec: FormSpec, locale: Locale) -> ShadowRoot {
+/// A new element at the end of the page, for a form to render into.
+fn new_host() -> Element {
     let host = document().create_element("div").expect("div");
     document()
         .body()
         .expect("body")
         .append_child(&host)
         .expect("append");
+    host
+}
+
+/// Renders `spec` with an API address nothing listens on: these tests must
+/// never reach a server.
+fn mounted_spec(spec: FormSpec, locale: Locale) -> ShadowRoot {
+    let host = new_host();
     start(
         &host,
         Box::new(spec),
@@ -64,6 +70,16 @@ fn label_of(root: &ShadowRoot, id: &str) -> String {
     find(root, &format!("label[for={id}]"))
         .text_content()
         .unwrap_or_default()
+}
+
+/// The browser's computed value of `property` for `element`.
+fn computed(element: &Element, property: &str) -> Option<String> {
+    web_sys::window()
+        .expect("window")
+        .get_computed_style(element)
+        .ok()
+        .flatten()
+        .and_then(|css| css.get_property_value(property).ok())
 }
 
 fn error_of(root: &ShadowRoot, id: &str) -> String {
@@ -221,12 +237,7 @@ fn the_host_pages_css_does_not_reach_the_form() {
         .expect("append");
     let root = mounted(Locale::Es);
     let email = find(&root, "#embudo-f-email");
-    let shown = web_sys::window()
-        .expect("window")
-        .get_computed_style(&email)
-        .ok()
-        .flatten()
-        .and_then(|css| css.get_property_value("display").ok());
+    let shown = computed(&email, "display");
     style.remove();
     assert_eq!(shown.as_deref(), Some("block"));
 }
@@ -319,12 +330,7 @@ fn a_utm_value_that_does_not_pass_is_left_out_rather_than_blocking_the_form() {
             Some("?utm_source=news%0Aletter&utm_campaign=guia"),
         )
         .expect("replaceState");
-    let host = document().create_element("div").expect("div");
-    document()
-        .body()
-        .expect("body")
-        .append_child(&host)
-        .expect("append");
+    let host = new_host();
     let view = embudo_widget::view::FormView::render(&host, Box::new(demo()), Locale::En, &[])
         .expect("renders");
     let root = host.shadow_root().expect("shadow root");
@@ -357,12 +363,7 @@ fn on_a_right_to_left_page_the_form_reads_left_to_right_and_widens_nothing() {
     html.set_attribute("dir", "rtl").expect("dir");
     let root = mounted(Locale::Es);
     let form = find(&root, "form");
-    let direction = web_sys::window()
-        .expect("window")
-        .get_computed_style(&form)
-        .ok()
-        .flatten()
-        .and_then(|css| css.get_property_value("direction").ok());
+    let direction = computed(&form, "direction");
     let (wide, shown) = (html.scroll_width(), html.client_width());
     html.remove_attribute("dir").expect("dir");
     assert_eq!(direction.as_deref(), Some("ltr"));
@@ -377,12 +378,7 @@ fn the_live_region_is_rendered_before_it_has_anything_to_say() {
     let root = mounted(Locale::Es);
     let status = find(&root, "[role=status]");
     assert_eq!(status.text_content().as_deref(), Some(""));
-    let display = web_sys::window()
-        .expect("window")
-        .get_computed_style(&status)
-        .ok()
-        .flatten()
-        .and_then(|css| css.get_property_value("display").ok());
+    let display = computed(&status, "display");
     assert_ne!(
         display.as_deref(),
         Some("none"),
