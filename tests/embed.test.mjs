@@ -226,6 +226,8 @@ test("a Turnstile token the edge refuses brings a fresh challenge; the answers s
   await page.waitForTimeout(2_100);
   await page.getByRole("button", { name: "Send me the guide" }).click();
   await page.getByRole("status").filter({ hasText: "Not sent: the check failed or expired" }).waitFor();
+  const { tag, text } = await focused(page);
+  assert.deepEqual([tag, text], ["BUTTON", "Send me the guide"], "the keyboard user is back on the button, not at the top of the page");
   assert.deepEqual(await page.evaluate(() => window.turnstileResets), ["widget-7"], "the challenge was reset");
   assert.equal(await page.getByLabel("Work e-mail", { exact: true }).inputValue(), "stale@empresa.example", "the answers are still there");
   assert.deepEqual(await page.evaluate(() => JSON.parse(localStorage.getItem("embudo:outbox") ?? "[]")), [], "nothing left to resend");

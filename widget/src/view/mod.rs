@@ -371,11 +371,24 @@ impl FormView {
     }
 
     /// Disables the button while a submission is on its way.
+    /// Disabling the focused button drops the focus to the page, so when it
+    /// is enabled again and the focus is still nowhere, it goes back to the
+    /// button: a keyboard user goes on from where they were, not from the
+    /// top of the page. Focus the visitor moved elsewhere stays there.
     pub fn set_busy(&self, busy: bool) {
         self.button.set_disabled(busy);
         self.form
             .set_attribute("aria-busy", if busy { "true" } else { "false" })
             .ok();
+        let lost = || {
+            self.form
+                .owner_document()
+                .and_then(|doc| doc.active_element())
+                .is_none_or(|focused| focused.tag_name() == "BODY")
+        };
+        if !busy && lost() {
+            self.button.focus().ok();
+        }
     }
 
     /// Replaces the fields with the success message (and the download link
