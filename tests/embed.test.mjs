@@ -6,7 +6,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { resolve } from "node:path";
 import { startStack } from "./support/stack.mjs";
-import { launchBrowser } from "./support/browser.mjs";
+import { launchBrowser, visitorPage } from "./support/browser.mjs";
 import { addGuardedForm, startSiteverify } from "./support/turnstile.mjs";
 
 const AXE = resolve(import.meta.dirname, "..", "node_modules", "axe-core", "axe.min.js");
@@ -53,7 +53,7 @@ async function tabTo(page, wanted) {
 }
 
 test("axe-core finds no violation in the form: empty, with errors, and sent", async () => {
-  const page = await browser.newPage({ locale: "es-ES" });
+  const page = await visitorPage(browser, { locale: "es-ES" });
   await page.goto(`${stack.url}/`);
   await page.getByLabel("Correo electrónico de trabajo", { exact: true }).waitFor();
   assert.deepEqual(await violations(page), [], "the empty form");
@@ -72,7 +72,7 @@ test("axe-core finds no violation in the form: empty, with errors, and sent", as
 });
 
 test("a visitor using only the keyboard can fill and send the form", async () => {
-  const page = await browser.newPage({ locale: "es-ES" });
+  const page = await visitorPage(browser, { locale: "es-ES" });
   await page.goto(`${stack.url}/`);
   await page.getByLabel("Correo electrónico de trabajo", { exact: true }).waitFor();
   await tabTo(page, (f) => f.tag === "INPUT" && f.id.includes("email"));
@@ -90,7 +90,7 @@ test("a visitor using only the keyboard can fill and send the form", async () =>
 });
 
 test("on a hostile page with a strict CSP the form works in English, and leaves the page as it was", async () => {
-  const page = await browser.newPage({ locale: "en-GB" });
+  const page = await visitorPage(browser, { locale: "en-GB" });
   const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'";
   await page.route(`${stack.url}/hostile.html`, (route) =>
     route.fulfill({
@@ -145,7 +145,7 @@ test("on a hostile page with a strict CSP the form works in English, and leaves 
 });
 
 test("a form that asks for Turnstile loads it only then, and sends its token for the edge to verify", async () => {
-  const page = await browser.newPage({ locale: "en-GB" });
+  const page = await visitorPage(browser, { locale: "en-GB" });
   const loads = [];
   // Cloudflare's script, stood in: a challenge the visitor passes at once.
   await page.route("https://challenges.cloudflare.com/turnstile/v0/api.js*", (route) => {
@@ -183,7 +183,7 @@ test("a form that asks for Turnstile loads it only then, and sends its token for
 });
 
 test("a Turnstile token the edge refuses brings a fresh challenge; the answers stay, and sending again stores once", async () => {
-  const page = await browser.newPage({ locale: "en-GB" });
+  const page = await visitorPage(browser, { locale: "en-GB" });
   const statuses = [];
   page.on("response", (response) => {
     if (response.url().endsWith("/v1/forms/guarded/submissions") && response.request().method() === "POST") {

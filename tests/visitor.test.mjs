@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { startStack } from "./support/stack.mjs";
-import { launchBrowser } from "./support/browser.mjs";
+import { launchBrowser, visitorPage } from "./support/browser.mjs";
 
 const SCREENSHOTS = resolve(import.meta.dirname, "..", "test-results");
 
@@ -22,7 +22,7 @@ after(async () => {
 });
 
 async function openDemo() {
-  const page = await browser.newPage({ locale: "es-ES" });
+  const page = await visitorPage(browser, { locale: "es-ES" });
   const problems = [];
   page.on("pageerror", (error) => problems.push(error.message));
   page.on("console", (message) => {
@@ -240,7 +240,7 @@ const storedFor = (email) =>
   `SELECT count(*) AS n FROM submissions s JOIN leads l ON l.id = s.lead_id WHERE l.email_key = '${email}'`;
 
 test("two forms starting together send a kept submission once, and tell the page once", async () => {
-  const page = await browser.newPage({ locale: "es-ES" });
+  const page = await visitorPage(browser, { locale: "es-ES" });
   const posts = [];
   page.on("request", (request) => {
     if (request.method() === "POST" && request.url().endsWith("/submissions")) posts.push(request.url());
@@ -322,7 +322,7 @@ test("a popup closed while its submission waits to be sent still tells the page 
 });
 
 test("an <embudo-form> added first and given its form a moment later still starts", async () => {
-  const page = await browser.newPage({ locale: "en-GB" });
+  const page = await visitorPage(browser, { locale: "en-GB" });
   await page.route(`${stack.url}/named-later.html`, (route) =>
     route.fulfill({
       contentType: "text/html",
@@ -339,7 +339,7 @@ test("an <embudo-form> added first and given its form a moment later still start
 });
 
 test("the widget is fetched only when its form comes near the viewport", async () => {
-  const page = await browser.newPage();
+  const page = await visitorPage(browser);
   const fetched = [];
   page.on("request", (request) => {
     if (request.url().endsWith(".wasm") || request.url().includes("/v1/forms/")) fetched.push(request.url());
@@ -413,7 +413,7 @@ test("an offer delivered by redirect opens after the thank-you", async () => {
   webinar.offer = { ...webinar.offer, delivery: { by: "redirect", url: "/offers/guia-inbound.pdf" } };
   const sql = JSON.stringify(webinar).replaceAll("'", "''");
   await stack.d1(`INSERT INTO forms (id, site_id, name, revision, spec) VALUES ('webinar', 'acme-growth', 'Webinar', 1, '${sql}')`);
-  const page = await browser.newPage({ locale: "es-ES" });
+  const page = await visitorPage(browser, { locale: "es-ES" });
   await page.route(`${stack.url}/webinar.html`, (route) =>
     route.fulfill({
       contentType: "text/html",
