@@ -76,10 +76,8 @@ async fn accept(
         // A submission already stored passed its challenge then: its retry
         // gets the first answer even once the token has expired (Turnstile's
         // last five minutes), as when the first answer was lost on the way.
-        match capture::seen(db, &id, &body_hash).await? {
-            Seen::Replay(answer) => return replayed(env, ctx, form, answer),
-            Seen::Conflict => return Err(Error::IdConflict { id }),
-            Seen::New => {}
+        if let Some(first) = answered_before(env, ctx, db, form, &id, &body_hash).await? {
+            return Ok(first);
         }
         // A retry of one not stored yet carries the same token; siteverify
         // accepts it again under the submission id as idempotency key.
@@ -93,16 +91,15 @@ async fn accept(
         Ok(valid) => valid,
         // Stored before and refused now (the form changed since): the
         // visitor still gets the first answer.
-        Err(refused) => match capture::seen(db, &id, &body_hash).await? {
-            Seen::Replay(answer) => return replayed(env, ctx, form, answer),
-            Seen::Conflict => return Err(Error::IdConflict { id }),
+        Err(refused) => {
+            if let Some(first) = answered_before(env, ctx, db, form, &id, &body_hash).await? {
+                return Ok(first);
+            }
             // Every mistake at once, the required fields too: the person
             // has to send again anyway.
-            Seen::New => {
-                let strict = submission.validate(&form.spec, &Tables).err();
-                return Err(strict.unwrap_or(refused).into());
-            }
-        },
+            let strict = submission.validate(&form.spec, &Tables).err();
+            return Err(strict.unwrap_or(refused).into());
+        }
     };
     let intake = Intake {
         site: &form.site,
@@ -131,6 +128,24 @@ async fn accept(
     let mut response = Response::from_json(&answer)?.with_status(201);
     intake.faults.mark(&mut response)?;
     Ok(response)
+}
+
+/// The first answer to a submission id stored before, for a check that
+/// would refuse its retry now; a conflict when the id came with another body;
+/// `None` for an id never stored.
+async fn answered_before(
+    env: &Env,
+    ctx: &Context,
+    db: &D1Database,
+    form: &Form,
+    id: &str,
+    body_hash: &str,
+) -> Result<Option<Response>> {
+    match capture::seen(db, id, body_hash).await? {
+        Seen::Replay(answer) => replayed(env, ctx, form, answer).map(Some),
+        Seen::Conflict => Err(Error::IdConflict { id: id.to_owned() }),
+        Seen::New => Ok(None),
+    }
 }
 
 /// The visitor's answer: the stored one, with a fresh signed offer link.
