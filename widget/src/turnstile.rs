@@ -84,24 +84,13 @@ impl Challenge {
         let Some(widget) = self.widget.borrow().clone() else {
             return;
         };
-        let Ok(turnstile) = js_sys::Reflect::get(&js_sys::global(), &"turnstile".into()) else {
-            return;
-        };
-        let reset = js_sys::Reflect::get(&turnstile, &"reset".into())
-            .ok()
-            .and_then(|reset| reset.dyn_into::<js_sys::Function>().ok());
-        if let Some(reset) = reset {
+        if let Ok((turnstile, reset)) = method("reset") {
             let _ = reset.call1(&turnstile, &widget);
         }
     }
 
     fn show(&self, slot: &Element, site_key: &str, locale: Locale) -> Result<()> {
-        let turnstile =
-            js_sys::Reflect::get(&js_sys::global(), &"turnstile".into()).or_dom("turnstile")?;
-        let render: js_sys::Function = js_sys::Reflect::get(&turnstile, &"render".into())
-            .or_dom("turnstile.render")?
-            .dyn_into()
-            .or_dom("turnstile.render")?;
+        let (turnstile, render) = method("render")?;
         let passed = {
             let token = Rc::clone(&self.token);
             Closure::<dyn FnMut(String)>::new(move |given: String| {
@@ -128,4 +117,16 @@ impl Challenge {
         lapsed.forget();
         Ok(())
     }
+}
+
+/// Turnstile's global and its method `name`, to call on it; an error while
+/// Cloudflare's script has not defined them.
+fn method(name: &'static str) -> Result<(JsValue, js_sys::Function)> {
+    let turnstile =
+        js_sys::Reflect::get(&js_sys::global(), &"turnstile".into()).or_dom("turnstile")?;
+    let method = js_sys::Reflect::get(&turnstile, &name.into())
+        .or_dom(name)?
+        .dyn_into()
+        .or_dom(name)?;
+    Ok((turnstile, method))
 }
