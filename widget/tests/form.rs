@@ -385,3 +385,28 @@ fn the_live_region_is_rendered_before_it_has_anything_to_say() {
         "a region shown only with its first words is often not announced"
     );
 }
+
+#[wasm_bindgen_test]
+fn a_turnstile_challenge_wider_than_a_narrow_form_is_shown_whole() {
+    let root = mounted(Locale::Es);
+    let host = root.host();
+    host.set_attribute("style", "width: 280px").expect("style");
+    // Turnstile draws its challenge 300 px wide whatever room it has.
+    let challenge = document().create_element("div").expect("div");
+    challenge
+        .set_attribute("style", "width: 300px; height: 65px; background: #eee")
+        .expect("style");
+    find(&root, "form")
+        .append_child(&challenge)
+        .expect("append");
+    challenge.scroll_into_view();
+    let edge = challenge.get_bounding_client_rect();
+    let (x, y) = (edge.right() - 2.0, edge.top() + 2.0);
+    let seen = root.element_from_point(x as f32, y as f32);
+    host.remove();
+    assert_eq!(
+        seen.as_ref(),
+        Some(&challenge),
+        "the challenge's right edge is cut off by the form"
+    );
+}
