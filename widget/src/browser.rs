@@ -25,6 +25,7 @@ impl Unicode for Browser {
 
 /// Waits `ms` milliseconds, or less if the browser comes back online (the
 /// moment a kept submission is worth sending again).
+///
 /// Its `online` listener is removed once the wait is over, whichever ended
 /// it, so retries waiting out a long outage do not pile listeners up.
 pub async fn pause(ms: f64) {

@@ -187,8 +187,11 @@ async fn submit(view: &FormView, host: &Element, api: &str) {
         written: js_sys::Date::now(),
     };
     // Kept before it is sent: from here on, closing the page loses nothing.
-    // Claimed first, so a flush (on `online`) leaves it to this send.
-    claim(&letter.id);
+    // Claimed first, so a flush (on `online`) leaves it to this send. The
+    // id is new (a refusal starts another, a stored one ends the form, and
+    // the button stays disabled while it is sent), so no one holds it yet.
+    let claimed = claim(&letter.id);
+    debug_assert!(claimed, "a form's own submission was already being sent");
     outbox::keep(&letter);
     emit(host, "embudo:submit", &letter, None);
     view.set_busy(true);
