@@ -298,6 +298,27 @@ describe("the dashboard", () => {
     await page.context().close();
   });
 
+  test("a page whose reading meets a moment's 503 asks again after Retry-After and is drawn", async () => {
+    const page = await signedIn("viewer", "en-GB");
+    let asked = 0;
+    await page.route((url) => url.pathname === "/v1/leads", async (route) => {
+      asked += 1;
+      if (asked > 1) return route.continue();
+      // What the edge answers while D1 is busy for a moment.
+      await route.fulfill({
+        status: 503,
+        headers: { "Retry-After": "1" },
+        contentType: "application/problem+json",
+        body: JSON.stringify({ type: "urn:embudo:problem:unavailable", title: "Temporarily unavailable", status: 503 }),
+      });
+    });
+    await open(page, "#/leads");
+    assert.equal(await page.locator("table.leads").count(), 1, "the list is drawn");
+    assert.equal(await page.getByRole("alert").count(), 0, "no error shown");
+    assert.equal(asked, 2);
+    await page.context().close();
+  });
+
   test("the CSV download neutralises a formula a visitor typed", async () => {
     const page = await signedIn("marketing", "en-GB");
     await page.getByRole("link", { name: "Leads" }).click();

@@ -1,7 +1,8 @@
 // The dashboard's one way to the API: same origin, the session cookie sent
 // by the browser, JSON in and out. A problem answer becomes an `ApiError`
 // carrying its status and problem document, and saying it in the
-// dashboard's language; 401 means the session is over.
+// dashboard's language; 401 means the session is over. A read the edge
+// answers 503 is asked again after its Retry-After.
 
 import { language } from "./words.js";
 
@@ -14,6 +15,15 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * How many times a read is asked when the edge answers 503 (D1 busy for a
+ * moment): reading twice changes nothing, and a blip should not cost the
+ * person the page they opened. Writes are never repeated behind their back.
+ */
+const READ_TRIES = 3;
+/** The longest wait between two tries of a read, whatever Retry-After says. */
+const MOST_WAIT_MS = 5_000;
+
 /** Calls the API; resolves to the JSON answer (or null for 204). */
 export async function api(method, path, body) {
   const init = { method, credentials: "same-origin", headers: {} };
@@ -21,7 +31,12 @@ export async function api(method, path, body) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
-  const response = await fetch(path, init);
+  let response = await fetch(path, init);
+  for (let tries = 1; response.status === 503 && method === "GET" && tries < READ_TRIES; tries++) {
+    const seconds = Number(response.headers.get("retry-after")) || 1;
+    await new Promise((later) => setTimeout(later, Math.min(seconds * 1000, MOST_WAIT_MS)));
+    response = await fetch(path, init);
+  }
   if (response.status === 204) return null;
   const type = response.headers.get("content-type") || "";
   const answer = type.includes("json") ? await response.json() : await response.text();
