@@ -177,9 +177,14 @@ test("a form that asks for Turnstile loads it only then, and sends its token for
   await page.waitForTimeout(2_100);
   await guarded.getByRole("button", { name: "Send me the guide" }).click();
   await guarded.getByRole("status").filter({ hasText: "Done!" }).waitFor();
-  assert.equal(siteverify.asked.at(-1).response, "pass", "the edge verified the challenge's token");
-  const [{ n }] = await stack.d1("SELECT count(*) AS n FROM leads WHERE email_key = 'checked@empresa.example'");
+  const verified = siteverify.asked.at(-1);
+  assert.equal(verified.response, "pass", "the edge verified the challenge's token");
+  const [{ id, n }] = await stack.d1(
+    "SELECT max(s.id) AS id, count(*) AS n FROM leads l JOIN submissions s ON s.lead_id = l.id WHERE l.email_key = 'checked@empresa.example'",
+  );
   assert.equal(n, 1);
+  // So a retry of the same submission with the same token is not refused as a replayed token.
+  assert.equal(verified.idempotency_key, id, "the submission id, a UUID, is siteverify's idempotency key");
 });
 
 test("a Turnstile token the edge refuses brings a fresh challenge; the answers stay, and sending again stores once", async () => {

@@ -410,3 +410,41 @@ fn a_turnstile_challenge_wider_than_a_narrow_form_is_shown_whole() {
         "the challenge's right edge is cut off by the form"
     );
 }
+
+#[wasm_bindgen_test]
+fn an_http_page_without_random_uuid_still_gets_a_form_and_submission_ids() {
+    // `crypto.randomUUID` exists only on https pages; sites may allow http.
+    let prototype = js_sys::Reflect::get(&js_sys::global(), &"Crypto".into())
+        .and_then(|crypto| js_sys::Reflect::get(&crypto, &"prototype".into()))
+        .expect("Crypto.prototype");
+    let random_uuid = js_sys::Reflect::get(&prototype, &"randomUUID".into()).expect("randomUUID");
+    js_sys::Reflect::delete_property(
+        prototype.unchecked_ref::<js_sys::Object>(),
+        &"randomUUID".into(),
+    )
+    .expect("delete");
+    let host = new_host();
+    let view = embudo_widget::view::FormView::render(&host, Box::new(demo()), Locale::Es, &[]);
+    let first = view.as_ref().ok().and_then(|view| {
+        let id = |view: &embudo_widget::view::FormView| {
+            view.checked(&embudo_widget::browser::Browser)
+                .ok()
+                .and_then(|(submission, _)| submission.id)
+        };
+        let first = id(view);
+        view.new_attempt();
+        first.zip(id(view))
+    });
+    js_sys::Reflect::set(&prototype, &"randomUUID".into(), &random_uuid).expect("restore");
+    let (first, second) = first.expect("the form renders and has a submission id");
+    // A UUID: the edge gives it to Turnstile as an idempotency key.
+    let shaped = |id: &str| {
+        id.len() == 36
+            && id.char_indices().all(|(i, c)| match i {
+                8 | 13 | 18 | 23 => c == '-',
+                _ => c.is_ascii_hexdigit(),
+            })
+    };
+    assert!(shaped(&first), "{first}");
+    assert_ne!(first, second, "each attempt its own id");
+}

@@ -485,18 +485,33 @@ impl FormView {
     }
 }
 
-/// A fresh submission id (a UUID from the browser's CSPRNG).
+/// A fresh submission id: a version 4 UUID from the browser's CSPRNG.
+/// `getRandomValues`, not `randomUUID`: the latter exists only on https
+/// pages, and an allowed `http://` page must get a working form too. A
+/// UUID's shape, because the edge gives it to Turnstile's siteverify as the
+/// idempotency key of a retry, which must be a UUID.
 fn new_id() -> String {
-    web_sys::window()
+    let mut bytes = [0u8; 16];
+    let drawn = web_sys::window()
         .and_then(|w| w.crypto().ok())
-        .map(|c| c.random_uuid())
-        .unwrap_or_else(|| {
-            format!(
-                "w{:x}{:x}",
-                js_sys::Date::now() as u64,
-                (js_sys::Math::random() * 1e15) as u64
-            )
-        })
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !drawn {
+        for byte in &mut bytes {
+            *byte = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
+    bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
+    let mut id = String::with_capacity(36);
+    for (i, byte) in bytes.into_iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            id.push('-');
+        }
+        for digit in [byte >> 4, byte & 15] {
+            id.extend(char::from_digit(u32::from(digit), 16));
+        }
+    }
+    id
 }
 
 fn shadow(host: &Element) -> Result<ShadowRoot> {
