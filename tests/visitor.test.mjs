@@ -388,7 +388,7 @@ test("a field is checked as the visitor leaves it, before anything is sent", asy
 test("a returning visitor is asked the next fields instead of the ones already given", async () => {
   const { page } = await openDemo();
   const labels = () =>
-    page.locator("embudo-form").evaluate((host) => [...host.shadowRoot.querySelectorAll(".field > label, .field legend")].map((l) => l.textContent));
+    page.locator("embudo-form").evaluate((host) => [...host.shadowRoot.querySelectorAll(".field:not([hidden]) > label, .field:not([hidden]) legend")].map((l) => l.textContent));
   await fillDemo(page, "vuelve@empresa.example", "Vuelve");
   await page.getByLabel("Cargo", { exact: true }).fill("CMO");
   const first = await labels();
@@ -412,6 +412,33 @@ test("a returning visitor is asked the next fields instead of the ones already g
     "SELECT json_extract(fields, '$.first_name') AS name, (SELECT count(*) FROM submissions WHERE lead_id = leads.id) AS n FROM leads WHERE email_key = 'vuelve@empresa.example'",
   );
   assert.deepEqual(lead, { name: "Vuelve", n: 2 }, "one lead, what it gave before kept");
+});
+
+test("someone else on a returning visitor's browser is asked what the edge needs of them", async () => {
+  const { page } = await openDemo();
+  await fillDemo(page, "primera@empresa.example", "Primera");
+  await page.getByRole("button", { name: "Quiero la guía" }).click();
+  await page.getByRole("status").filter({ hasText: "¡Listo!" }).waitFor();
+
+  // A colleague at the same browser: the form takes the first person's
+  // name as known, but this address is a new person to the edge.
+  await page.reload();
+  const email = page.getByLabel("Correo electrónico de trabajo", { exact: true });
+  await email.waitFor();
+  assert.equal(await page.getByLabel("Nombre", { exact: true }).isVisible(), false, "taken as known");
+  await email.fill("colega@empresa.example");
+  await page.getByLabel(/^Acepto que Acme Growth me envíe/).check();
+  await page.waitForTimeout(2_100);
+  await page.getByRole("button", { name: "Quiero la guía" }).click();
+  const name = page.getByLabel("Nombre", { exact: true });
+  await name.waitFor();
+  await page.waitForFunction(() => document.querySelector("embudo-form").shadowRoot.activeElement?.id === "embudo-f-first_name");
+  assert.equal(await name.getAttribute("aria-invalid"), "true");
+  await name.fill("Colega");
+  await page.getByRole("button", { name: "Quiero la guía" }).click();
+  await page.getByRole("status").filter({ hasText: "¡Listo!" }).waitFor();
+  const [lead] = await stack.d1("SELECT json_extract(fields, '$.first_name') AS name FROM leads WHERE email_key = 'colega@empresa.example'");
+  assert.deepEqual(lead, { name: "Colega" });
 });
 
 test("an offer delivered by redirect opens after the thank-you", async () => {

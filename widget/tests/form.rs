@@ -72,6 +72,15 @@ fn label_of(root: &ShadowRoot, id: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Whether the control `selector` is in the form and its field shown.
+fn shown(root: &ShadowRoot, selector: &str) -> bool {
+    root.query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|control| control.closest(".field").ok().flatten())
+        .is_some_and(|field| computed(&field, "display").as_deref() != Some("none"))
+}
+
 /// The browser's computed value of `property` for `element`.
 fn computed(element: &Element, property: &str) -> Option<String> {
     web_sys::window()
@@ -115,10 +124,7 @@ fn renders_the_first_fields_of_the_spec_labelled_in_spanish() {
     assert_eq!(label_of(&root, "embudo-f-company"), "Empresa");
     assert_eq!(label_of(&root, "embudo-f-job_role"), "Cargo");
     assert!(
-        root.query_selector("#embudo-f-phone")
-            .ok()
-            .flatten()
-            .is_none(),
+        !shown(&root, "#embudo-f-phone"),
         "later fields wait for a later visit"
     );
     let email = input(&root, "#embudo-f-email");
@@ -447,4 +453,52 @@ fn an_http_page_without_random_uuid_still_gets_a_form_and_submission_ids() {
     };
     assert!(shaped(&first), "{first}");
     assert_ne!(first, second, "each attempt its own id");
+}
+
+#[wasm_bindgen_test]
+fn a_field_the_edge_needs_but_the_form_took_as_known_is_asked_for() {
+    // A colleague on the same browser: the visitor token knows a name, but
+    // the address typed is a new person's, so the edge needs one.
+    let known = ["first_name".to_owned(), "company".to_owned()];
+    let host = new_host();
+    let view = embudo_widget::view::FormView::render(&host, Box::new(demo()), Locale::En, &known)
+        .expect("renders");
+    let root = host.shadow_root().expect("shadow root");
+    assert!(!shown(&root, "#embudo-f-first_name"), "taken as known");
+    let required = embudo_shared::FieldError {
+        field: "first_name".into(),
+        code: FieldErrorCode::Required,
+        message: "This field is required.".into(),
+    };
+    view.show_field_errors(&[required]).expect("shown");
+
+    let name = input(&root, "#embudo-f-first_name");
+    assert!(shown(&root, "#embudo-f-first_name"));
+    assert_eq!(label_of(&root, "embudo-f-first_name"), "First name");
+    assert_eq!(name.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(
+        error_of(&root, "embudo-f-first_name"),
+        "This field is required."
+    );
+    let focused = root.active_element().map(|e| e.id());
+    assert_eq!(focused.as_deref(), Some("embudo-f-first_name"));
+    // Asked now, so the form holds the visitor to it before sending.
+    input(&root, "#embudo-f-email").set_value("colega@empresa.example");
+    let (_, problems) = view
+        .checked(&embudo_widget::browser::Browser)
+        .expect("reads");
+    assert!(
+        problems.iter().any(|p| p.field == "first_name"),
+        "{problems:?}"
+    );
+    name.set_value("Colega");
+    let (submission, problems) = view
+        .checked(&embudo_widget::browser::Browser)
+        .expect("reads");
+    assert!(
+        !problems.iter().any(|p| p.field == "first_name"),
+        "{problems:?}"
+    );
+    assert!(submission.fields.contains_key("first_name"));
+    host.remove();
 }

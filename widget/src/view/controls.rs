@@ -25,8 +25,8 @@ pub fn error_id(control: &str) -> String {
     format!("{control}-error")
 }
 
-/// Renders `field` into `form`.
-pub fn field(doc: &Document, form: &Element, field: &Field, locale: Locale) -> Result<()> {
+/// Renders `field`: its wrapper, for the form to place.
+pub fn field(doc: &Document, field: &Field, locale: Locale) -> Result<Element> {
     let id = field_id(&field.id);
     let wrapper = make(doc, "div", &[("class", "field"), ("part", "field")])?;
     let mut described = error_id(&id);
@@ -74,7 +74,7 @@ pub fn field(doc: &Document, form: &Element, field: &Field, locale: Locale) -> R
         }
         append(&group, &[&error_slot(doc, &id)?])?;
         append(&wrapper, &[&group])?;
-        return append(form, &[&wrapper]);
+        return Ok(wrapper);
     }
 
     let control = control(doc, field, &id, locale)?;
@@ -89,7 +89,7 @@ pub fn field(doc: &Document, form: &Element, field: &Field, locale: Locale) -> R
         append(&wrapper, &[hint])?;
     }
     append(&wrapper, &[&control, &error_slot(doc, &id)?])?;
-    append(form, &[&wrapper])
+    Ok(wrapper)
 }
 
 fn control(doc: &Document, field: &Field, id: &str, locale: Locale) -> Result<Element> {

@@ -37,9 +37,10 @@ pub struct FormView {
     /// async mount and into the view, not copied field by field at each
     /// step (150 bytes less gzipped wasm).
     spec: Box<FormSpec>,
-    asked: Vec<String>,
+    /// The fields the form shows (or, hidden, fills from the page's address).
+    asked: RefCell<Vec<String>>,
     /// The fields the edge already has for this visitor.
-    known: Vec<String>,
+    known: RefCell<Vec<String>>,
     /// The Turnstile challenge, when the form asks for one.
     challenge: Option<Challenge>,
     locale: Locale,
@@ -95,10 +96,14 @@ impl FormView {
             .into_iter()
             .map(|field| field.id.clone())
             .collect();
-        for field in spec.fields.iter().filter(|f| asked.contains(&f.id)) {
-            if field.kind != FieldKind::Hidden {
-                controls::field(&doc, &form, field, locale)?;
+        for field in spec.fields.iter().filter(|f| f.kind != FieldKind::Hidden) {
+            let wrapper = controls::field(&doc, field, locale)?;
+            if !asked.contains(&field.id) {
+                // Not asked this time, but there should the edge need it
+                // after all ([`FormView::ask_also`]).
+                wrapper.set_attribute("hidden", "").or_dom("setAttribute")?;
             }
+            append(&form, &[&wrapper])?;
         }
         controls::consents(&doc, &form, &spec.consents, locale)?;
         controls::trap(&doc, &form)?;
@@ -137,8 +142,8 @@ impl FormView {
         Ok(Self {
             form: form.dyn_into().or_dom("form")?,
             spec,
-            asked,
-            known: known.to_vec(),
+            asked: RefCell::new(asked),
+            known: RefCell::new(known.to_vec()),
             challenge,
             locale,
             button,
@@ -174,11 +179,6 @@ impl FormView {
         self.challenge.as_ref().is_some_and(|c| c.token().is_none())
     }
 
-    /// The fields the edge already has for this visitor, not asked again.
-    pub fn known(&self) -> &[String] {
-        &self.known
-    }
-
     /// The visitor's language.
     pub fn locale(&self) -> Locale {
         self.locale
@@ -197,7 +197,7 @@ impl FormView {
             .spec
             .fields
             .iter()
-            .filter(|f| self.asked.contains(&f.id))
+            .filter(|f| self.asked.borrow().contains(&f.id))
         {
             let answer = match field.kind {
                 FieldKind::Hidden => page_parameter(&field.id).map(Answer::One),
@@ -252,7 +252,7 @@ impl FormView {
     /// than blocking the form for good.
     pub fn checked(&self, unicode: &dyn Unicode) -> Result<(Submission, Vec<FieldError>)> {
         let mut submission = self.read()?;
-        let mut problems = submission.problems(&self.spec, unicode, &self.known);
+        let mut problems = submission.problems(&self.spec, unicode, &self.known.borrow());
         let mut dropped = false;
         for problem in &problems {
             let hidden = self.spec.field(&problem.field).map(|f| f.kind) == Some(FieldKind::Hidden);
@@ -261,19 +261,45 @@ impl FormView {
             }
         }
         if dropped {
-            problems = submission.problems(&self.spec, unicode, &self.known);
+            problems = submission.problems(&self.spec, unicode, &self.known.borrow());
         }
         Ok((submission, problems))
+    }
+
+    /// Shows the fields `errors` names that the form left out as known: the
+    /// edge asks for them when the person who sends is not the one the
+    /// visitor token knows (a colleague on the same browser, another
+    /// address). Each appears in its place, no longer taken as known, so
+    /// the visitor can give it and send again.
+    fn ask_also(&self, errors: &[FieldError]) -> Result<()> {
+        for field in &self.spec.fields {
+            let missing = field.kind != FieldKind::Hidden
+                && !self.asked.borrow().contains(&field.id)
+                && errors.iter().any(|e| e.field == field.id);
+            if missing {
+                let control = self.element(&controls::field_id(&field.id))?;
+                if let Ok(Some(wrapper)) = control.closest(".field") {
+                    wrapper
+                        .remove_attribute("hidden")
+                        .or_dom("removeAttribute")?;
+                }
+                self.asked.borrow_mut().push(field.id.clone());
+                self.known.borrow_mut().retain(|k| *k != field.id);
+            }
+        }
+        Ok(())
     }
 
     /// Marks each field or consent in `errors` invalid with its message,
     /// clears the others, and moves focus to the first invalid one.
     pub fn show_field_errors(&self, errors: &[FieldError]) -> Result<()> {
+        self.ask_also(errors)?;
+        let asked = self.asked.borrow();
         let controls = self
             .spec
             .fields
             .iter()
-            .filter(|f| self.asked.contains(&f.id) && f.kind != FieldKind::Hidden)
+            .filter(|f| asked.contains(&f.id) && f.kind != FieldKind::Hidden)
             .map(|f| (f.id.as_str(), controls::field_id(&f.id)))
             .chain(
                 self.spec
@@ -295,8 +321,8 @@ impl FormView {
                 control.focus().or_dom("focus")
             }
             None if !errors.is_empty() => {
-                // The edge named nothing this form shows (a field asked on an
-                // earlier visit): say so rather than nothing.
+                // The edge named nothing the form can show (a field it has
+                // no control for): say so rather than nothing.
                 let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
                 self.announce(&messages.join(" "));
                 Ok(())
@@ -318,7 +344,7 @@ impl FormView {
         let Some(field) = self.spec.fields.iter().find(|f| {
             f.id == name
                 && f.kind != FieldKind::Hidden
-                && self.asked.contains(&f.id)
+                && self.asked.borrow().contains(&f.id)
                 && control.id().starts_with(&controls::field_id(&f.id))
         }) else {
             return Ok(());
