@@ -433,6 +433,32 @@ describe("one person's two posts racing to MQL", () => {
   });
 });
 
+describe("a person's move made while a submission for the lead is being stored", () => {
+  test("stands: the submission's write does not undo it", async () => {
+    const email = "en-medio@acme.example";
+    assert.equal((await post(SUBMISSIONS, submission(mqlAnswers(email)))).status, 201);
+    const [lead] = await stack.d1(`SELECT id, stage FROM leads WHERE email_key = '${email}'`);
+    assert.equal(lead.stage, "mql");
+    // Her name left out (known), so the edge reads her lead first; the
+    // test build then holds the post before its write.
+    const { first_name: _known, ...answers } = mqlAnswers(email);
+    const held = { "Content-Type": "application/json", "Embudo-Fault": "pause-before-write=3000" };
+    const storing = post(SUBMISSIONS, submission(answers), held);
+    await new Promise((later) => setTimeout(later, 1_000));
+    const moved = await fetch(`${stack.url}/v1/leads/${lead.id}/stage`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${stack.token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ to: "disqualified", reason: "works for a competitor" }),
+    });
+    assert.equal(moved.status, 200, await moved.clone().text());
+    assert.equal((await storing).status, 201);
+    const [{ stage }] = await stack.d1(`SELECT stage FROM leads WHERE id = ${lead.id}`);
+    assert.equal(stage, "disqualified", "the person's move stands");
+    const [latest] = await stack.d1(`SELECT to_stage FROM stage_changes WHERE lead_id = ${lead.id} ORDER BY id DESC LIMIT 1`);
+    assert.equal(latest.to_stage, "disqualified", "and the history says where the lead is");
+  });
+});
+
 describe("a lead moved back by hand and raised again by a re-score", () => {
   test("is announced again, as a new event", async () => {
     const email = "de-vuelta@acme.example";

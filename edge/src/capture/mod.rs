@@ -6,6 +6,7 @@ use embudo_shared::{
     qualify, FieldError, FieldErrorCode, FormSpec, History, Outcome, Stage, ValidSubmission,
 };
 use serde::{Deserialize, Serialize};
+use worker::wasm_bindgen::JsValue;
 use worker::{query, D1Database, D1PreparedStatement};
 
 use crate::error::{Error, Result};
@@ -179,34 +180,43 @@ const LEAD_TAKEN: &str = "UNIQUE constraint failed: leads.";
 
 /// The lead's row written from a judgement: inserted, or (`Way::ReadFirst`)
 /// updated in place when the person has one; it returns the lead's id.
+/// Read first, the lead's stage is `read` (`None`: no lead then), and the
+/// update moves it only if it is still there: a person's move, a re-score's
+/// or another post's made since stands, and the caller qualifies again
+/// from it ([`read::Tally::moved_meanwhile`]).
 fn upsert_lead(
     db: &D1Database,
     way: Way,
+    read: Option<Stage>,
     site: &str,
     key: &str,
     email: &str,
     judged: &Judgement,
 ) -> Result<D1PreparedStatement> {
-    let update = match way {
-        Way::FirstSight => "",
+    let mut values: Vec<JsValue> = vec![
+        site.into(),
+        email.into(),
+        key.into(),
+        judged.fields.as_str().into(),
+        judged.outcome.score.into(),
+        judged.to.name().into(),
+        judged.explanation.as_str().into(),
+    ];
+    let sql = match way {
+        Way::FirstSight => format!("{INSERT_LEAD} RETURNING id"),
         Way::ReadFirst => {
-            " ON CONFLICT (site_id, email_key) DO UPDATE SET
-               email = excluded.email, fields = excluded.fields, score = excluded.score,
-               stage = excluded.stage, explanation = excluded.explanation,
-               updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+            values.push(read.map_or(JsValue::NULL, |stage| stage.name().into()));
+            format!(
+                "{INSERT_LEAD} ON CONFLICT (site_id, email_key) DO UPDATE SET
+                   email = excluded.email, fields = excluded.fields, score = excluded.score,
+                   stage = CASE WHEN leads.stage IS ?8 THEN excluded.stage ELSE leads.stage END,
+                   explanation = excluded.explanation,
+                   updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                 RETURNING id"
+            )
         }
     };
-    Ok(query!(
-        db,
-        &format!("{INSERT_LEAD}{update} RETURNING id"),
-        site,
-        email,
-        key,
-        &judged.fields,
-        judged.outcome.score,
-        judged.to.name(),
-        &judged.explanation,
-    )?)
+    Ok(db.prepare(&sql).bind(&values)?)
 }
 
 /// The statements recording a move the rules made, if they made one.
@@ -365,7 +375,15 @@ async fn store_once(db: &D1Database, intake: &Intake<'_>, way: Way) -> Result<At
 
     let (data, receipts_json) = (json(submission)?, json(&receipts)?);
     let mut batch = vec![
-        upsert_lead(db, way, site, &key, submission.email.as_str(), &judged)?,
+        upsert_lead(
+            db,
+            way,
+            from,
+            site,
+            &key,
+            submission.email.as_str(),
+            &judged,
+        )?,
         query!(
             db,
             &format!(
@@ -388,11 +406,15 @@ async fn store_once(db: &D1Database, intake: &Intake<'_>, way: Way) -> Result<At
     batch.extend(ledger_statements);
     if way == Way::ReadFirst {
         // Last, inside the same transaction: how many submissions the lead
-        // has now, to notice a concurrent post for the same person. (A lead
-        // first seen was inserted by this batch: it has this one only.)
+        // has now, to notice a concurrent post for the same person (a lead
+        // first seen was inserted by this batch: it has this one only), and
+        // its stage, to notice a move made since the read.
         batch.push(query!(
             db,
-            &format!("SELECT count(*) AS n FROM submissions WHERE lead_id = {LEAD_OF}"),
+            &format!(
+                "SELECT count(*) AS n, (SELECT stage FROM leads WHERE site_id = ?1 AND email_key = ?2) AS stage
+                   FROM submissions WHERE lead_id = {LEAD_OF}"
+            ),
             site,
             &key
         )?);
@@ -420,10 +442,14 @@ async fn store_once(db: &D1Database, intake: &Intake<'_>, way: Way) -> Result<At
     faults.after_write()?;
     let mut deliveries = handoff::recorded(handoff_at.and_then(|at| results.get(at)))?;
     let lead_id = lead_written(results.first())?;
-    if way == Way::ReadFirst && tally(results.last())? != history.submissions.len() {
-        // Concurrent posts for the same person: each qualified a history
-        // without the other. Qualify the whole history once more.
-        deliveries.extend(requalify(db, site, &key, id, rules, &at).await?);
+    if way == Way::ReadFirst {
+        let tally = tally(results.last())?;
+        // Concurrent posts for the same person each qualified a history
+        // without the other; a move made meanwhile kept the lead where it
+        // was put. Either way, qualify the whole history once more.
+        if tally.n != history.submissions.len() || tally.moved_meanwhile(judged.to) {
+            deliveries.extend(requalify(db, site, &key, id, rules, &at).await?);
+        }
     }
     Ok(Attempt::Stored(Stored {
         answer: Answer {
@@ -455,7 +481,16 @@ async fn requalify(
         None => return Ok(Vec::new()),
     };
     let judged = judge(rules, &History::from(lead.history), Some(lead.stage))?;
-    let mut batch = vec![upsert_lead(db, Way::ReadFirst, site, key, &email, &judged)?];
+    let read = Some(lead.stage);
+    let mut batch = vec![upsert_lead(
+        db,
+        Way::ReadFirst,
+        read,
+        site,
+        key,
+        &email,
+        &judged,
+    )?];
     let handoff_at = record_move(
         db,
         site,

@@ -120,15 +120,36 @@ pub(super) async fn person(
     Ok((seen, Some(Known { stage, history })))
 }
 
-/// What the batch's closing statement read: how many submissions the lead
-/// has.
-pub(super) fn tally(result: Option<&D1Result>) -> Result<usize> {
-    #[derive(Deserialize)]
-    struct Tally {
-        n: i64,
+/// What the batch of a submission read first found after its writes.
+pub(super) struct Tally {
+    /// How many submissions the lead has.
+    pub(super) n: usize,
+    /// The lead's stage.
+    stage: Option<String>,
+}
+
+impl Tally {
+    /// Whether the lead is not at `written`, the stage the batch wrote: a
+    /// move made between the read and the batch kept it where it was put.
+    pub(super) fn moved_meanwhile(&self, written: Stage) -> bool {
+        self.stage.as_deref() != Some(written.name())
     }
-    let tally: Option<Tally> = batch::first(result)?;
-    Ok(tally.map_or(0, |row| usize::try_from(row.n).unwrap_or(0)))
+}
+
+/// The batch's last statement's answer: the lead's submissions and stage.
+pub(super) fn tally(result: Option<&D1Result>) -> Result<Tally> {
+    #[derive(Deserialize)]
+    struct Row {
+        n: i64,
+        stage: Option<String>,
+    }
+    let row: Option<Row> = batch::first(result)?;
+    Ok(Tally {
+        n: row
+            .as_ref()
+            .map_or(0, |row| usize::try_from(row.n).unwrap_or(0)),
+        stage: row.and_then(|row| row.stage),
+    })
 }
 
 /// The id the batch's lead statement returned.
