@@ -290,6 +290,28 @@ test("a submission another tab kept while offline is sent from an open page when
   assert.deepEqual(await outboxOf(page), [], "settled, so forgotten");
 });
 
+test("a kept submission is sent from the next page even if its only form is a popup never opened", async () => {
+  const page = await visitorPage(browser, { locale: "es-ES" });
+  await page.route(`${stack.url}/popup-only.html`, (route) =>
+    route.fulfill({
+      contentType: "text/html",
+      body: `<!doctype html><html lang="es"><body>
+             <button data-embudo-open="demo-ebook">Pide la guía</button>
+             <script>window.seen = []; document.addEventListener("embudo:success", (e) => window.seen.push(e.detail.submission));</script>
+             <script async src="/embed.js"></script></body></html>`,
+    }),
+  );
+  // An earlier page kept it offline and was closed.
+  await page.goto(`${stack.url}/popup-only.html`);
+  const letter = keptLetter("solo.ventana@empresa.example");
+  await page.evaluate((kept) => localStorage.setItem("embudo:outbox", JSON.stringify([kept])), letter);
+  await page.reload();
+  assert.equal(await countWhen(storedFor("solo.ventana@empresa.example"), 1, 15_000), 1, "sent without the popup opening");
+  await page.waitForFunction(() => window.seen.length > 0, null, { timeout: 10_000 });
+  assert.deepEqual(await page.evaluate(() => window.seen), [letter.id], "the page hears of it");
+  assert.equal(await page.getByRole("dialog").count(), 0);
+});
+
 test("a button opens the form in a popup, where it works the same", async () => {
   const { page, problems } = await openDemo();
   await page.getByLabel("Correo electrónico de trabajo", { exact: true }).waitFor();

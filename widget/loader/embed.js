@@ -111,6 +111,22 @@
       dialog.showModal();
       return host;
     };
+    // What an earlier page kept and could not send goes once this page is
+    // idle, even if none of its forms ever comes near the viewport.
+    let kept = null;
+    try {
+      kept = localStorage.getItem("embudo:outbox");
+    } catch {
+      // storage blocked: nothing can have been kept
+    }
+    if (kept && kept !== "[]") {
+      const idle = window.requestIdleCallback ?? ((run) => setTimeout(run, 500));
+      idle(() =>
+        load()
+          .then((module) => module.sendKept(base.origin))
+          .catch((error) => console.error("[embudo] kept submissions could not be sent:", error)),
+      );
+    }
     document.addEventListener("click", (event) => {
       const opener = event.target instanceof Element && event.target.closest("[data-embudo-open]");
       if (!opener) return;

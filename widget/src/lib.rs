@@ -71,6 +71,22 @@ pub async fn mount(
     }
 }
 
+/// Sends what earlier pages kept in the outbox for the edge at `api`, and
+/// again whenever the browser comes back online. The loader calls it on a
+/// page whose forms may never be shown (a popup not opened, a form never
+/// scrolled to), so a kept submission need not wait for one; its events go
+/// to the document.
+#[wasm_bindgen(js_name = sendKept)]
+pub fn send_kept(api: String) {
+    let page = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.document_element());
+    if let Some(page) = page {
+        flush(&page, &api);
+        flush_when_online(&page, &api);
+    }
+}
+
 /// What the edge already knows of a returning visitor (nothing for a
 /// first-timer, or when it cannot say).
 async fn known_fields(api: &str, spec: &FormSpec) -> Vec<String> {
