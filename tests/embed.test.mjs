@@ -87,6 +87,9 @@ test("a visitor using only the keyboard can fill and send the form", async () =>
   await page.getByRole("status").filter({ hasText: "¡Listo!" }).waitFor();
   const [{ n }] = await stack.d1("SELECT count(*) AS n FROM leads WHERE email_key = 'teclado@empresa.example'");
   assert.equal(n, 1);
+  // The button is gone with the fields: the focus goes on to the guide.
+  const focused = await page.evaluate(() => document.querySelector("embudo-form").shadowRoot.activeElement?.textContent);
+  assert.equal(focused, "Descargar ahora");
 });
 
 test("on a hostile page with a strict CSP the form works in English, and leaves the page as it was", async () => {

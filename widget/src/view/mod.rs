@@ -406,15 +406,18 @@ impl FormView {
         self.form
             .set_attribute("aria-busy", if busy { "true" } else { "false" })
             .ok();
-        let lost = || {
-            self.form
-                .owner_document()
-                .and_then(|doc| doc.active_element())
-                .is_none_or(|focused| focused.tag_name() == "BODY")
-        };
-        if !busy && lost() {
+        if !busy && self.focus_lost() {
             self.button.focus().ok();
         }
+    }
+
+    /// Whether the focus fell to the page's body (its element was disabled
+    /// or removed), rather than being somewhere the visitor put it.
+    fn focus_lost(&self) -> bool {
+        self.form
+            .owner_document()
+            .and_then(|doc| doc.active_element())
+            .is_none_or(|focused| focused.tag_name() == "BODY")
     }
 
     /// Replaces the fields with the success message (and the download link
@@ -427,6 +430,9 @@ impl FormView {
         signed: Option<&str>,
         consent_page: Option<&str>,
     ) -> Result<()> {
+        // On the form (its button, most likely), the focus would fall to
+        // the page when its element goes: it moves to what comes next.
+        let focused_here = self.root.active_element().is_some() || self.focus_lost();
         let children = self.form.children();
         for index in (0..children.length()).rev() {
             if let Some(child) = children.item(index) {
@@ -459,6 +465,8 @@ impl FormView {
         let copy = copy::for_locale(self.locale);
         let doc = self.form.owner_document().or_dom("ownerDocument")?;
         let form: Element = self.form.clone().into();
+        // Where the focus goes on: the offer to download, else the thank-you.
+        let mut next = self.status.clone();
         if let Delivery::Download { url } = &self.spec.offer.delivery {
             let href = on_edge(api, signed.unwrap_or(url));
             let link = text(
@@ -468,12 +476,18 @@ impl FormView {
                 copy.download,
             )?;
             append(&form, &[&link])?;
+            next = link;
         }
         if let Some(page) = consent_page {
             let href = on_edge(api, page);
             let attributes = [("href", href.as_str()), ("part", "consents")];
             let link = text(&doc, "a", &attributes, copy.consents_page)?;
             append(&form, &[&link])?;
+        }
+        if focused_here {
+            // Focusable by script, never by Tab.
+            self.status.set_attribute("tabindex", "-1").ok();
+            next.unchecked_into::<HtmlElement>().focus().ok();
         }
         Ok(())
     }
