@@ -183,6 +183,15 @@ describe("a submission id", () => {
     const other = await post(SUBMISSIONS, JSON.stringify({ id, fields: { email: "eva@acme.example", first_name: "Evita" }, consents: { content: true } }));
     await expectProblem(other, 409, "submission-id-conflict");
   });
+
+  test("reused with the same body on another form is a 409, not that form's replay", async () => {
+    const [{ spec }] = await stack.d1("SELECT spec FROM forms WHERE id = 'demo-ebook'");
+    const sql = JSON.stringify({ ...JSON.parse(spec), id: "otro" }).replaceAll("'", "''");
+    await stack.d1(`INSERT INTO forms (id, site_id, name, revision, spec) VALUES ('otro', 'acme-growth', 'Otro', 1, '${sql}')`);
+    const sent = JSON.stringify({ id: "1b2c3d4e-5555-4666-8777-888899990000", fields: { email: "ines@acme.example", first_name: "Inés" }, consents: { content: true } });
+    assert.equal((await post(SUBMISSIONS, sent)).status, 201);
+    await expectProblem(await post("/v1/forms/otro/submissions", sent), 409, "submission-id-conflict");
+  });
 });
 
 describe("the offer link", () => {

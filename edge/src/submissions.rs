@@ -141,7 +141,12 @@ async fn answered_before(
     id: &str,
     body_hash: &str,
 ) -> Result<Option<Response>> {
-    match capture::seen(db, id, body_hash).await? {
+    let post = capture::Post {
+        id,
+        form: &form.spec.id,
+        body_hash,
+    };
+    match capture::seen(db, post).await? {
         Seen::Replay(answer) => replayed(env, ctx, form, answer).map(Some),
         Seen::Conflict => Err(Error::IdConflict { id: id.to_owned() }),
         Seen::New => Ok(None),

@@ -17,7 +17,7 @@ use crate::ledger::{self, Event};
 mod read;
 
 use read::{lead_written, person, tally};
-pub use read::{seen, Answer, Seen};
+pub use read::{seen, Answer, Post, Seen};
 
 /// Why a lead is at its stage: the rules that fired and the group totals.
 #[derive(Debug, Serialize, Deserialize)]
@@ -335,10 +335,15 @@ async fn store_once(db: &D1Database, intake: &Intake<'_>, way: Way) -> Result<At
         faults,
     } = intake;
     let (site, id, body_hash) = (*site, *id, *body_hash);
+    let post = Post {
+        id,
+        form: &submission.form,
+        body_hash,
+    };
     let key = submission.email.dedupe_key();
     let (earlier, known) = match way {
         Way::FirstSight => (Seen::New, None),
-        Way::ReadFirst => person(db, site, &key, id, body_hash).await?,
+        Way::ReadFirst => person(db, site, &key, post).await?,
     };
     match earlier {
         Seen::New => {}
@@ -431,7 +436,7 @@ async fn store_once(db: &D1Database, intake: &Intake<'_>, way: Way) -> Result<At
             // Another post with this id won the race (or an earlier try of this
             // one did commit): answer as a replay would.
             if text.contains("UNIQUE constraint failed: submissions.id") {
-                return match seen(db, id, body_hash).await? {
+                return match seen(db, post).await? {
                     Seen::Replay(answer) => Ok(Attempt::Stored(Stored::replay(answer))),
                     _ => Err(Error::IdConflict { id: id.to_owned() }),
                 };
@@ -472,7 +477,12 @@ async fn requalify(
     rules: &RuleSet,
     at: &str,
 ) -> Result<Vec<String>> {
-    let (_, known) = person(db, site, key, "", "").await?;
+    let nothing = Post {
+        id: "",
+        form: "",
+        body_hash: "",
+    };
+    let (_, known) = person(db, site, key, nothing).await?;
     let lead = known.ok_or_else(|| Error::Storage {
         reason: "the lead just written is gone".into(),
     })?;

@@ -22,40 +22,60 @@ pub struct Answer {
     pub lead: Option<i64>,
 }
 
-/// A submission id seen before: the same body gets the first answer again.
+/// A submission id seen before: the same body, to the same form, gets the
+/// first answer again.
 pub enum Seen {
     /// Never seen.
     New,
     /// Seen with the same body: this was its answer.
     Replay(Answer),
-    /// Seen with another body.
+    /// Seen with another body, or sent to another form.
     Conflict,
 }
 
-/// Looks `id` up among stored submissions.
-pub async fn seen(db: &D1Database, id: &str, body_hash: &str) -> Result<Seen> {
-    #[derive(Deserialize)]
-    struct Row {
-        body_hash: String,
-        answer: String,
-    }
-    let row: Option<Row> = query!(
+/// The post being looked up: its submission id, the form it was sent to
+/// and the hash of its body.
+#[derive(Clone, Copy)]
+pub struct Post<'a> {
+    /// The submission id.
+    pub id: &'a str,
+    /// The form in the path: the body does not name it, so the same body
+    /// sent to another form is another submission.
+    pub form: &'a str,
+    /// SHA-256 of the body, hex.
+    pub body_hash: &'a str,
+}
+
+/// A stored submission, as [`judge_seen`] compares it with a post.
+#[derive(Deserialize)]
+struct Stored {
+    body_hash: String,
+    form_id: String,
+    answer: String,
+}
+
+/// Looks the post's id up among stored submissions.
+pub async fn seen(db: &D1Database, post: Post<'_>) -> Result<Seen> {
+    let stored: Option<Stored> = query!(
         db,
-        "SELECT body_hash, answer FROM submissions WHERE id = ?1",
-        id
+        "SELECT body_hash, form_id, answer FROM submissions WHERE id = ?1",
+        post.id
     )?
     .first(None)
     .await?;
-    let row = row.map(|row| (row.body_hash, row.answer));
-    judge_seen(id, body_hash, row)
+    judge_seen(post, stored)
 }
 
-/// What a stored `(body hash, answer)` under `id`, if any, makes of a post
-/// with `body_hash`.
-fn judge_seen(id: &str, body_hash: &str, stored: Option<(String, String)>) -> Result<Seen> {
+/// What the submission stored under the post's id, if any, makes of it.
+fn judge_seen(post: Post<'_>, stored: Option<Stored>) -> Result<Seen> {
+    let id = post.id;
     Ok(match stored {
         None => Seen::New,
-        Some((hash, answer)) if hash == body_hash => Seen::Replay(
+        Some(Stored {
+            body_hash,
+            form_id,
+            answer,
+        }) if body_hash == post.body_hash && form_id == post.form => Seen::Replay(
             serde_json::from_str(&answer).map_err(|error| Error::Storage {
                 reason: format!("submission {id} has an unreadable answer: {error}"),
             })?,
@@ -76,12 +96,12 @@ pub(super) async fn person(
     db: &D1Database,
     site: &str,
     email_key: &str,
-    id: &str,
-    body_hash: &str,
+    post: Post<'_>,
 ) -> Result<(Seen, Option<Known>)> {
     #[derive(Deserialize)]
     struct Row {
         seen_hash: Option<String>,
+        seen_form: Option<String>,
         seen_answer: Option<String>,
         lead_id: Option<i64>,
         stage: Option<Stage>,
@@ -89,7 +109,7 @@ pub(super) async fn person(
     }
     let rows: Vec<Row> = query!(
         db,
-        "SELECT sub.body_hash AS seen_hash, sub.answer AS seen_answer,
+        "SELECT sub.body_hash AS seen_hash, sub.form_id AS seen_form, sub.answer AS seen_answer,
                 l.id AS lead_id, l.stage, s.data
            FROM (SELECT 1) AS one
            LEFT JOIN submissions sub ON sub.id = ?3
@@ -98,14 +118,20 @@ pub(super) async fn person(
           ORDER BY s.created_at, s.rowid",
         site,
         email_key,
-        id
+        post.id
     )?
     .all()
     .await?
     .results()?;
     let first = rows.first();
-    let stored = first.and_then(|row| row.seen_hash.clone().zip(row.seen_answer.clone()));
-    let seen = judge_seen(id, body_hash, stored)?;
+    let stored = first.and_then(|row| {
+        Some(Stored {
+            body_hash: row.seen_hash.clone()?,
+            form_id: row.seen_form.clone()?,
+            answer: row.seen_answer.clone()?,
+        })
+    });
+    let seen = judge_seen(post, stored)?;
     let Some((lead, stage)) = first.and_then(|row| row.lead_id.zip(row.stage)) else {
         return Ok((seen, None));
     };
