@@ -178,7 +178,9 @@ pub const RETRY_AFTER_UNAVAILABLE: u32 = 5;
 /// may work when tried again (Cloudflare's D1 documentation lists these).
 const TRANSIENT_D1: [&str; 7] = [
     "Network connection lost",
-    "storage caused object to be reset",
+    // "…storage caused object to be reset", "…exceeded timeout which
+    // caused object to be reset"
+    "caused object to be reset",
     "reset because its code was updated",
     "transient issue",
     "D1 DB is overloaded",
@@ -512,6 +514,11 @@ mod tests {
         ));
         assert!(!broken.is_transient());
         assert_eq!(broken.status(), 500);
+        let stalled = Error::from(worker::Error::RustError(
+            "D1_ERROR: D1 DB storage operation exceeded timeout which caused object to be reset."
+                .into(),
+        ));
+        assert!(stalled.is_transient(), "a storage stall passes");
     }
 
     #[test]

@@ -83,8 +83,23 @@ pub async fn verify(
             })
         }
     };
+    judge(verdict)
+}
+
+/// What siteverify's verdict means for the post: passed, refused (403),
+/// or, when Cloudflare itself failed (`internal-error`, which it says may
+/// be retried), unavailable (503): the token was never judged.
+fn judge(verdict: Verdict) -> Result<()> {
     if verdict.success {
         Ok(())
+    } else if verdict
+        .error_codes
+        .iter()
+        .any(|code| code == "internal-error")
+    {
+        Err(Error::Unavailable {
+            reason: "siteverify failed inside (internal-error)".into(),
+        })
     } else {
         Err(Error::TurnstileFailed {
             codes: if verdict.error_codes.is_empty() {
@@ -108,12 +123,24 @@ fn is_uuid(id: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_uuid;
+    use super::{is_uuid, judge, Verdict};
 
     #[test]
     fn only_uuids_become_idempotency_keys() {
         assert!(is_uuid("6f1c2a9e-4b1d-4c8e-9a53-1d2e3f405060"));
         assert!(!is_uuid("srv-0123456789abcdef0123456789abcdef"));
         assert!(!is_uuid("6f1c2a9e-4b1d-4c8e-9a53-1d2e3f40506z"));
+    }
+
+    #[test]
+    fn cloudflare_failing_inside_is_a_retry_not_a_refusal() {
+        let verdict = |codes: &[&str]| Verdict {
+            success: false,
+            error_codes: codes.iter().map(|c| (*c).to_owned()).collect(),
+        };
+        let failed = judge(verdict(&["internal-error"])).expect_err("not passed");
+        assert_eq!(failed.status(), 503);
+        let refused = judge(verdict(&["timeout-or-duplicate"])).expect_err("not passed");
+        assert_eq!(refused.status(), 403);
     }
 }
