@@ -291,6 +291,25 @@ describe("a delivery recorded but never queued", () => {
     const recent = now.find((d) => d.id === "evt_stuck_a_moment:crm");
     assert.deepEqual([recent.status, recent.attempts], ["pending", 0], "a delivery the queue may still hold is left to it");
   });
+
+  test("one being retried whose message was lost is queued again after two hours without an attempt", async () => {
+    // As a consumer that kept failing (D1 down) would leave it: retrying,
+    // its queue message gone.
+    const [lead] = await stack.d1("SELECT id FROM leads WHERE site_id = 'acme-growth' ORDER BY id LIMIT 1");
+    const retrying = (id, updatedAt) =>
+      `('${id}:crm', '${id}', 'crm', 'acme-growth', ${lead.id}, 'lead.mql', '{"id":"${id}","type":"lead.mql"}', 'retrying', 2, ${updatedAt})`;
+    await stack.d1(
+      `INSERT INTO deliveries (id, event_id, webhook_id, site_id, lead_id, event, payload, status, attempts, updated_at) VALUES
+         ${retrying("evt_orphaned", "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-3 hours')")},
+         ${retrying("evt_backing_off", "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-30 minutes')")}`,
+    );
+    const cron = await fetch(`${stack.url}/__scheduled?cron=*+*+*+*+*`);
+    assert.equal(cron.status, 200);
+    const now = await deliveriesWhen((all) => all.find((d) => d.id === "evt_orphaned:crm")?.status === "delivered");
+    assert.equal(now.find((d) => d.id === "evt_orphaned:crm").attempts, 3);
+    const waiting = now.find((d) => d.id === "evt_backing_off:crm");
+    assert.deepEqual([waiting.status, waiting.attempts], ["retrying", 2], "one within its backoff is left to its message");
+  });
 });
 
 describe("a lead a person moves to SQL", () => {

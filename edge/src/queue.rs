@@ -11,6 +11,13 @@ use crate::forms::rescore;
 use crate::handoff::{self, deliver::Attempt};
 use crate::DB_BINDING;
 
+/// How long a message waits after the consumer itself failed on it (D1
+/// unavailable, most likely), rather than none: the handoff queue's 20
+/// retries then ride out more than a minute and a half of outage before
+/// the dead-letter queue, not a few seconds; a longer one is the sweep's
+/// (`handoff::enqueue_stale`).
+const FAILED_RETRY_SECONDS: u32 = 5;
+
 /// A message on either queue, told apart by its one field.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -47,7 +54,11 @@ async fn consume(batch: MessageBatch<Job>, env: Env, _ctx: Context) -> worker::R
             ),
             Err(error) => {
                 worker::console_error!("queue message {:?}: {error}", message.body());
-                message.retry();
+                message.retry_with_options(
+                    &QueueRetryOptionsBuilder::new()
+                        .with_delay_seconds(FAILED_RETRY_SECONDS)
+                        .build(),
+                );
             }
         }
     }

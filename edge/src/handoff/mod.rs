@@ -277,25 +277,37 @@ pub async fn enqueue_unsent(env: &Env, site: &str, submission_id: &str) -> Resul
 /// it again: far longer than the queue takes, so only one whose queueing
 /// failed (the queue unavailable, the Worker stopped first) is taken.
 const STALE_AFTER: &str = "-10 minutes";
+/// How long a delivery being retried may go without an attempt before the
+/// sweep queues it again: past the longest backoff
+/// ([`deliver::MAX_BACKOFF_SECONDS`], an hour) with room to spare, so only
+/// one whose message was lost (the consumer kept failing, D1 down, and the
+/// dead-letter queue could not mark it dead either) is taken.
+const ORPHANED_AFTER: &str = "-2 hours";
 /// The most deliveries one sweep queues.
 const SWEEP_LIMIT: u32 = 100;
 
-/// Queues again the deliveries left untried for [`STALE_AFTER`] (the cron
-/// trigger runs it every minute): a delivery written with its submission
-/// but never queued would otherwise wait forever. Each is marked as it is
-/// taken, so one the queue still refuses is tried again a while later, not
-/// at every sweep. Gives how many it queued.
+/// Queues again the deliveries left untried for [`STALE_AFTER`], and those
+/// being retried that no attempt has reached for [`ORPHANED_AFTER`] (the
+/// cron trigger runs it every minute): either would otherwise wait forever.
+/// Each is marked as it is taken, so one the queue still refuses is tried
+/// again a while later, not at every sweep. Gives how many it queued.
 pub async fn enqueue_stale(env: &Env, db: &D1Database) -> Result<usize> {
     let stale = query!(
         db,
         "UPDATE deliveries SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-          WHERE id IN (SELECT id FROM deliveries
-                        WHERE status = 'pending' AND attempts = 0
-                          AND updated_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?1)
+          WHERE id IN (SELECT id FROM (
+                         SELECT id, updated_at FROM deliveries
+                          WHERE status = 'pending' AND attempts = 0
+                            AND updated_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?1)
+                         UNION ALL
+                         SELECT id, updated_at FROM deliveries
+                          WHERE status = 'retrying'
+                            AND updated_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?3))
                         ORDER BY updated_at LIMIT ?2)
           RETURNING id",
         STALE_AFTER,
         SWEEP_LIMIT,
+        ORPHANED_AFTER,
     )?
     .all()
     .await?;
