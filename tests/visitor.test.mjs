@@ -207,6 +207,33 @@ test("with the edge down, the submission is kept, retried, and stored exactly on
   assert.deepEqual(await page.evaluate(() => window.seen), [["embudo:submit", "demo-ebook"], ["embudo:success", "demo-ebook"]]);
 });
 
+test("a submission the browser will not keep is still sent, and the visitor is told to keep the page open meanwhile", async () => {
+  const page = await visitorPage(browser, { locale: "es-ES" });
+  // Storage full (or blocked): nothing can be written.
+  await page.addInitScript(() => {
+    Storage.prototype.setItem = () => {
+      throw new DOMException("full", "QuotaExceededError");
+    };
+  });
+  let refused = 0;
+  await page.route("**/v1/forms/demo-ebook/submissions", async (route) => {
+    if (route.request().method() !== "POST" || refused > 0) return route.continue();
+    refused += 1;
+    await route.fulfill({
+      status: 503,
+      headers: { "Content-Type": "application/problem+json", "Retry-After": "1" },
+      body: JSON.stringify({ type: "urn:embudo:problem:unavailable", title: "Temporarily unavailable", status: 503, detail: "down" }),
+    });
+  });
+  await page.goto(`${stack.url}/`);
+  await fillDemo(page, "sin.hueco@empresa.example", "Sin Hueco");
+  await page.getByRole("button", { name: "Quiero la guía" }).click();
+  await page.getByRole("status").filter({ hasText: "no cierres esta página" }).waitFor();
+  assert.equal(await page.getByText("Guardado en este navegador").count(), 0, "never told it was saved");
+  await page.getByRole("status").filter({ hasText: "¡Listo!" }).waitFor({ timeout: 30_000 });
+  assert.equal(await countWhen(storedFor("sin.hueco@empresa.example"), 1), 1);
+});
+
 test("sent offline, then the page reloaded online: delivered exactly once", async () => {
   const { page } = await openDemo();
   await fillDemo(page, "sin.red@empresa.example", "Sin Red");

@@ -13,6 +13,9 @@ pub struct Copy {
     pub sending: &'static str,
     /// Shown while a kept submission waits to be sent again.
     pub saved: &'static str,
+    /// Shown while a submission the browser would not keep (storage
+    /// blocked or full) waits to be sent again: only this page can send it.
+    pub unsaved: &'static str,
     /// Shown when the anti-bot check has not been passed yet.
     pub challenge: &'static str,
     /// Shown when the edge refused the check's token (most often expired
@@ -36,6 +39,7 @@ const ES: Copy = Copy {
     choose: "Elige una opción",
     sending: "Enviando…",
     saved: "Guardado en este navegador. Lo enviaremos en cuanto podamos conectar.",
+    unsaved: "Aún no se ha enviado y este navegador no permite guardarlo. Seguimos intentándolo: no cierres esta página.",
     challenge: "Completa la verificación antes de enviar.",
     challenge_again: "No se ha enviado: la verificación no es válida o caducó. Complétala de nuevo y vuelve a enviar.",
     fix_errors: "Revisa los campos marcados.",
@@ -50,6 +54,7 @@ const EN: Copy = Copy {
     choose: "Choose an option",
     sending: "Sending…",
     saved: "Saved in this browser. We will send it as soon as we can connect.",
+    unsaved: "Not sent yet, and this browser will not let us save it. We keep trying: please keep this page open.",
     challenge: "Please complete the check before sending.",
     challenge_again:
         "Not sent: the check failed or expired. Please complete it again and send once more.",

@@ -202,7 +202,8 @@ async fn submit(view: &FormView, host: &Element, api: &str) {
         tries: 0,
         written: js_sys::Date::now(),
     };
-    // Kept before it is sent: from here on, closing the page loses nothing.
+    // Kept before it is sent: from here on, closing the page loses nothing
+    // (if the browser keeps it: the first wait tells the visitor if not).
     // Claimed first, so a flush (on `online`) leaves it to this send. The
     // id is new (a refusal starts another, a stored one ends the form, and
     // the button stays disabled while it is sent), so no one holds it yet.
@@ -213,7 +214,8 @@ async fn submit(view: &FormView, host: &Element, api: &str) {
     view.set_busy(true);
     let copy = copy::for_locale(view.locale());
     view.announce(copy.sending);
-    let verdict = deliver(letter.clone(), &|| view.announce(copy.saved)).await;
+    let waiting = |kept| view.announce(if kept { copy.saved } else { copy.unsaved });
+    let verdict = deliver(letter.clone(), &waiting).await;
     view.set_busy(false);
     if !matches!(verdict, Verdict::Stored { .. } | Verdict::Later { .. }) {
         // Refused, so nothing is stored under this id: what the visitor
@@ -257,15 +259,14 @@ fn claim(id: &str) -> bool {
 
 /// Sends the claimed `letter` until the edge settles it, keeping it in
 /// the outbox in the meantime; `waiting` is called each time it has to
-/// wait. `waiting` is a `dyn Fn`, not a generic, so the form's send and the
+/// wait, told whether the browser kept it. `waiting` is a `dyn Fn`, not a generic, so the form's send and the
 /// outbox's flush share one compiled loop (140 bytes less gzipped wasm).
-async fn deliver(mut letter: Letter, waiting: &dyn Fn()) -> Verdict {
+async fn deliver(mut letter: Letter, waiting: &dyn Fn(bool)) -> Verdict {
     let verdict = loop {
         letter.tries += 1;
         match edge::send(&letter.api, &letter.form, &letter.body).await {
             Verdict::Later { retry_after, .. } => {
-                outbox::keep(&letter);
-                waiting();
+                waiting(outbox::keep(&letter));
                 let jitter = js_sys::Math::random();
                 browser::pause(outbox::wait_ms(letter.tries, retry_after, jitter)).await;
             }
@@ -284,7 +285,7 @@ fn flush(host: &Element, api: &str) {
         if letter.api == api && claim(&letter.id) {
             let host = host.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let verdict = deliver(letter.clone(), &|| {}).await;
+                let verdict = deliver(letter.clone(), &|_| {}).await;
                 emit_verdict(&host, &letter, &verdict);
             });
         }

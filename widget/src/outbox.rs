@@ -115,22 +115,22 @@ pub fn letters() -> Vec<Letter> {
         .collect()
 }
 
-fn save(letters: &[Letter]) {
+/// Writes `letters` as the outbox; false if the browser would not (storage
+/// blocked or full: it keeps the older letters).
+fn save(letters: &[Letter]) -> bool {
     let Some(storage) = browser::storage() else {
-        return;
+        return false;
     };
-    if let Ok(text) = to_json(letters) {
-        // A full storage keeps the older letters; this one is still sent.
-        let _ = storage.set_item(KEY, &text);
-    }
+    to_json(letters).is_ok_and(|text| storage.set_item(KEY, &text).is_ok())
 }
 
-/// Keeps `letter` (replacing an older copy with the same id).
-pub fn keep(letter: &Letter) {
+/// Keeps `letter` (replacing an older copy with the same id); false if the
+/// browser would not keep it, so only this page can still send it.
+pub fn keep(letter: &Letter) -> bool {
     let mut all = letters();
     all.retain(|kept| kept.id != letter.id);
     all.push(letter.clone());
-    save(&all);
+    save(&all)
 }
 
 /// Forgets the submission `id`: the edge settled it.
