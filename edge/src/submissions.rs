@@ -131,8 +131,8 @@ async fn accept(
 }
 
 /// The first answer to a submission id stored before, for a check that
-/// would refuse its retry now; a conflict when the id came with another body;
-/// `None` for an id never stored.
+/// would refuse its retry now; a conflict when the id came with another
+/// body or to another form; `None` for an id never stored.
 async fn answered_before(
     env: &Env,
     ctx: &Context,

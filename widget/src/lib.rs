@@ -259,8 +259,9 @@ fn claim(id: &str) -> bool {
 
 /// Sends the claimed `letter` until the edge settles it, keeping it in
 /// the outbox in the meantime; `waiting` is called each time it has to
-/// wait, told whether the browser kept it. `waiting` is a `dyn Fn`, not a generic, so the form's send and the
-/// outbox's flush share one compiled loop (140 bytes less gzipped wasm).
+/// wait, told whether the browser kept it. `waiting` is a `dyn Fn`, not a
+/// generic, so the form's send and the outbox's flush share one compiled
+/// loop (140 bytes less gzipped wasm).
 async fn deliver(mut letter: Letter, waiting: &dyn Fn(bool)) -> Verdict {
     let verdict = loop {
         letter.tries += 1;

@@ -491,11 +491,10 @@ async fn requalify(
         None => return Ok(Vec::new()),
     };
     let judged = judge(rules, &History::from(lead.history), Some(lead.stage))?;
-    let read = Some(lead.stage);
     let mut batch = vec![upsert_lead(
         db,
         Way::ReadFirst,
-        read,
+        Some(lead.stage),
         site,
         key,
         &email,

@@ -27,7 +27,7 @@ pub struct Answer {
 pub enum Seen {
     /// Never seen.
     New,
-    /// Seen with the same body: this was its answer.
+    /// Seen with the same body, to the same form: this was its answer.
     Replay(Answer),
     /// Seen with another body, or sent to another form.
     Conflict,
