@@ -191,6 +191,13 @@ describe("the dashboard", () => {
     await page.getByRole("button", { name: "Aplicar" }).click();
     await table.locator("caption").filter({ hasText: `desde el ${tomorrow}` }).waitFor();
     assert.deepEqual(await row().locator("td").allTextContents(), ["0", "0"]);
+    // "Hasta" today includes today (the API's `to` is the day after).
+    const today = new Date().toISOString().slice(0, 10);
+    await page.getByLabel("Desde").fill(today);
+    await page.getByLabel("Hasta").fill(today);
+    await page.getByRole("button", { name: "Aplicar" }).click();
+    await table.locator("caption").filter({ hasText: `del ${today} al ${today}` }).waitFor();
+    assert.deepEqual(await row().locator("td").allTextContents(), ["3", "1"]);
     await page.context().close();
   });
 
@@ -213,6 +220,8 @@ describe("the dashboard", () => {
     await page.locator('th[aria-sort="ascending"]', { hasText: "Created" }).waitFor();
     assert.match(await page.locator("table.leads tbody tr").first().textContent(), /marta@acme\.example/, "the first lead captured comes first");
     await page.getByLabel("Stage").selectOption("mql");
+    // Up to today, today included.
+    await page.getByLabel("To").fill(new Date().toISOString().slice(0, 10));
     await page.getByRole("button", { name: "Apply" }).click();
     await page.waitForURL(/stage=mql/);
     // The URL changes before the page redraws: the unfiltered table may

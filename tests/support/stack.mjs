@@ -6,6 +6,7 @@
 // interrupted, and, should the test process be killed outright, by a
 // watchdog that outlives it: a failing test never leaves a server running.
 import { spawn, execFile } from "node:child_process";
+import { writeSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { constants, tmpdir } from "node:os";
@@ -31,11 +32,27 @@ export async function freePort() {
   });
 }
 
+/**
+ * What wrangler dev printed and when the test's own database calls ran, the
+ * newest entries only: a test file that fails prints it on exit, so a stall
+ * of the server can be told from one of the test.
+ */
+class Timeline {
+  entries = [];
+  add(text) {
+    this.entries.push(`${new Date().toISOString()} ${text.trimEnd()}`);
+    if (this.entries.length > 200) this.entries.shift();
+  }
+  toString() {
+    return this.entries.join("\n");
+  }
+}
+
 async function waitUntilServing(url, child, output, timeoutMs = 90_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new Error(`wrangler dev exited with ${child.exitCode}:\n${output.join("")}`);
+      throw new Error(`wrangler dev exited with ${child.exitCode}:\n${output}`);
     }
     try {
       const response = await fetch(url);
@@ -45,7 +62,7 @@ async function waitUntilServing(url, child, output, timeoutMs = 90_000) {
     }
     await new Promise((later) => setTimeout(later, 250));
   }
-  throw new Error(`wrangler dev did not serve ${url} in ${timeoutMs} ms:\n${output.join("")}`);
+  throw new Error(`wrangler dev did not serve ${url} in ${timeoutMs} ms:\n${output}`);
 }
 
 /**
@@ -90,7 +107,7 @@ export async function startStack(vars = {}, { faults = false, prepare } = {}) {
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const output = [];
+  const output = new Timeline();
   let child;
   // Kill the whole process group (wrangler and its workerd) however we exit.
   const kill = (signal = "SIGTERM") => {
@@ -116,8 +133,8 @@ export async function startStack(vars = {}, { faults = false, prepare } = {}) {
        "--test-scheduled"],
       { cwd: EDGE, env: ENV, detached: true, stdio: ["ignore", "pipe", "pipe"] },
     );
-    child.stdout.on("data", (chunk) => output.push(chunk.toString()));
-    child.stderr.on("data", (chunk) => output.push(chunk.toString()));
+    child.stdout.on("data", (chunk) => output.add(chunk.toString()));
+    child.stderr.on("data", (chunk) => output.add(chunk.toString()));
     spawn(
       "sh",
       ["-c", `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -TERM -${child.pid} 2>/dev/null`],
@@ -130,7 +147,10 @@ export async function startStack(vars = {}, { faults = false, prepare } = {}) {
       throw error;
     }
   };
-  process.once("exit", () => kill());
+  process.once("exit", (code) => {
+    kill();
+    if (code !== 0) writeSync(2, `\nwrangler dev on ${url} and the test's database calls, newest last:\n${output}\n`);
+  });
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
     process.once(signal, () => {
       kill();
@@ -154,15 +174,19 @@ export async function startStack(vars = {}, { faults = false, prepare } = {}) {
      */
     async d1(sql) {
       const tries = /^\s*SELECT\b/i.test(sql) ? 3 : 1;
+      const shown = sql.replace(/\s+/g, " ").slice(0, 80);
       for (let attempt = 1; ; attempt++) {
+        output.add(`[test] d1 execute: ${shown}`);
         try {
           const { stdout } = await run(
             WRANGLER,
             ["d1", "execute", "embudo", "--local", "--persist-to", state, "--json", "--command", sql],
             { cwd: EDGE, env: ENV },
           );
+          output.add("[test] d1 execute: done");
           return JSON.parse(stdout)[0].results;
         } catch (error) {
+          output.add(`[test] d1 execute: failed, ${error.message.split("\n")[0]}`);
           // wrangler reports SQL errors as JSON on stdout; surface their text.
           let reason = error.message;
           try {

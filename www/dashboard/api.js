@@ -44,6 +44,19 @@ export async function api(method, path, body) {
   return answer;
 }
 
+/**
+ * `asked` as the API takes it. A person picks the last day they want ("to
+ * 31 May" includes 31 May); the API's `to` is the day before which leads
+ * arrived, so it gets the day after. A day that is not one is passed on for
+ * the edge to refuse plainly.
+ */
+export function through(asked) {
+  const after = new Date(`${asked.to}T00:00:00Z`);
+  if (!asked.to || Number.isNaN(after.getTime())) return asked;
+  after.setUTCDate(after.getUTCDate() + 1);
+  return { ...asked, to: after.toISOString().slice(0, 10) };
+}
+
 /** A query string from the non-empty entries of `params`. */
 export function query(params) {
   const search = new URLSearchParams();

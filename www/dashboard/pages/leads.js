@@ -1,6 +1,6 @@
 // The leads table with the filters the API offers, sortable and paged; the
 // URL keeps the filters (and the page's cursor), so a view can be shared.
-import { api, query } from "../api.js";
+import { api, query, through } from "../api.js";
 import { h, replace, when } from "../element.js";
 import { language, words } from "../words.js";
 
@@ -69,7 +69,7 @@ export async function leadsPage(main, session, params) {
   replace(main, h("p", {}, w.loading));
   const site = encodeURIComponent(session.site);
   const [{ leads, next }, { forms }] = await Promise.all([
-    api("GET", `/v1/leads${query({ ...asked, site: session.site, cursor })}`),
+    api("GET", `/v1/leads${query({ ...through(asked), site: session.site, cursor })}`),
     api("GET", `/v1/sites/${site}/forms`),
   ]);
   const rows = leads.map((lead) =>
@@ -103,7 +103,7 @@ export async function leadsPage(main, session, params) {
     next ? h("a", { href: `#/leads${query({ ...asked, cursor: next })}`, rel: "next" }, w.next) : null,
   );
   const csv = session.may("manage")
-    ? h("a", { class: "button", href: `/v1/exports/leads${query({ ...asked, site: session.site, format: "csv" })}`, download: "leads.csv" }, w.exportCsv)
+    ? h("a", { class: "button", href: `/v1/exports/leads${query({ ...through(asked), site: session.site, format: "csv" })}`, download: "leads.csv" }, w.exportCsv)
     : null;
   replace(main, h("h1", {}, w.leads), filterForm(session, asked, forms, w), csv, table, paging);
 }

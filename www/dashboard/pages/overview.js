@@ -2,7 +2,7 @@
 // SQL → opportunity → customer, with counts and conversion rates), and new
 // leads and MQLs this week; for one form and a period if chosen. Below it,
 // each form's new leads and MQLs in the period, side by side.
-import { api, query } from "../api.js";
+import { api, query, through } from "../api.js";
 import { h, replace } from "../element.js";
 import { language, words } from "../words.js";
 
@@ -84,12 +84,12 @@ export async function overviewPage(main, session, params) {
   const asked = { form: params.get("form") || "", from: params.get("from") || "", to: params.get("to") || "" };
   replace(main, h("p", {}, w.loading));
   const [funnel, { forms }] = await Promise.all([
-    api("GET", `/v1/sites/${encodeURIComponent(site)}/funnel${query(asked)}`),
+    api("GET", `/v1/sites/${encodeURIComponent(site)}/funnel${query(through(asked))}`),
     api("GET", `/v1/sites/${encodeURIComponent(site)}/forms`),
   ]);
   // The funnel counts one form at a time: one answer per form, the period the same.
   const perForm = await Promise.all(forms.map((f) =>
-    api("GET", `/v1/sites/${encodeURIComponent(site)}/funnel${query({ ...asked, form: f.id })}`)));
+    api("GET", `/v1/sites/${encodeURIComponent(site)}/funnel${query({ ...through(asked), form: f.id })}`)));
   const thisWeek = funnel.weeks.find((week) => week.week === weekOf(new Date())) || { new_leads: 0, new_mqls: 0 };
   const form = h(
     "form",
