@@ -478,6 +478,40 @@ describe("a person's move made while a submission for the lead is being stored",
   });
 });
 
+describe("a person erased while someone works their lead", () => {
+  test("is not moved, noted or handed to sales after the erasure", async () => {
+    const email = "olvidada.en-medio@acme.example";
+    assert.equal((await post(SUBMISSIONS, submission(mqlAnswers(email)))).status, 201);
+    const [lead] = await stack.d1(`SELECT id, stage FROM leads WHERE email_key = '${email}'`);
+    assert.equal(lead.stage, "mql");
+    // The test build holds the move and the note after reading the lead.
+    const held = (path, body) =>
+      fetch(`${stack.url}${path}`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${stack.token}`, "Content-Type": "application/json", "Embudo-Fault": "pause-before-write=3000" },
+        body: JSON.stringify(body),
+      });
+    const moving = held(`/v1/leads/${lead.id}/stage`, { to: "sql", note: "Llamar a Olvidada el lunes" });
+    const noting = held(`/v1/leads/${lead.id}/notes`, { text: "Olvidada prefiere las mañanas" });
+    await new Promise((later) => setTimeout(later, 1_000));
+    const erased = await fetch(`${stack.url}/v1/sites/acme-growth/people/erase`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${stack.token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ email }),
+    });
+    assert.equal(erased.status, 200, await erased.clone().text());
+    await expectProblem(await moving, 404, "not-found");
+    await expectProblem(await noting, 404, "not-found");
+    assert.deepEqual(await stack.d1(`SELECT stage, erased_at IS NOT NULL AS erased FROM leads WHERE id = ${lead.id}`), [{ stage: "mql", erased: 1 }]);
+    assert.deepEqual(await stack.d1(`SELECT text FROM notes WHERE lead_id = ${lead.id}`), []);
+    assert.deepEqual(await stack.d1(`SELECT to_stage FROM stage_changes WHERE lead_id = ${lead.id} AND to_stage = 'sql'`), []);
+    assert.deepEqual((await deliveries()).filter((d) => d.lead_id === lead.id && d.event === "lead.sql"), []);
+    await new Promise((later) => setTimeout(later, 1_000));
+    const told = receiver.received.filter((r) => String(r.body).includes(email) && String(r.body).includes("lead.sql"));
+    assert.deepEqual(told, [], "sales heard nothing of her move");
+  });
+});
+
 describe("a lead moved back by hand and raised again by a re-score", () => {
   test("is announced again, as a new event", async () => {
     const email = "de-vuelta@acme.example";

@@ -8,9 +8,10 @@
 //! `d1-lost-answer=N` has the first N batches commit and then lose their
 //! answer, for a test that needs that case every time.
 //! `pause-before-write=MS` holds a consent withdrawal that long between
-//! reading the consent and writing its withdrawal, and a submission between
-//! reading the person's lead and writing its batch, so a test can send two
-//! at once and have both read before either writes. Without the
+//! reading the consent and writing its withdrawal, a submission between
+//! reading the person's lead and writing its batch, and a person's stage
+//! move or note between reading the lead and writing, so a test can have
+//! another change land between a read and the write that relies on it. Without the
 //! feature the header is ignored and this is a no-op the compiler removes.
 
 use std::cell::Cell;
@@ -35,7 +36,7 @@ pub struct Faults {
     lost_answers: Cell<u32>,
     /// The share (0 to 1) of write batches that fail at random.
     failing_share: f64,
-    /// Milliseconds a withdrawal waits between its read and its write.
+    /// Milliseconds a write that relies on a read waits after that read.
     pause_ms: u32,
     /// How many faults were injected so far.
     injected: Cell<u32>,

@@ -12,6 +12,7 @@ use super::Lead;
 use crate::access::{self, Need};
 use crate::capture::json;
 use crate::error::{Error, Result};
+use crate::faults::Faults;
 use crate::handoff::{self, Mover};
 use crate::{audit, batch, body, DB_BINDING};
 
@@ -60,8 +61,9 @@ pub async fn move_stage(mut req: Request, env: &Env, raw: &str) -> Result<Respon
     let db = env.d1(DB_BINDING)?;
     let caller = access::caller(&req, env, &db).await?;
     let id = lead_id(raw)?;
-    let lead = visible(&db, &caller, id, Need::Work).await?;
+    let faults = Faults::of(&req);
     let Moving { to, reason, note } = body::read(&mut req).await?;
+    let lead = visible(&db, &caller, id, Need::Work).await?;
     let (reason, note) = (text("reason", reason)?, text("note", note)?);
     let to = lead.stage.manual_move(to, reason.as_deref())?;
     let actor = caller.actor();
@@ -69,10 +71,11 @@ pub async fn move_stage(mut req: Request, env: &Env, raw: &str) -> Result<Respon
     let mut statements = vec![
         // Only from the stage read above: a move made meanwhile wins,
         // and this one is refused rather than recorded from a stale stage.
+        // A lead erased meanwhile is not moved, nor handed to sales.
         query!(
             &db,
             "UPDATE leads SET stage = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-              WHERE id = ?1 AND stage = ?3 RETURNING id",
+              WHERE id = ?1 AND stage = ?3 AND erased_at IS NULL RETURNING id",
             id,
             to.name(),
             lead.stage.name()
@@ -101,8 +104,11 @@ pub async fn move_stage(mut req: Request, env: &Env, raw: &str) -> Result<Respon
     if let Some(handing) = hand_off(&db, &lead, to, &actor).await? {
         statements.push(handing);
     }
+    faults.pause().await;
     let results = db.batch(statements).await?;
     if batch::ids::<i64>(results.first())?.is_empty() {
+        // Erased meanwhile: not found, as any read of it is now.
+        visible(&db, &caller, id, Need::Work).await?;
         return Err(Error::StageMove {
             reason: Text::said(
                 "the lead was moved meanwhile; reload it and try again",
@@ -188,17 +194,21 @@ pub async fn add_note(mut req: Request, env: &Env, raw: &str) -> Result<Response
     let db = env.d1(DB_BINDING)?;
     let caller = access::caller(&req, env, &db).await?;
     let id = lead_id(raw)?;
-    visible(&db, &caller, id, Need::Work).await?;
+    let faults = Faults::of(&req);
     let Writing { text: raw_text } = body::read(&mut req).await?;
+    visible(&db, &caller, id, Need::Work).await?;
     let Some(text) = text("text", Some(raw_text))? else {
         return Err(Error::bad_body(
             "text: write something",
             "text: escribe algo",
         ));
     };
+    faults.pause().await;
+    // Nothing is written on a lead erased since it was read.
     let note: Option<Note> = query!(
         &db,
-        "INSERT INTO notes (lead_id, author, text) VALUES (?1, ?2, ?3)
+        "INSERT INTO notes (lead_id, author, text)
+         SELECT id, ?2, ?3 FROM leads WHERE id = ?1 AND erased_at IS NULL
          RETURNING id, author, text, created_at",
         id,
         caller.actor(),
@@ -206,8 +216,8 @@ pub async fn add_note(mut req: Request, env: &Env, raw: &str) -> Result<Response
     )?
     .first(None)
     .await?;
-    let note = note.ok_or_else(|| Error::Storage {
-        reason: "the note just written is gone".into(),
+    let note = note.ok_or_else(|| Error::NotFound {
+        path: format!("/v1/leads/{id}"),
     })?;
     Ok(Response::from_json(&note)?.with_status(201))
 }
