@@ -361,6 +361,28 @@ describe("the consent ledger", () => {
     await expectProblem(await withdraw("sales"), 409, "conflict");
   });
 
+  test("a consent the person withdrew no longer counts in their score, until they give it again", async () => {
+    const email = "arrepentida@acme.example";
+    const operator = { Authorization: `Bearer ${stack.token}`, "Content-Type": "application/json" };
+    const send = async (consents) =>
+      assert.equal((await post(SUBMISSIONS, body({ email, first_name: "Arrepentida" }, consents))).status, 201);
+    await send(["content", "sales"]);
+    const [lead] = await stack.d1(`SELECT id FROM leads WHERE email_key = '${email}'`);
+    const fired = async () =>
+      (await (await fetch(`${stack.url}/v1/leads/${lead.id}`, { headers: operator })).json()).explanation.fired.map((f) => f.rule);
+    assert.ok((await fired()).includes("wants-sales-contact"));
+    const withdrawn = await fetch(`${stack.url}/v1/leads/${lead.id}/consents/withdrawals`, {
+      method: "POST", headers: operator, body: JSON.stringify({ consent: "sales" }),
+    });
+    assert.equal(withdrawn.status, 201);
+    // Her next submission does not tick it: she has said no to sales.
+    await send(["content"]);
+    assert.ok(!(await fired()).includes("wants-sales-contact"), "scored as someone who withdrew it");
+    // Ticking it again gives it again.
+    await send(["content", "sales"]);
+    assert.ok((await fired()).includes("wants-sales-contact"));
+  });
+
   test("lets the person withdraw a consent themselves, on the page their answer links to", async () => {
     const response = await post(SUBMISSIONS, body({ email: "propia@acme.example", first_name: "Propia" }, ["content", "newsletter"], "en"));
     const answer = await response.json();

@@ -14,8 +14,10 @@ use crate::faults::Faults;
 use crate::handoff::{self, Mover};
 use crate::ledger::{self, Event};
 
+mod history;
 mod read;
 
+pub(crate) use history::{read as read_history, withdrawn_sql};
 use read::{lead_written, person, tally};
 pub use read::{seen, Answer, Post, Seen};
 

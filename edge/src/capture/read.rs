@@ -5,6 +5,7 @@ use embudo_shared::{Stage, ValidSubmission};
 use serde::{Deserialize, Serialize};
 use worker::{query, D1Database, D1Result};
 
+use super::history;
 use crate::batch;
 use crate::error::{Error, Result};
 use crate::ledger::Receipt;
@@ -106,23 +107,22 @@ pub(super) async fn person(
         lead_id: Option<i64>,
         stage: Option<Stage>,
         data: Option<String>,
+        withdrawn: Option<String>,
     }
-    let rows: Vec<Row> = query!(
-        db,
+    let sql = format!(
         "SELECT sub.body_hash AS seen_hash, sub.form_id AS seen_form, sub.answer AS seen_answer,
-                l.id AS lead_id, l.stage, s.data
+                l.id AS lead_id, l.stage, s.data, {} AS withdrawn
            FROM (SELECT 1) AS one
            LEFT JOIN submissions sub ON sub.id = ?3
            LEFT JOIN leads l ON l.site_id = ?1 AND l.email_key = ?2
            LEFT JOIN submissions s ON s.lead_id = l.id
           ORDER BY s.created_at, s.rowid",
-        site,
-        email_key,
-        post.id
-    )?
-    .all()
-    .await?
-    .results()?;
+        history::withdrawn_sql("l.id")
+    );
+    let rows: Vec<Row> = query!(db, &sql, site, email_key, post.id)?
+        .all()
+        .await?
+        .results()?;
     let first = rows.first();
     let stored = first.and_then(|row| {
         Some(Stored {
@@ -135,14 +135,9 @@ pub(super) async fn person(
     let Some((lead, stage)) = first.and_then(|row| row.lead_id.zip(row.stage)) else {
         return Ok((seen, None));
     };
-    let history = rows
-        .iter()
-        .filter_map(|row| row.data.as_deref())
-        .map(serde_json::from_str)
-        .collect::<Result<_, _>>()
-        .map_err(|error| Error::Storage {
-            reason: format!("lead {lead} has an unreadable submission: {error}"),
-        })?;
+    let data = rows.iter().filter_map(|row| row.data.as_deref());
+    let withdrawn = first.and_then(|row| row.withdrawn.as_deref());
+    let history = history::read(lead, data, withdrawn)?;
     Ok((seen, Some(Known { stage, history })))
 }
 

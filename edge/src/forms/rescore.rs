@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use worker::{query, D1Database, D1PreparedStatement, Env, Request, Response};
 
 use crate::access::{self, secret, Need};
-use crate::capture::{judge, record_move};
+use crate::capture::{self, judge, record_move};
 use crate::error::{Error, Result};
 use crate::handoff::{self, Mover};
 use crate::{audit, batch, DB_BINDING};
@@ -58,24 +58,22 @@ pub async fn histories(
     struct Row {
         lead_id: i64,
         data: String,
+        withdrawn: Option<String>,
     }
     let ids = crate::capture::json(&ids)?;
-    let rows: Vec<Row> = query!(
-        db,
-        "SELECT lead_id, data FROM submissions
+    let sql = format!(
+        "SELECT lead_id, data, {} AS withdrawn FROM submissions
           WHERE lead_id IN (SELECT value FROM json_each(?1))
           ORDER BY lead_id, created_at, rowid",
-        &ids
-    )?
-    .all()
-    .await?
-    .results()?;
-    let mut histories: BTreeMap<i64, Vec<ValidSubmission>> = BTreeMap::new();
-    for row in rows {
-        let submission = serde_json::from_str(&row.data).map_err(|error| Error::Storage {
-            reason: format!("lead {} has an unreadable submission: {error}", row.lead_id),
-        })?;
-        histories.entry(row.lead_id).or_default().push(submission);
+        capture::withdrawn_sql("submissions.lead_id")
+    );
+    let rows: Vec<Row> = query!(db, &sql, &ids)?.all().await?.results()?;
+    let mut histories = BTreeMap::new();
+    for rows in rows.chunk_by(|a, b| a.lead_id == b.lead_id) {
+        let Some(first) = rows.first() else { continue };
+        let data = rows.iter().map(|row| row.data.as_str());
+        let history = capture::read_history(first.lead_id, data, first.withdrawn.as_deref())?;
+        histories.insert(first.lead_id, history);
     }
     Ok(histories)
 }
