@@ -338,9 +338,13 @@ enum Checked {
 fn check(field: &Field, answer: &Answer, unicode: &dyn Unicode) -> Result<Checked, FieldErrorCode> {
     if field.kind.is_multiple() {
         let items = match answer {
-            Answer::Many(items) => items.clone(),
-            Answer::One(item) => vec![item.clone()],
+            Answer::Many(items) => items.as_slice(),
+            Answer::One(item) => std::slice::from_ref(item),
         };
+        let items = items
+            .iter()
+            .map(|item| choice(item, field, unicode))
+            .collect::<Result<Vec<_>, _>>()?;
         return choices(field, &items).map(|list| Checked::Value {
             value: Value::List(list),
             original: None,
@@ -380,10 +384,8 @@ fn check(field: &Field, answer: &Answer, unicode: &dyn Unicode) -> Result<Checke
             }
         }
         FieldKind::Country => {
-            let code = text.to_ascii_uppercase();
-            let shaped = code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase());
-            let offered = field.options.is_empty() || field.options.iter().any(|o| o.value == code);
-            if !(shaped && offered) {
+            let code = country_code(&text)?;
+            if !(field.options.is_empty() || field.options.iter().any(|o| o.value == code)) {
                 return Err(FieldErrorCode::UnknownChoice);
             }
             reformatted(code)
@@ -428,12 +430,36 @@ fn clean(raw: &str, field: &Field, unicode: &dyn Unicode) -> Result<String, Fiel
     Ok(text)
 }
 
+/// One choice answer (of a single-choice, multiple-choice or country
+/// field) as validation compares it with the field's options: cleaned like
+/// any text answer, and a country upper-cased and held to two letters. The
+/// spec check runs each option through it too: an option it would change
+/// or refuse is one no answer could match.
+pub fn choice(raw: &str, field: &Field, unicode: &dyn Unicode) -> Result<String, FieldErrorCode> {
+    let text = clean(raw, field, unicode)?;
+    if field.kind == FieldKind::Country {
+        country_code(&text)
+    } else {
+        Ok(text)
+    }
+}
+
+/// A cleaned country answer as an ISO 3166-1 alpha-2 code (`es` is `ES`).
+fn country_code(text: &str) -> Result<String, FieldErrorCode> {
+    let code = text.to_ascii_uppercase();
+    if code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+        Ok(code)
+    } else {
+        Err(FieldErrorCode::UnknownChoice)
+    }
+}
+
 /// The chosen options, each offered by the field, without repeats, in the
-/// spec's order.
+/// spec's order. `items` are already cleaned ([`choice`]).
 fn choices(field: &Field, items: &[String]) -> Result<Vec<String>, FieldErrorCode> {
     let wanted: Vec<&str> = items
         .iter()
-        .map(|i| i.trim())
+        .map(String::as_str)
         .filter(|i| !i.is_empty())
         .collect();
     if wanted

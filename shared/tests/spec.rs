@@ -319,3 +319,57 @@ fn an_offer_delivery_takes_a_url_exactly_when_it_needs_one() {
         "{found:?}"
     );
 }
+
+#[test]
+fn an_option_no_answer_could_match_is_refused() {
+    // Validation cleans an answer before comparing it with the options; an
+    // option that cleaning would change or refuse can never be chosen, and
+    // a required field offering only such options could never be sent.
+    let mut spec = demo();
+    spec.qualification = RuleSet::default(); // its rules name the options changed here
+    let country = 5;
+    let size = 4;
+    spec.fields[country].options[0].value = "es".into(); // read as "ES"
+    spec.fields[country].options[1].value = "MEX".into(); // not two letters
+    let bad = [
+        " 1-9".to_owned(),           // untrimmed
+        "x".repeat(101),             // over the default max_length of 100
+        "Jose\u{301}".to_owned(),    // NFD: answers are read in NFC
+        "50\u{200B}-249".to_owned(), // a hidden character
+    ];
+    for (option, value) in spec.fields[size].options.iter_mut().zip(&bad) {
+        option.value.clone_from(value);
+    }
+    let mut topics = spec.fields[size].clone();
+    topics.id = "topics".into();
+    topics.kind = FieldKind::MultipleChoice;
+    topics.max_length = Some(200); // so the 101 characters fit here
+    spec.fields.push(topics);
+
+    let found = check::problems(&spec);
+    let paths: Vec<&str> = found.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "fields[4].options[0].value",
+            "fields[4].options[1].value",
+            "fields[4].options[2].value",
+            "fields[4].options[3].value",
+            "fields[5].options[0].value",
+            "fields[5].options[1].value",
+            "fields[9].options[0].value",
+            "fields[9].options[2].value",
+            "fields[9].options[3].value",
+        ],
+        "{found:#?}"
+    );
+    for problem in &found {
+        for locale in Locale::ALL {
+            assert!(
+                problem.text.given(locale).is_some(),
+                "{problem} not said in {locale}"
+            );
+        }
+    }
+    assert!(found[4].message.contains("\"ES\""), "{}", found[4].message);
+}

@@ -267,6 +267,44 @@ fn choices_must_be_offered_and_single_choice_takes_one() {
 }
 
 #[test]
+fn a_choice_is_read_the_same_whichever_kind_the_field_is() {
+    // The option a visitor picks must be accepted whether the field takes
+    // one option or several: both clean the answer the same way first.
+    let options = ["Tecnología", "Educación"];
+    for kind in [FieldKind::SingleChoice, FieldKind::MultipleChoice] {
+        let mut sector = field("sector", kind);
+        sector.options = options
+            .iter()
+            .map(|v| Choice {
+                value: (*v).into(),
+                label: Text::from([(Locale::Es, *v), (Locale::En, *v)]),
+            })
+            .collect();
+        let spec = spec_with(sector);
+        let chosen = |raw: &str| match kind {
+            FieldKind::MultipleChoice => Answer::Many(vec![raw.to_owned()]),
+            _ => Answer::One(raw.to_owned()),
+        };
+        let read = |raw: &str| match answer(&spec, "sector", chosen(raw)) {
+            Ok(valid) => Ok(valid.fields["sector"].clone()),
+            Err(error) => Err(codes(Err(error))),
+        };
+        let tecnologia = match kind {
+            FieldKind::MultipleChoice => Value::List(vec!["Tecnología".into()]),
+            _ => Value::Text("Tecnología".into()),
+        };
+        for raw in ["Tecnología", " Tecnologi\u{301}a "] {
+            assert_eq!(read(raw), Ok(tecnologia.clone()), "{kind:?} {raw:?}");
+        }
+        assert_eq!(
+            read("Tecnolog\u{200B}ía"),
+            Err(vec![code("sector", FieldErrorCode::ControlCharacters)]),
+            "{kind:?}"
+        );
+    }
+}
+
+#[test]
 fn long_text_keeps_its_lines_and_respects_limits() {
     let mut message = field("message", FieldKind::LongText);
     message.min_length = Some(5);

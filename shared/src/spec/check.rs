@@ -3,16 +3,43 @@
 
 use std::collections::BTreeSet;
 
-use super::field::FieldKind;
+use super::field::{Field, FieldKind};
 use super::{Delivery, FormSpec, FORMAT};
-use crate::error::SpecProblem;
+use crate::error::{FieldErrorCode, SpecProblem};
 use crate::locale::{Locale, Text};
 use crate::qualify::{Condition, Stage};
+use crate::submission;
+use crate::unicode::Unicode;
 
 /// The longest id (site, form, field, consent, rule, group, offer).
 const MAX_ID_LEN: usize = 64;
 /// The longest retention a form may set: ten years.
 pub const MAX_RETENTION_DAYS: u32 = 3650;
+
+/// The Unicode operations options are cleaned with, as validation cleans
+/// answers: the crate's tables where it has them (the edge, native tools).
+#[cfg(feature = "unicode")]
+const UNICODE: &dyn Unicode = &crate::unicode::Tables;
+/// Without tables (the widget's build, which never checks a spec: it gets
+/// one the edge checked) text is taken as written, so an option's NFC form
+/// goes unchecked there.
+#[cfg(not(feature = "unicode"))]
+const UNICODE: &dyn Unicode = &AsWritten;
+
+/// Unicode that leaves text as written, for builds without tables.
+#[cfg(not(feature = "unicode"))]
+struct AsWritten;
+
+#[cfg(not(feature = "unicode"))]
+impl Unicode for AsWritten {
+    fn nfc(&self, text: &str) -> String {
+        text.to_owned()
+    }
+
+    fn domain_to_ascii(&self, domain: &str) -> Option<String> {
+        Some(domain.to_owned())
+    }
+}
 
 /// Every problem with `spec`; empty when it is sound.
 pub fn problems(spec: &FormSpec) -> Vec<SpecProblem> {
@@ -231,12 +258,15 @@ impl Found {
                     .map(|(j, o)| (format!("fields[{i}].options[{j}].value"), o.value.as_str())),
             );
             for (j, option) in field.options.iter().enumerate() {
+                let path = format!("fields[{i}].options[{j}].value");
                 if option.value.trim().is_empty() {
                     self.add(
-                        format!("fields[{i}].options[{j}].value"),
+                        path,
                         "an option needs a value",
                         "una opción necesita un valor",
                     );
+                } else if lists || field.kind == FieldKind::Country {
+                    self.option_value(path, field, &option.value);
                 }
                 self.text(
                     &format!("fields[{i}].options[{j}].label"),
@@ -268,6 +298,45 @@ impl Found {
                         format!("min_length {min} es mayor que max_length {max}"),
                     );
                 }
+            }
+        }
+    }
+
+    /// Refuses an option `value` no answer can match: validation cleans an
+    /// answer ([`submission::choice`]) before comparing it with the options,
+    /// so an option that cleaning changes or refuses can never be chosen.
+    fn option_value(&mut self, path: String, field: &Field, value: &str) {
+        match submission::choice(value, field, UNICODE) {
+            Ok(read) if read == value => {}
+            Ok(read) => self.add(
+                path,
+                format!("answers are read as {read:?}, so none can match {value:?}: write {read:?}"),
+                format!("las respuestas se leen como {read:?}, así que ninguna coincide con {value:?}: escribe {read:?}"),
+            ),
+            Err(code) => {
+                let (en, es) = match code {
+                    FieldErrorCode::TooLong => (
+                        "it is longer than the field's max_length",
+                        "es más largo que el max_length del campo",
+                    ),
+                    FieldErrorCode::ControlCharacters => (
+                        "it holds control or invisible characters",
+                        "contiene caracteres de control o invisibles",
+                    ),
+                    FieldErrorCode::UnknownChoice => (
+                        "a country is a two-letter ISO 3166 code",
+                        "un país es un código ISO 3166 de dos letras",
+                    ),
+                    other => (
+                        Locale::En.field_message(other),
+                        Locale::Es.field_message(other),
+                    ),
+                };
+                self.add(
+                    path,
+                    format!("no answer can match {value:?}: {en}"),
+                    format!("ninguna respuesta puede coincidir con {value:?}: {es}"),
+                );
             }
         }
     }
