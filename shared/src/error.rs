@@ -104,8 +104,8 @@ pub enum FieldErrorCode {
     /// Longer than the spec allows.
     TooLong,
     /// Holds control characters or hidden ones (bidirectional overrides,
-    /// zero-width spaces: [`crate::unicode::is_hidden`]), which no visible
-    /// field may.
+    /// zero-width spaces, blank fillers: [`crate::unicode::is_hidden`]),
+    /// which no visible field may.
     ControlCharacters,
     /// A required consent was not given.
     ConsentRequired,

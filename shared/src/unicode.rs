@@ -21,13 +21,23 @@ pub trait Unicode {
 /// while showing nothing itself: the bidirectional marks, embeddings,
 /// overrides and isolates (which can make `gnp.exe` read as `exe.png`, or
 /// hide text from a reviewer), and the zero-width spaces and invisible
-/// operators that make two different names look the same. No visible field
-/// holds one. The zero-width joiner and non-joiner are not among them:
-/// Persian and Indic names and emoji sequences need them.
+/// operators that make two different names look the same; and the blank
+/// fillers (Hangul fillers, the braille blank, the soft hyphen, the
+/// combining grapheme joiner, the Khmer inherent vowels), which are neither
+/// whitespace nor control characters, so that a name of them alone would
+/// pass as filled in. No visible field holds one. The zero-width joiner and
+/// non-joiner are not among them: Persian and Indic names and emoji
+/// sequences need them.
 pub fn is_hidden(c: char) -> bool {
     matches!(
         c,
-        '\u{061C}'
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
             | '\u{180E}'
             | '\u{200B}'
             | '\u{200E}'
@@ -35,7 +45,10 @@ pub fn is_hidden(c: char) -> bool {
             | '\u{202A}'..='\u{202E}'
             | '\u{2060}'..='\u{2064}'
             | '\u{2066}'..='\u{2069}'
+            | '\u{2800}'
+            | '\u{3164}'
             | '\u{FEFF}'
+            | '\u{FFA0}'
             | '\u{FFF9}'..='\u{FFFB}'
     )
 }
@@ -66,13 +79,16 @@ mod hidden_tests {
     use super::is_hidden;
 
     #[test]
-    fn bidi_controls_and_zero_width_spaces_are_hidden_and_letters_are_not() {
+    fn bidi_controls_zero_width_spaces_and_fillers_are_hidden_and_letters_are_not() {
         for c in [
-            '\u{202E}', '\u{2066}', '\u{200B}', '\u{200F}', '\u{FEFF}', '\u{2060}',
+            '\u{202E}', '\u{2066}', '\u{200B}', '\u{200F}', '\u{FEFF}', '\u{2060}', '\u{3164}',
+            '\u{2800}', '\u{00AD}',
         ] {
             assert!(is_hidden(c), "{:04X}", c as u32);
         }
-        for c in ['a', 'é', 'а', '\u{200C}', '\u{200D}', ' ', 'ß', '中'] {
+        for c in [
+            'a', 'é', 'а', '\u{200C}', '\u{200D}', ' ', 'ß', '中', '한', 'ក', '-',
+        ] {
             assert!(!is_hidden(c), "{:04X}", c as u32);
         }
     }

@@ -267,6 +267,41 @@ fn choices_must_be_offered_and_single_choice_takes_one() {
 }
 
 #[test]
+fn a_required_name_of_invisible_fillers_is_refused_as_one_of_zero_width_spaces() {
+    // Neither whitespace nor control characters, so trimming leaves them,
+    // yet they show nothing: a name made of them is no name.
+    let spec = demo();
+    let refused = |first_name: &str| {
+        codes(
+            submission(
+                Locale::Es,
+                &[("email", "a@b.example"), ("first_name", first_name)],
+                &["content"],
+            )
+            .validate(&spec, &Tables),
+        )
+    };
+    let zero_width = refused("\u{200B}");
+    assert_eq!(
+        zero_width,
+        vec![code("first_name", FieldErrorCode::ControlCharacters)]
+    );
+    for filler in [
+        '\u{115F}', '\u{1160}', '\u{3164}', '\u{FFA0}', '\u{2800}', '\u{00AD}', '\u{034F}',
+        '\u{17B4}', '\u{17B5}',
+    ] {
+        let name = filler.to_string();
+        assert_eq!(refused(&name), zero_width, "U+{:04X}", filler as u32);
+        assert_eq!(
+            refused(&name.repeat(3)),
+            zero_width,
+            "U+{:04X}",
+            filler as u32
+        );
+    }
+}
+
+#[test]
 fn a_choice_is_read_the_same_whichever_kind_the_field_is() {
     // The option a visitor picks must be accepted whether the field takes
     // one option or several: both clean the answer the same way first.
