@@ -223,8 +223,10 @@ async fn by_password(db: &D1Database, email: &str, password: &str) -> Result<Opt
     .first(None)
     .await?;
     // An unknown e-mail costs the same hash as a wrong password, so the
-    // answer's timing does not tell which accounts exist.
+    // answer's timing does not tell which accounts exist; a password too
+    // long to be anyone's costs none for either.
     let matches = match &row {
+        _ if password.len() > password::MAX_LENGTH => false,
         Some(row) => password::verify(password, &row.password_hash),
         None => password::spend(password),
     };
