@@ -492,10 +492,18 @@ describe("the dashboard", () => {
     await page.getByRole("status").filter({ hasText: "Changes saved" }).waitFor();
     const [{ allowed_origins }] = await stack.d1("SELECT allowed_origins FROM sites WHERE id = 'acme-growth'");
     assert.deepEqual(JSON.parse(allowed_origins), ["http://127.0.0.1:*", "https://www.acme.example"]);
-    await page.getByLabel("Role: viewer@acme.example").selectOption("sales");
-    await page.getByRole("status").filter({ hasText: "Sales" }).waitFor();
-    const [{ role }] = await stack.d1("SELECT role FROM memberships m JOIN accounts a ON a.id = m.account_id WHERE a.email = 'viewer@acme.example'");
-    assert.equal(role, "sales");
+    // Choosing by keyboard gives no role on the way; the button gives the one chosen.
+    const viewerRole = page.getByLabel("Role: viewer@acme.example");
+    await viewerRole.focus();
+    await page.keyboard.press("ArrowUp");
+    await page.keyboard.press("ArrowUp");
+    assert.equal(await viewerRole.inputValue(), "marketing");
+    await viewerRole.selectOption("sales");
+    const roles = () => stack.d1("SELECT role FROM memberships m JOIN accounts a ON a.id = m.account_id WHERE a.email = 'viewer@acme.example'");
+    assert.deepEqual(await roles(), [{ role: "viewer" }], "nothing saved before the button");
+    await page.getByRole("button", { name: "Change the role of viewer@acme.example" }).click();
+    await page.getByRole("status").filter({ hasText: "viewer@acme.example: Sales" }).waitFor();
+    assert.deepEqual(await roles(), [{ role: "sales" }]);
     await page.locator("#person-email").fill("nueva@acme.example");
     await page.locator("#person-name").fill("Nueva");
     await page.locator("#person-role").selectOption("marketing");
@@ -516,10 +524,17 @@ describe("the dashboard", () => {
     await page.getByRole("button", { name: "Resume crm" }).waitFor();
     const [hook] = await stack.d1("SELECT active, stages FROM webhooks WHERE id = 'crm'");
     assert.deepEqual([hook.active, JSON.parse(hook.stages)], [0, ["mql", "sql"]]);
+    // The page's reading after the token is made fails: the token is still shown.
+    const reading = (route) => (route.request().method() === "GET" ? route.abort() : route.continue());
+    await page.route("**/v1/tokens", reading);
     await page.getByLabel("Token name").fill("crm-sync");
     await page.getByRole("button", { name: "Make token" }).click();
+    await page.locator("#token-problem").filter({ hasText: /./ }).waitFor();
     const token = await page.locator("#token-shown code").textContent();
     assert.match(token, /^emt_/);
+    await page.unroute("**/v1/tokens", reading);
+    await page.reload();
+    await page.getByRole("button", { name: "Revoke crm-sync" }).waitFor();
     assert.equal((await call("GET", "/v1/leads", { as: token })).status, 200, "the token works as its person");
     assert.deepEqual(await violations(page), []);
     await shot(page, "settings");

@@ -94,6 +94,23 @@ export function actingButton(name, label, act) {
   return [button, problem];
 }
 
+/**
+ * Shows what is shown only once (a new token, a first password) in the
+ * line `id`, and keeps it there through `redraw()`: shown before the
+ * redraw, so a redraw that fails, or a person who has left the page, cannot
+ * lose it. A failed redraw is still thrown, to be told.
+ */
+export async function showOnce(id, redraw, ...content) {
+  const line = document.getElementById(id);
+  if (line) replace(line, ...content);
+  try {
+    await redraw();
+  } finally {
+    const drawn = document.getElementById(id);
+    if (drawn) replace(drawn, ...content);
+  }
+}
+
 /** A short date and time in the dashboard's language. */
 export function when(iso, locale) {
   if (!iso) return "";

@@ -1,7 +1,7 @@
 // The people with a role on the site: their role changed, taken away, or
 // a new person added with one (admins).
 import { api } from "../../api.js";
-import { announce, h, replace } from "../../element.js";
+import { actingButton, announce, h, showOnce } from "../../element.js";
 
 const ROLES = ["admin", "marketing", "sales", "viewer"];
 
@@ -17,18 +17,15 @@ export function peopleSection(session, accounts, w, redraw) {
         h("td", {}, account.email),
         h("td", {},
           h("label", { for: label, class: "visually-hidden" }, `${w.role}: ${account.email}`),
-          h("select", {
-            id: label,
-            onchange: async (event) => {
-              try {
-                await api("PUT", `/v1/sites/${encodeURIComponent(site)}/members/${account.id}`, { role: event.target.value });
-                session.say(w.roles[event.target.value]);
-              } catch (error) {
-                session.say(error.message);
-                await redraw();
-              }
-            },
-          }, ROLES.map((r) => h("option", { value: r, selected: r === role }, w.roles[r])))),
+          // Saved by its button, not on change: arrowing through a closed
+          // select changes it once per key, and each would be a role given.
+          h("select", { id: label }, ROLES.map((r) => h("option", { value: r, selected: r === role }, w.roles[r]))),
+          " ",
+          actingButton(label + "-set", `${w.setRole} ${account.email}`, async () => {
+            const chosen = document.getElementById(label).value;
+            await api("PUT", `/v1/sites/${encodeURIComponent(site)}/members/${account.id}`, { role: chosen });
+            session.say(`${account.email}: ${w.roles[chosen]}`);
+          })),
         h("td", {}, h("button", {
           type: "button",
           onclick: async () => {
@@ -48,17 +45,20 @@ export function peopleSection(session, accounts, w, redraw) {
     onsubmit: async (event) => {
       event.preventDefault();
       const data = new FormData(event.target);
+      let made;
       try {
-        const made = await api("POST", "/v1/accounts", {
+        made = await api("POST", "/v1/accounts", {
           email: data.get("email"),
           name: data.get("name"),
           memberships: [{ site, role: data.get("role") }],
         });
-        await redraw();
-        replace(document.getElementById("person-added"), made.password ? w.personAdded(made.password) : w.personAddedExisting);
       } catch (error) {
         announce(added, error.message);
+        return;
       }
+      // The person is added: a failed redraw is said apart, never over the password.
+      await showOnce("person-added", redraw, made.password ? w.personAdded(made.password) : w.personAddedExisting)
+        .catch((error) => session.say(error.message));
     },
   },
     h("label", { for: "person-email" }, w.email),

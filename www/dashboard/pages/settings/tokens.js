@@ -1,6 +1,6 @@
 // The signed-in person's API tokens: made (shown once) and revoked.
 import { api } from "../../api.js";
-import { actingButton, h, replace, sendingForm, when } from "../../element.js";
+import { actingButton, h, sendingForm, showOnce, when } from "../../element.js";
 import { language } from "../../words.js";
 
 export function tokensSection(session, tokens, w, redraw) {
@@ -15,9 +15,7 @@ export function tokensSection(session, tokens, w, redraw) {
         })))),
     sendingForm("token", "inline", async (data) => {
       const made = await api("POST", "/v1/tokens", { name: data.get("name") });
-      await redraw();
-      const again = document.getElementById("token-shown");
-      replace(again, w.tokenShown, " ", h("code", {}, made.token));
+      await showOnce("token-shown", redraw, w.tokenShown, " ", h("code", {}, made.token));
     },
       h("label", { for: "token-name" }, w.tokenName),
       h("input", { id: "token-name", name: "name", required: true, maxlength: 100 }),
