@@ -56,6 +56,20 @@ describe("accounts", () => {
     assert.deepEqual(listed.accounts.map((a) => a.email).sort(), ["admin@acme.example", "viewer@acme.example"]);
   });
 
+  test("an admin can neither take in nor learn of the people of a site that is not theirs", async () => {
+    const outsider = await account("staff@globex.example", [{ site: "globex", role: "viewer" }]);
+    const cookie = await signIn("admin@acme.example");
+    const taking = await call("PUT", `/v1/sites/acme-growth/members/${outsider.id}`, { as: cookie, body: { role: "viewer" } });
+    await expectProblem(taking, 404, "not-found");
+    const listed = await (await call("GET", "/v1/accounts", { as: cookie })).json();
+    assert.ok(!listed.accounts.some((a) => a.email === "staff@globex.example"), "not listed to acme's admin");
+    const [{ n }] = await stack.d1(`SELECT count(*) AS n FROM memberships WHERE account_id = ${outsider.id}`);
+    assert.equal(n, 1, "still only globex's");
+    // The operator, who runs every site, can.
+    assert.equal((await call("PUT", `/v1/sites/acme-growth/members/${outsider.id}`, { as: stack.token, body: { role: "viewer" } })).status, 200);
+    await call("DELETE", `/v1/sites/acme-growth/members/${outsider.id}`, { as: stack.token });
+  });
+
   test("bad accounts are refused clearly and nothing is stored", async () => {
     const make = (body) => call("POST", "/v1/accounts", { as: stack.token, body });
     const role = [{ site: "acme-growth", role: "viewer" }];

@@ -1,12 +1,13 @@
-//! Who works on a site: its admins give an existing account a role there,
-//! change it, or take it away. A site always keeps one admin, so nobody
+//! Who works on a site: its admins give a role there to an account of one
+//! of their sites, change it, or take it away. A site always keeps one admin, so nobody
 //! can lock everyone out of it. A change applies to the person's next
 //! request: roles are read with every request.
 
 use serde::{Deserialize, Serialize};
 use worker::{query, D1Database, Env, Request, Response};
 
-use super::{Need, Role};
+use super::{Caller, Need, Role};
+use crate::capture::json;
 use crate::error::{Error, Result};
 use crate::{audit, batch, body, DB_BINDING};
 
@@ -17,23 +18,32 @@ fn account_id(raw: &str, site: &str) -> Result<i64> {
     })
 }
 
-/// What the site holds about the account: whether it exists, its role on
-/// the site, and how many admins the site has.
+/// What the site holds about the account: whether the caller knows it, its
+/// role on the site, and how many admins the site has.
 #[derive(Deserialize)]
 struct Standing {
+    /// 1 if the account has a role on a site the caller administers (any
+    /// account, for the operator). Accounts are shared by every site, so
+    /// without this an admin could give a role to, and then list, the
+    /// people of sites that are not theirs.
     known: i64,
     role: Option<Role>,
     admins: i64,
 }
 
-async fn standing(db: &D1Database, site: &str, account: i64) -> Result<Standing> {
+async fn standing(db: &D1Database, caller: &Caller, site: &str, account: i64) -> Result<Standing> {
+    // `null`: every site (the operator).
+    let theirs = json(&caller.sites(Need::Administer))?;
     let found: Option<Standing> = query!(
         db,
-        "SELECT (SELECT count(*) FROM accounts WHERE id = ?2) AS known,
+        "SELECT (SELECT count(*) FROM accounts a WHERE a.id = ?2 AND (?3 = 'null' OR EXISTS (
+                   SELECT 1 FROM memberships m WHERE m.account_id = a.id
+                      AND m.site_id IN (SELECT value FROM json_each(?3))))) AS known,
                 (SELECT role FROM memberships WHERE site_id = ?1 AND account_id = ?2) AS role,
                 (SELECT count(*) FROM memberships WHERE site_id = ?1 AND role = 'admin') AS admins",
         site,
-        account
+        account,
+        &theirs
     )?
     .first(None)
     .await?;
@@ -70,7 +80,8 @@ struct Member {
 }
 
 /// `PUT /v1/sites/{site}/members/{account}`: gives the account `role` on
-/// the site (admins); in the audit log.
+/// the site (admins); in the audit log. An account with no role on a site
+/// the caller administers is not found, as if it did not exist.
 pub async fn put(mut req: Request, env: &Env, site: &str, raw: &str) -> Result<Response> {
     let db = env.d1(DB_BINDING)?;
     let caller = super::caller(&req, env, &db).await?;
@@ -78,7 +89,7 @@ pub async fn put(mut req: Request, env: &Env, site: &str, raw: &str) -> Result<R
     crate::site::admin::known(&db, &caller, site).await?;
     let account = account_id(raw, site)?;
     let Giving { role } = body::read(&mut req).await?;
-    let standing = standing(&db, site, account).await?;
+    let standing = standing(&db, &caller, site, account).await?;
     if standing.known == 0 {
         return Err(Error::NotFound {
             path: format!("/v1/sites/{site}/members/{account}"),
@@ -127,7 +138,7 @@ pub async fn remove(req: &Request, env: &Env, site: &str, raw: &str) -> Result<R
     let caller = super::caller(req, env, &db).await?;
     caller.require(site, Need::Administer)?;
     let account = account_id(raw, site)?;
-    let standing = standing(&db, site, account).await?;
+    let standing = standing(&db, &caller, site, account).await?;
     if standing.role.is_none() {
         return Err(Error::NotFound {
             path: format!("/v1/sites/{site}/members/{account}"),
