@@ -451,6 +451,14 @@ describe("the dashboard", () => {
     await page.getByLabel("Name", { exact: true }).fill("Otra");
     await page.getByRole("button", { name: "New form" }).click();
     await page.locator("#new-form-problem").filter({ hasText: "There is already a form “demo-ebook”" }).waitFor();
+    // A colleague makes one after this page listed the forms: it is not saved over.
+    const theirs = { ...(await (await call("GET", "/v1/sites/acme-growth/forms/demo-ebook", { as: stack.token })).json()).spec, id: "de-otra", revision: 1 };
+    assert.equal((await call("PUT", "/v1/sites/acme-growth/forms/de-otra", { as: stack.token, body: { name: "De otra", spec: theirs } })).status, 201);
+    await id.fill("de-otra");
+    await page.getByLabel("Name", { exact: true }).fill("Mía");
+    await page.getByRole("button", { name: "New form" }).click();
+    await page.locator("#new-form-problem").filter({ hasText: "de-otra" }).waitFor();
+    assert.deepEqual(await stack.d1("SELECT name, revision FROM forms WHERE id = 'de-otra'"), [{ name: "De otra", revision: 1 }]);
 
     await id.fill("webinar-abril");
     await page.getByLabel("Name", { exact: true }).fill("Webinar de abril");
@@ -466,8 +474,8 @@ describe("the dashboard", () => {
     await page.getByRole("button", { name: "New form" }).click();
     await page.getByText("Field 9 (utm_campaign)", { exact: true }).waitFor();
     const made = await stack.d1("SELECT id, revision, json_array_length(spec, '$.fields') AS fields FROM forms WHERE site_id = 'acme-growth' ORDER BY id");
-    assert.deepEqual(made.map((f) => [f.id, f.fields]), [["demo-ebook", 9], ["guia-copia", 9], ["webinar-abril", 1]]);
-    assert.deepEqual(made.filter((f) => f.id !== "demo-ebook").map((f) => f.revision), [1, 1]);
+    assert.deepEqual(made.map((f) => [f.id, f.fields]), [["de-otra", 9], ["demo-ebook", 9], ["guia-copia", 9], ["webinar-abril", 1]]);
+    assert.deepEqual(made.filter((f) => f.id !== "demo-ebook").map((f) => f.revision), [1, 1, 1]);
     await page.context().close();
   });
 

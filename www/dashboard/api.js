@@ -24,9 +24,9 @@ const READ_TRIES = 3;
 /** The longest wait between two tries of a read, whatever Retry-After says. */
 const MOST_WAIT_MS = 5_000;
 
-/** Calls the API; resolves to the JSON answer (or null for 204). */
-export async function api(method, path, body) {
-  const init = { method, credentials: "same-origin", headers: {} };
+/** Calls the API (with `headers` besides its own); resolves to the JSON answer (or null for 204). */
+export async function api(method, path, body, headers = {}) {
+  const init = { method, credentials: "same-origin", headers: { ...headers } };
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);

@@ -157,12 +157,19 @@ struct Saved {
 const MAX_NAME: usize = 200;
 
 /// `PUT /v1/sites/{site}/forms/{form}`: creates the form (201) or saves a
-/// new revision of it (200); marketing and admins; in the audit log.
+/// new revision of it (200), or with `If-None-Match: *` only creates it;
+/// marketing and admins; in the audit log.
 pub async fn save(mut req: Request, env: &Env, site: &str, form: &str) -> Result<Response> {
     let db = env.d1(DB_BINDING)?;
     let caller = access::caller(&req, env, &db).await?;
     caller.require(site, Need::Manage)?;
     crate::site::admin::known(&db, &caller, site).await?;
+    // `If-None-Match: *` creates only: a form made meanwhile under the same
+    // id (by a colleague) is refused, not saved over.
+    let only_new = req
+        .headers()
+        .get("If-None-Match")?
+        .is_some_and(|value| value.trim() == "*");
     let Saving { name, spec } = body::read(&mut req).await?;
     let name = name.trim().to_owned();
     if name.is_empty() || name.chars().count() > MAX_NAME {
@@ -194,7 +201,10 @@ pub async fn save(mut req: Request, env: &Env, site: &str, form: &str) -> Result
     }
     let from = i64::from(spec.revision);
     let before = any_site(&db, form).await?;
-    if before.as_ref().is_some_and(|row| row.site_id != site) {
+    if before
+        .as_ref()
+        .is_some_and(|row| only_new || row.site_id != site)
+    {
         return Err(Error::conflict(
             format!("the form id {form:?} is taken; choose another"),
             format!("el id de formulario {form:?} ya está en uso; elige otro"),

@@ -38,7 +38,8 @@ function newForm(session, forms, w) {
   return sendingForm("new-form", "inline", async (data) => {
     const id = String(data.get("id")).trim();
     const name = String(data.get("name")).trim();
-    // Saving is creating-or-saving: an id in use would save over that form.
+    // Saving is creating-or-saving: an id in use would save over that form
+    // (one made since this list was read is refused by the edge: create only).
     if (forms.some((form) => form.id === id)) throw new Error(w.formIdTaken(id));
     let spec = starter(session.site, id, name);
     if (data.get("base")) {
@@ -46,7 +47,7 @@ function newForm(session, forms, w) {
       spec = { ...structuredClone(base.spec), site: session.site, id, revision: 1 };
     }
     try {
-      await api("PUT", `/v1/sites/${site}/forms/${encodeURIComponent(id)}`, { name, spec });
+      await api("PUT", `/v1/sites/${site}/forms/${encodeURIComponent(id)}`, { name, spec }, { "If-None-Match": "*" });
     } catch (error) {
       const listed = error instanceof ApiError ? error.problem?.problems : null;
       throw listed ? new Error(listed.map((p) => `${p.path}: ${said(p)}`).join(" · ")) : error;
