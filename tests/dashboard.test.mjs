@@ -259,6 +259,20 @@ describe("the dashboard", () => {
     await page.getByLabel("Move to").selectOption("sql");
     await page.getByRole("button", { name: "Move", exact: true }).click();
     await page.getByRole("status").filter({ hasText: "Moved to SQL" }).waitFor();
+    // A note the edge cannot take now is said so beside it, and kept to send again.
+    const busy = (route) => route.fulfill({ status: 503, contentType: "application/problem+json", headers: { "Retry-After": "1" },
+      body: JSON.stringify({ type: "https://embudo.dev/problems/unavailable", title: "Unavailable", status: 503, detail: "D1 is busy" }) });
+    await page.route("**/v1/leads/*/notes", busy);
+    await page.getByLabel("Note", { exact: true }).fill("Call back on Monday");
+    await page.getByRole("button", { name: "Add note" }).click();
+    await page.locator("#note-problem").filter({ hasText: "D1 is busy" }).waitFor();
+    assert.equal(await page.getByLabel("Note", { exact: true }).inputValue(), "Call back on Monday");
+    await page.unroute("**/v1/leads/*/notes", busy);
+    // Pressed twice while on its way: one note.
+    await page.getByRole("button", { name: "Add note" }).dblclick();
+    await page.locator(".notes li").filter({ hasText: "Call back on Monday" }).waitFor();
+    const notes = await stack.d1(`SELECT count(*) AS n FROM notes WHERE lead_id = ${ids.marta} AND text = 'Call back on Monday'`);
+    assert.equal(notes[0].n, 1);
     await page.getByRole("link", { name: "Overview" }).click();
     await page.locator("svg.funnel").waitFor();
     assert.match(await page.locator("svg.funnel desc").textContent(), /SQL: 1/);

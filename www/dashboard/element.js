@@ -56,16 +56,25 @@ export function announce(line, text) {
   if (again) refills.set(line, setTimeout(() => (line.textContent = text), REFILL_MS));
 }
 
+/** The problem lines whose form or button is acting now. */
+const acting = new WeakSet();
+
 /**
  * Runs `act()`, then says its failure in `problem` (or clears it when it
  * succeeds): how every form and button here tells a refusal beside itself.
+ * One act at a time each: a second click while the first is on its way
+ * (a note posted twice) does nothing.
  */
 async function telling(problem, act) {
+  if (acting.has(problem)) return;
+  acting.add(problem);
   try {
     await act();
     announce(problem, "");
   } catch (error) {
     announce(problem, error.message);
+  } finally {
+    acting.delete(problem);
   }
 }
 
@@ -88,9 +97,9 @@ export function sendingForm(name, kind, send, ...children) {
  * itself, `#{name}-problem` (an alert the button is described by). Gives
  * the button and that line, to be placed together.
  */
-export function actingButton(name, label, act) {
+export function actingButton(name, label, act, attributes = {}) {
   const problem = h("span", { class: "problem", id: `${name}-problem`, role: "alert" });
-  const button = h("button", { type: "button", "aria-describedby": problem.id, onclick: () => telling(problem, act) }, label);
+  const button = h("button", { type: "button", ...attributes, "aria-describedby": problem.id, onclick: () => telling(problem, act) }, label);
   return [button, problem];
 }
 

@@ -3,7 +3,7 @@
 // input; the real widget showing the draft as visitors will see it; the
 // embed snippet to copy; re-scoring the leads with a progress bar.
 import { api, ApiError } from "../api.js";
-import { h, replace, sendingForm, when } from "../element.js";
+import { actingButton, h, replace, sendingForm, when } from "../element.js";
 import { language, said, words } from "../words.js";
 import { formEditor } from "./form-editor.js";
 
@@ -88,7 +88,8 @@ export async function formsPage(main, session) {
 /** Polls a re-scoring job into `bar` and `line` until it is done. */
 async function follow(session, job, bar, line, w) {
   let current = job;
-  while (current.status === "running") {
+  // Until it is done, or the person has left the page.
+  while (current.status === "running" && line.isConnected) {
     bar.max = Math.max(1, current.total);
     bar.value = current.done;
     line.textContent = w.rescoring(current.done, current.total);
@@ -215,16 +216,16 @@ export async function formPage(main, session, id) {
     h("section", { "aria-labelledby": "embed-title" },
       h("h2", { id: "embed-title" }, w.embedSnippet),
       h("pre", {}, h("code", { id: "snippet" }, snippet)),
-      h("button", { type: "button", onclick: async () => {
+      actingButton("copy-snippet", w.copy, async () => {
         await navigator.clipboard.writeText(snippet);
         session.say(w.copied);
-      } }, w.copy)),
+      })),
     canEdit ? h("section", { "aria-labelledby": "rescore-title" },
       h("h2", { id: "rescore-title" }, w.rescore),
-      h("button", { type: "button", id: "rescore", onclick: async () => {
+      actingButton("rescore", w.rescore, async () => {
         const job = await api("POST", `${path}/rescore`);
         await follow(session, job, bar, line, w);
-      } }, w.rescore),
+      }, { id: "rescore" }),
       bar,
       line) : null,
   );

@@ -73,21 +73,13 @@ function stageForm(session, lead, w, redraw) {
 }
 
 function noteForm(session, lead, w, redraw) {
-  return h(
-    "form",
-    {
-      class: "inline",
-      onsubmit: async (event) => {
-        event.preventDefault();
-        const text = new FormData(event.target).get("text");
-        await api("POST", `/v1/leads/${lead.id}/notes`, { text });
-        await redraw();
-      },
-    },
-    h("label", { for: "note-text" }, w.noteText),
-    h("textarea", { id: "note-text", name: "text", rows: 2, required: true, maxlength: 5000 }),
-    h("button", { type: "submit" }, w.addNote),
-  );
+  return sendingForm("note", "inline", async (data) => {
+    await api("POST", `/v1/leads/${lead.id}/notes`, { text: data.get("text") });
+    await redraw();
+  },
+  h("label", { for: "note-text" }, w.noteText),
+  h("textarea", { id: "note-text", name: "text", rows: 2, required: true, maxlength: 5000 }),
+  h("button", { type: "submit" }, w.addNote));
 }
 
 function personActions(session, lead, w) {
@@ -96,23 +88,18 @@ function personActions(session, lead, w) {
   return h(
     "div",
     { class: "actions" },
-    h("button", {
-      type: "button",
-      onclick: async () => {
-        const exported = await api("POST", `/v1/sites/${site}/people/export`, { email: lead.email });
-        const link = h("a", { href: URL.createObjectURL(new Blob([JSON.stringify(exported, null, 2)], { type: "application/json" })), download: `lead-${lead.id}.json` });
-        link.click();
-      },
-    }, w.exportPerson),
-    h("button", {
-      type: "button",
-      class: "danger",
-      onclick: async () => {
-        if (!window.confirm(w.eraseConfirm(who))) return;
-        await api("POST", `/v1/sites/${site}/people/erase`, { email: lead.email });
-        session.go("#/leads", w.erased(who));
-      },
-    }, w.erase),
+    actingButton("export-person", w.exportPerson, async () => {
+      const exported = await api("POST", `/v1/sites/${site}/people/export`, { email: lead.email });
+      const file = URL.createObjectURL(new Blob([JSON.stringify(exported, null, 2)], { type: "application/json" }));
+      h("a", { href: file, download: `lead-${lead.id}.json` }).click();
+      // The person's data is not kept in the page once it is downloaded.
+      setTimeout(() => URL.revokeObjectURL(file), 60_000);
+    }),
+    actingButton("erase-person", w.erase, async () => {
+      if (!window.confirm(w.eraseConfirm(who))) return;
+      await api("POST", `/v1/sites/${site}/people/erase`, { email: lead.email });
+      session.go("#/leads", w.erased(who));
+    }, { class: "danger" }),
   );
 }
 
