@@ -4,7 +4,7 @@
 // dashboard's language; 401 means the session is over. A read the edge
 // answers 503 is asked again after its Retry-After.
 
-import { language } from "./words.js";
+import { language, words } from "./words.js";
 
 /** An API answer that was not a success. */
 export class ApiError extends Error {
@@ -24,6 +24,18 @@ const READ_TRIES = 3;
 /** The longest wait between two tries of a read, whatever Retry-After says. */
 const MOST_WAIT_MS = 5_000;
 
+/**
+ * `fetch`, failing in the dashboard's language when the edge cannot be
+ * reached at all (offline, say) rather than with the browser's own words.
+ */
+async function reach(path, init) {
+  try {
+    return await fetch(path, init);
+  } catch {
+    throw new Error(words().unreachable);
+  }
+}
+
 /** Calls the API (with `headers` besides its own); resolves to the JSON answer (or null for 204). */
 export async function api(method, path, body, headers = {}) {
   const init = { method, credentials: "same-origin", headers: { ...headers } };
@@ -31,11 +43,11 @@ export async function api(method, path, body, headers = {}) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
-  let response = await fetch(path, init);
+  let response = await reach(path, init);
   for (let tries = 1; response.status === 503 && method === "GET" && tries < READ_TRIES; tries++) {
     const seconds = Number(response.headers.get("retry-after")) || 1;
     await new Promise((later) => setTimeout(later, Math.min(seconds * 1000, MOST_WAIT_MS)));
-    response = await fetch(path, init);
+    response = await reach(path, init);
   }
   if (response.status === 204) return null;
   const type = response.headers.get("content-type") || "";

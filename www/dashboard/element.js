@@ -32,10 +32,38 @@ export function append(parent, children) {
   return parent;
 }
 
-/** Replaces everything in `parent` with `children`. */
+/** Where the focus was in a part of the page being redrawn, until found again. */
+const focusWas = new WeakMap();
+
+/**
+ * Replaces everything in `parent` with `children`. A keyboard user's focus
+ * inside `parent` is not dropped to the page's top: the element drawn anew
+ * in its place (the same id, or the same kind of control with the same
+ * words inside the same element with an id) gets it back, once it is drawn
+ * (a page may show "loading" in between).
+ */
 export function replace(parent, ...children) {
+  const active = document.activeElement;
+  if (active && active !== parent && parent.contains(active)) {
+    const within = active.id ? null : active.parentElement.closest("[id]");
+    focusWas.set(parent, { id: active.id || within?.id, tag: active.tagName, text: active.textContent, own: Boolean(active.id) });
+  }
   parent.replaceChildren();
-  return append(parent, children);
+  append(parent, children);
+  const was = focusWas.get(parent);
+  const lost = !document.activeElement || document.activeElement === document.body;
+  if (was?.id && lost) {
+    const place = parent.querySelector(`#${CSS.escape(was.id)}`);
+    const again = was.own || !place ? place
+      : [...place.querySelectorAll(was.tag)].find((element) => element.textContent === was.text);
+    if (again) {
+      again.focus();
+      focusWas.delete(parent);
+    }
+  } else if (!lost) {
+    focusWas.delete(parent);
+  }
+  return parent;
 }
 
 /** How long a live line stays empty before it says the same words again. */
@@ -89,7 +117,7 @@ export function sendingForm(name, kind, send, ...children) {
     event.preventDefault();
     return telling(problem, () => send(new FormData(event.target)));
   };
-  return h("form", { class: kind, "aria-describedby": problem.id, onsubmit: submitted }, children, problem);
+  return h("form", { id: `${name}-form`, class: kind, "aria-describedby": problem.id, onsubmit: submitted }, children, problem);
 }
 
 /**
@@ -99,7 +127,7 @@ export function sendingForm(name, kind, send, ...children) {
  */
 export function actingButton(name, label, act, attributes = {}) {
   const problem = h("span", { class: "problem", id: `${name}-problem`, role: "alert" });
-  const button = h("button", { type: "button", ...attributes, "aria-describedby": problem.id, onclick: () => telling(problem, act) }, label);
+  const button = h("button", { type: "button", id: name, ...attributes, "aria-describedby": problem.id, onclick: () => telling(problem, act) }, label);
   return [button, problem];
 }
 
