@@ -55,6 +55,14 @@ async function deliveries() {
   return (await response.json()).deliveries;
 }
 
+/** A new lead at MQL, from the demo form's answers for `email`; its row. */
+async function mqlLead(email) {
+  assert.equal((await post(SUBMISSIONS, submission(mqlAnswers(email)))).status, 201);
+  const [lead] = await stack.d1(`SELECT id, stage FROM leads WHERE email_key = '${email}'`);
+  assert.equal(lead.stage, "mql");
+  return lead;
+}
+
 /** Polls the deliveries API until `done(deliveries)` holds (the queue works in the background). */
 async function deliveriesWhen(done, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
@@ -455,9 +463,7 @@ describe("one person's two posts racing to MQL", () => {
 describe("a person's move made while a submission for the lead is being stored", () => {
   test("stands: the submission's write does not undo it", async () => {
     const email = "en-medio@acme.example";
-    assert.equal((await post(SUBMISSIONS, submission(mqlAnswers(email)))).status, 201);
-    const [lead] = await stack.d1(`SELECT id, stage FROM leads WHERE email_key = '${email}'`);
-    assert.equal(lead.stage, "mql");
+    const lead = await mqlLead(email);
     // Her name left out (known), so the edge reads her lead first; the
     // test build then holds the post before its write.
     const { first_name: _known, ...answers } = mqlAnswers(email);
@@ -481,9 +487,7 @@ describe("a person's move made while a submission for the lead is being stored",
 describe("a person erased while someone works their lead", () => {
   test("is not moved, noted or handed to sales after the erasure", async () => {
     const email = "olvidada.en-medio@acme.example";
-    assert.equal((await post(SUBMISSIONS, submission(mqlAnswers(email)))).status, 201);
-    const [lead] = await stack.d1(`SELECT id, stage FROM leads WHERE email_key = '${email}'`);
-    assert.equal(lead.stage, "mql");
+    const lead = await mqlLead(email);
     // The test build holds the move and the note after reading the lead.
     const held = (path, body) =>
       fetch(`${stack.url}${path}`, {
@@ -515,9 +519,7 @@ describe("a person erased while someone works their lead", () => {
 describe("a lead moved back by hand and raised again by a re-score", () => {
   test("is announced again, as a new event", async () => {
     const email = "de-vuelta@acme.example";
-    assert.equal((await post(SUBMISSIONS, submission(mqlAnswers(email)))).status, 201);
-    const [lead] = await stack.d1(`SELECT id, stage FROM leads WHERE email_key = '${email}'`);
-    assert.equal(lead.stage, "mql");
+    const lead = await mqlLead(email);
     const call = (method, path, body) =>
       fetch(`${stack.url}${path}`, {
         method,

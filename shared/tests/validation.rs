@@ -166,6 +166,18 @@ fn spec_with(field: Field) -> embudo_shared::FormSpec {
     spec
 }
 
+/// `field` with these options, each labelled with its value.
+fn offering(mut field: Field, values: &[&str]) -> Field {
+    field.options = values
+        .iter()
+        .map(|v| Choice {
+            value: (*v).into(),
+            label: Text::from([(Locale::Es, *v), (Locale::En, *v)]),
+        })
+        .collect();
+    field
+}
+
 fn field(id: &str, kind: FieldKind) -> Field {
     Field {
         id: id.into(),
@@ -240,15 +252,10 @@ fn websites_are_completed_and_other_schemes_refused() {
 
 #[test]
 fn choices_must_be_offered_and_single_choice_takes_one() {
-    let mut topics = field("topics", FieldKind::MultipleChoice);
-    topics.options = ["seo", "ads", "email"]
-        .iter()
-        .map(|v| Choice {
-            value: (*v).into(),
-            label: Text::from([(Locale::Es, *v), (Locale::En, *v)]),
-        })
-        .collect();
-    let spec = spec_with(topics);
+    let spec = spec_with(offering(
+        field("topics", FieldKind::MultipleChoice),
+        &["seo", "ads", "email"],
+    ));
     let many = |items: &[&str]| Answer::Many(items.iter().map(|s| (*s).to_owned()).collect());
     let valid = answer(&spec, "topics", many(&["email", "seo", "email"])).expect("valid");
     assert_eq!(
@@ -307,15 +314,7 @@ fn a_choice_is_read_the_same_whichever_kind_the_field_is() {
     // one option or several: both clean the answer the same way first.
     let options = ["Tecnología", "Educación"];
     for kind in [FieldKind::SingleChoice, FieldKind::MultipleChoice] {
-        let mut sector = field("sector", kind);
-        sector.options = options
-            .iter()
-            .map(|v| Choice {
-                value: (*v).into(),
-                label: Text::from([(Locale::Es, *v), (Locale::En, *v)]),
-            })
-            .collect();
-        let spec = spec_with(sector);
+        let spec = spec_with(offering(field("sector", kind), &options));
         let chosen = |raw: &str| match kind {
             FieldKind::MultipleChoice => Answer::Many(vec![raw.to_owned()]),
             _ => Answer::One(raw.to_owned()),
