@@ -383,6 +383,32 @@ describe("the consent ledger", () => {
     assert.ok((await fired()).includes("wants-sales-contact"));
   });
 
+  test("a withdrawal still counts when another form gives the same consent id for another purpose", async () => {
+    const email = "dos-fines@acme.example";
+    const operator = { Authorization: `Bearer ${stack.token}`, "Content-Type": "application/json" };
+    // Another form whose "newsletter" is consent to sales contact.
+    const demo = await (await fetch(`${stack.url}/v1/sites/acme-growth/forms/demo-ebook`, { headers: operator })).json();
+    const consents = demo.spec.consents.filter((c) => c.id !== "sales")
+      .map((c) => (c.id === "newsletter" ? { ...c, purpose: "sales_contact" } : c));
+    const spec = { ...demo.spec, id: "otro-fin", revision: 1, consents };
+    const saved = await fetch(`${stack.url}/v1/sites/acme-growth/forms/otro-fin`, { method: "PUT", headers: operator, body: JSON.stringify({ name: "Otro fin", spec }) });
+    assert.equal(saved.status, 201, await saved.clone().text());
+    const send = async (form, consents) =>
+      assert.equal((await post(`/v1/forms/${form}/submissions`, body({ email, first_name: "Dos" }, consents))).status, 201);
+    await send("demo-ebook", ["content", "newsletter"]);
+    const [lead] = await stack.d1(`SELECT id FROM leads WHERE email_key = '${email}'`);
+    const withdrawn = await fetch(`${stack.url}/v1/leads/${lead.id}/consents/withdrawals`, {
+      method: "POST", headers: operator, body: JSON.stringify({ consent: "newsletter" }),
+    });
+    assert.equal(withdrawn.status, 201);
+    await send("otro-fin", ["content", "newsletter"]);
+    await send("demo-ebook", ["content"]);
+    const detail = await (await fetch(`${stack.url}/v1/leads/${lead.id}`, { headers: operator })).json();
+    const fired = detail.explanation.fired.map((f) => f.rule);
+    assert.ok(!fired.includes("wants-newsletter"), `the newsletter was withdrawn: ${fired}`);
+    assert.ok(fired.includes("wants-sales-contact"), "sales contact was given on the other form");
+  });
+
   test("lets the person withdraw a consent themselves, on the page their answer links to", async () => {
     const response = await post(SUBMISSIONS, body({ email: "propia@acme.example", first_name: "Propia" }, ["content", "newsletter"], "en"));
     const answer = await response.json();
@@ -434,7 +460,8 @@ describe("the consent ledger", () => {
     const never = await withdraw(answer.consent_page, "sales");
     assert.equal(never.status, 409);
     assert.match(await never.text(), /never gave us this consent.*href="\/v1\/consents\//s, "says so, with the way back");
-    const forged = answer.consent_page.replace(/sig=./, "sig=0");
+    // One hex digit of the signature changed (to another digit: "0" for "0" would be no forgery).
+    const forged = answer.consent_page.replace(/sig=(.)/, (_, digit) => `sig=${digit === "0" ? "1" : "0"}`);
     assert.equal((await open(forged)).status, 403);
     assert.equal((await withdraw(forged, "content")).status, 403);
     await expectProblem(await withdraw(answer.consent_page, "content", "application/json"), 415, "unsupported-media-type");

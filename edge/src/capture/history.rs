@@ -12,13 +12,14 @@ use crate::error::{Error, Result};
 /// A SQL expression for the purposes the lead `lead` (a column or
 /// placeholder) holds no consent for any more, as a JSON array: every
 /// consent item of that purpose it ever gave has a withdrawal as its latest
-/// event (as `leads::withdraw` reads a grant).
+/// event (as `leads::withdraw` reads a grant; an id two forms use for two
+/// purposes is two items).
 pub(crate) fn withdrawn_sql(lead: &str) -> String {
     format!(
         "(SELECT json_group_array(purpose) FROM (
             SELECT purpose, max(granted) AS held FROM (
                 SELECT purpose, granted, max(id) FROM consent_events
-                 WHERE lead_id = {lead} GROUP BY consent_id)
+                 WHERE lead_id = {lead} GROUP BY consent_id, purpose)
              GROUP BY purpose)
           WHERE held = 0)"
     )
