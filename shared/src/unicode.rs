@@ -22,18 +22,17 @@ pub trait Unicode {
 /// overrides and isolates (which can make `gnp.exe` read as `exe.png`, or
 /// hide text from a reviewer), and the zero-width spaces and invisible
 /// operators that make two different names look the same; and the blank
-/// fillers (Hangul fillers, the braille blank, the soft hyphen, the
-/// combining grapheme joiner, the Khmer inherent vowels), which are neither
-/// whitespace nor control characters, so that a name of them alone would
-/// pass as filled in. No visible field holds one. The zero-width joiner and
-/// non-joiner are not among them: Persian and Indic names and emoji
-/// sequences need them.
+/// fillers (Hangul fillers, the braille blank, the Khmer inherent vowels),
+/// which are neither whitespace nor control characters, so that a name of
+/// them alone would pass as filled in. No visible field holds one. The
+/// zero-width joiner and non-joiner are not among them: Persian and Indic
+/// names and emoji sequences need them; nor are the soft hyphen and the
+/// combining grapheme joiner, which text pasted from a page or a word
+/// processor carries unseen (and Hebrew uses).
 pub fn is_hidden(c: char) -> bool {
     matches!(
         c,
-        '\u{00AD}'
-            | '\u{034F}'
-            | '\u{061C}'
+        '\u{061C}'
             | '\u{115F}'
             | '\u{1160}'
             | '\u{17B4}'
@@ -82,12 +81,13 @@ mod hidden_tests {
     fn bidi_controls_zero_width_spaces_and_fillers_are_hidden_and_letters_are_not() {
         for c in [
             '\u{202E}', '\u{2066}', '\u{200B}', '\u{200F}', '\u{FEFF}', '\u{2060}', '\u{3164}',
-            '\u{2800}', '\u{00AD}',
+            '\u{2800}',
         ] {
             assert!(is_hidden(c), "{:04X}", c as u32);
         }
         for c in [
-            'a', 'é', 'а', '\u{200C}', '\u{200D}', ' ', 'ß', '中', '한', 'ក', '-',
+            'a', 'é', 'а', '\u{200C}', '\u{200D}', ' ', 'ß', '中', '한', 'ក', '-', '\u{00AD}',
+            '\u{034F}',
         ] {
             assert!(!is_hidden(c), "{:04X}", c as u32);
         }
