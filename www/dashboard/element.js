@@ -84,6 +84,23 @@ export function announce(line, text) {
   if (again) refills.set(line, setTimeout(() => (line.textContent = text), REFILL_MS));
 }
 
+/**
+ * `act`, ignoring a call while its previous one is still on its way: a
+ * double click on a button that writes writes once.
+ */
+export function oneAtATime(act) {
+  let busy = false;
+  return async (...args) => {
+    if (busy) return undefined;
+    busy = true;
+    try {
+      return await act(...args);
+    } finally {
+      busy = false;
+    }
+  };
+}
+
 /** The problem lines whose form or button is acting now. */
 const acting = new WeakSet();
 

@@ -9,6 +9,13 @@ import { STAGES, personName, stageBadge } from "./leads.js";
 import { deliveryEvent, deliveryStatus } from "./settings/webhooks.js";
 
 /**
+ * Draws the page again after a write that is done: a failed reading is
+ * said in the status line, never beside the write as if it had failed (a
+ * note sent again would be there twice).
+ */
+const reread = (session, redraw) => redraw().catch((error) => session.say(error.message));
+
+/**
  * A button per consent the person has given now (its latest event a
  * grant), to record that they withdrew it, after a confirmation naming
  * them: the ledger cannot take it back.
@@ -21,8 +28,8 @@ function withdrawals(session, lead, w, redraw) {
     actingButton(`withdraw-${c.consent_id}`, w.withdrawConsent(c.consent_id), async () => {
       if (!window.confirm(w.withdrawConfirm(c.consent_id, who))) return;
       await api("POST", `/v1/leads/${lead.id}/consents/withdrawals`, { consent: c.consent_id });
-      await redraw();
       session.say(w.consentWithdrawn(c.consent_id));
+      await reread(session, redraw);
     })));
 }
 
@@ -63,7 +70,7 @@ function stageForm(session, lead, w, redraw) {
     const reason = data.get("reason");
     const moved = await api("POST", `/v1/leads/${lead.id}/stage`, { to: data.get("to"), reason: reason || undefined });
     session.say(w.moved(w.stages[moved.to]));
-    await redraw();
+    await reread(session, redraw);
   },
   h("label", { for: "move-to" }, w.moveTo),
   h("select", { id: "move-to", name: "to" }, STAGES.filter((s) => s !== lead.stage).map((s) => h("option", { value: s }, w.stages[s]))),
@@ -75,7 +82,8 @@ function stageForm(session, lead, w, redraw) {
 function noteForm(session, lead, w, redraw) {
   return sendingForm("note", "inline", async (data) => {
     await api("POST", `/v1/leads/${lead.id}/notes`, { text: data.get("text") });
-    await redraw();
+    document.getElementById("note-text").value = "";
+    await reread(session, redraw);
   },
   h("label", { for: "note-text" }, w.noteText),
   h("textarea", { id: "note-text", name: "text", rows: 2, required: true, maxlength: 5000 }),

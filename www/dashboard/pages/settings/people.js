@@ -1,7 +1,7 @@
 // The people with a role on the site: their role changed, taken away, or
 // a new person added with one (admins).
 import { api } from "../../api.js";
-import { actingButton, announce, h, showOnce } from "../../element.js";
+import { actingButton, announce, h, oneAtATime, showOnce } from "../../element.js";
 
 const ROLES = ["admin", "marketing", "sales", "viewer"];
 
@@ -28,7 +28,7 @@ export function peopleSection(session, accounts, w, redraw) {
           })),
         h("td", {}, h("button", {
           type: "button",
-          onclick: async () => {
+          onclick: oneAtATime(async () => {
             if (!window.confirm(w.removeConfirm(account.email))) return;
             try {
               await api("DELETE", `/v1/sites/${encodeURIComponent(site)}/members/${account.id}`);
@@ -36,13 +36,13 @@ export function peopleSection(session, accounts, w, redraw) {
             } catch (error) {
               session.say(error.message);
             }
-          },
+          }),
         }, `${w.remove} ${account.email}`)));
     });
   const added = h("p", { id: "person-added", role: "status" });
   const adding = h("form", {
     class: "inline",
-    onsubmit: async (event) => {
+    onsubmit: oneAtATime(async (event) => {
       event.preventDefault();
       const data = new FormData(event.target);
       let made;
@@ -59,7 +59,7 @@ export function peopleSection(session, accounts, w, redraw) {
       // The person is added: a failed redraw is said apart, never over the password.
       await showOnce("person-added", redraw, made.password ? w.personAdded(made.password) : w.personAddedExisting)
         .catch((error) => session.say(error.message));
-    },
+    }),
   },
     h("label", { for: "person-email" }, w.email),
     h("input", { id: "person-email", name: "email", type: "email", required: true }),

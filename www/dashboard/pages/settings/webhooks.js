@@ -3,7 +3,7 @@
 // outcome is said next to it; and the deliveries made to them, a dead one
 // sent again (marketing, admins).
 import { api } from "../../api.js";
-import { actingButton, h, sendingForm, when } from "../../element.js";
+import { actingButton, h, oneAtATime, sendingForm, when } from "../../element.js";
 import { language } from "../../words.js";
 
 /** The stages an endpoint may hear about (handoff::announces). */
@@ -72,7 +72,7 @@ function endpoint(session, hook, w, redraw) {
     h("form", {
       class: "inline",
       "aria-describedby": `${key}-problem`,
-      onsubmit: async (event) => {
+      onsubmit: oneAtATime(async (event) => {
         event.preventDefault();
         const data = new FormData(event.target);
         try {
@@ -84,21 +84,21 @@ function endpoint(session, hook, w, redraw) {
         } catch (error) {
           told("", error.message);
         }
-      },
+      }),
     },
       h("label", { for: `${key}-url` }, w.webhookUrlOf(hook.id)),
       url,
       stagesChoice(key, hook.stages, w.stagesSentTo(hook.id), w),
       h("span", { class: "badge" }, hook.active ? w.webhookActive : w.webhookPaused),
       h("button", { type: "submit" }, w.saveWebhook(hook.id)),
-      h("button", { type: "button", onclick: async () => {
+      h("button", { type: "button", onclick: oneAtATime(async () => {
         try {
           await api("PATCH", path, { active: !hook.active });
           await redraw();
         } catch (error) {
           told("", error.message);
         }
-      } }, `${hook.active ? w.pause : w.resume} ${hook.id}`),
+      }) }, `${hook.active ? w.pause : w.resume} ${hook.id}`),
       testing),
     problem,
     tried,
@@ -113,7 +113,9 @@ function endpoint(session, hook, w, redraw) {
  * refused from then on).
  */
 function secretDetails(session, hook, path, key, w, told, redraw) {
-  const roll = (hours) => async () => {
+  // One roll at a time, whichever button: a second would end the first's
+  // new secret at once, and the receiving tool's with it.
+  const rolling = oneAtATime(async (hours) => {
     if (hours === 0 && !window.confirm(w.rollNowConfirm(hook.id))) return;
     try {
       await api("POST", `${path}/secret`, { previous_valid_hours: hours });
@@ -122,7 +124,8 @@ function secretDetails(session, hook, path, key, w, told, redraw) {
     } catch (error) {
       told("", error.message);
     }
-  };
+  });
+  const roll = (hours) => () => rolling(hours);
   return h("details", { class: "secret" },
     h("summary", {}, w.signingSecretOf(hook.id)),
     h("code", { id: `${key}-secret` }, hook.signing_secret),
