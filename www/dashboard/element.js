@@ -101,6 +101,19 @@ export function oneAtATime(act) {
   };
 }
 
+/**
+ * A form's submit listener running `send(event)` once at a time. The
+ * browser's own submission is stopped on every submit, the ones ignored
+ * while a send is on its way too (else it would load the page anew).
+ */
+export function submitting(send) {
+  const once = oneAtATime(send);
+  return (event) => {
+    event.preventDefault();
+    return once(event);
+  };
+}
+
 /** The problem lines whose form or button is acting now. */
 const acting = new WeakSet();
 

@@ -1,7 +1,7 @@
 // The people with a role on the site: their role changed, taken away, or
 // a new person added with one (admins).
 import { api } from "../../api.js";
-import { actingButton, announce, h, oneAtATime, showOnce } from "../../element.js";
+import { actingButton, announce, h, oneAtATime, showOnce, submitting } from "../../element.js";
 
 const ROLES = ["admin", "marketing", "sales", "viewer"];
 
@@ -42,8 +42,7 @@ export function peopleSection(session, accounts, w, redraw) {
   const added = h("p", { id: "person-added", role: "status" });
   const adding = h("form", {
     class: "inline",
-    onsubmit: oneAtATime(async (event) => {
-      event.preventDefault();
+    onsubmit: submitting(async (event) => {
       const data = new FormData(event.target);
       let made;
       try {

@@ -3,7 +3,7 @@
 // outcome is said next to it; and the deliveries made to them, a dead one
 // sent again (marketing, admins).
 import { api } from "../../api.js";
-import { actingButton, h, oneAtATime, sendingForm, when } from "../../element.js";
+import { actingButton, h, oneAtATime, sendingForm, submitting, when } from "../../element.js";
 import { language } from "../../words.js";
 
 /** The stages an endpoint may hear about (handoff::announces). */
@@ -72,8 +72,7 @@ function endpoint(session, hook, w, redraw) {
     h("form", {
       class: "inline",
       "aria-describedby": `${key}-problem`,
-      onsubmit: oneAtATime(async (event) => {
-        event.preventDefault();
+      onsubmit: submitting(async (event) => {
         const data = new FormData(event.target);
         try {
           const saved = await api("PATCH", path, { url: data.get("url"), stages: data.getAll("stages") });
