@@ -114,25 +114,16 @@ export function submitting(send) {
   };
 }
 
-/** The problem lines whose form or button is acting now. */
-const acting = new WeakSet();
-
 /**
  * Runs `act()`, then says its failure in `problem` (or clears it when it
  * succeeds): how every form and button here tells a refusal beside itself.
- * One act at a time each: a second click while the first is on its way
- * (a note posted twice) does nothing.
  */
 async function telling(problem, act) {
-  if (acting.has(problem)) return;
-  acting.add(problem);
   try {
     await act();
     announce(problem, "");
   } catch (error) {
     announce(problem, error.message);
-  } finally {
-    acting.delete(problem);
   }
 }
 
@@ -143,10 +134,9 @@ async function telling(problem, act) {
  */
 export function sendingForm(name, kind, send, ...children) {
   const problem = h("p", { class: "problem", id: `${name}-problem`, role: "alert" });
-  const submitted = (event) => {
-    event.preventDefault();
-    return telling(problem, () => send(new FormData(event.target)));
-  };
+  // One send at a time: a second click while the first is on its way (a
+  // note posted twice) does nothing.
+  const submitted = submitting((event) => telling(problem, () => send(new FormData(event.target))));
   return h("form", { id: `${name}-form`, class: kind, "aria-describedby": problem.id, onsubmit: submitted }, children, problem);
 }
 
@@ -157,7 +147,7 @@ export function sendingForm(name, kind, send, ...children) {
  */
 export function actingButton(name, label, act, attributes = {}) {
   const problem = h("span", { class: "problem", id: `${name}-problem`, role: "alert" });
-  const button = h("button", { type: "button", id: name, ...attributes, "aria-describedby": problem.id, onclick: () => telling(problem, act) }, label);
+  const button = h("button", { type: "button", id: name, ...attributes, "aria-describedby": problem.id, onclick: oneAtATime(() => telling(problem, act)) }, label);
   return [button, problem];
 }
 
