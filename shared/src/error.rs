@@ -109,6 +109,9 @@ pub enum FieldErrorCode {
     ControlCharacters,
     /// A required consent was not given.
     ConsentRequired,
+    /// A consent given with a text version this consent item never had:
+    /// nothing could prove which words the visitor agreed to.
+    ConsentChanged,
     /// The submission names a field the form does not have.
     UnknownField,
     /// A list where text was expected, or the other way round.
@@ -117,7 +120,7 @@ pub enum FieldErrorCode {
 
 impl FieldErrorCode {
     /// Every code, for exhaustive tests of the messages.
-    pub const ALL: [FieldErrorCode; 14] = [
+    pub const ALL: [FieldErrorCode; 15] = [
         Self::Required,
         Self::InvalidEmail,
         Self::InvalidPhone,
@@ -130,6 +133,7 @@ impl FieldErrorCode {
         Self::TooLong,
         Self::ControlCharacters,
         Self::ConsentRequired,
+        Self::ConsentChanged,
         Self::UnknownField,
         Self::WrongType,
     ];

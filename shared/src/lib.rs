@@ -6,6 +6,7 @@
 //!
 //! - [`spec`]: the form spec a company writes once, and its checks;
 //! - [`submission`]: what a visitor sends, validated against a spec;
+//! - [`shown`]: which consent text a visitor agreed to, when the form changed since;
 //! - [`qualify`]: scoring, stages and the explanation of both;
 //! - [`email`], [`phone`], [`website`]: the value checks validation uses;
 //! - [`export`]: the cells and records of a leads export (CSV).
@@ -19,6 +20,7 @@ pub mod locale;
 pub mod name;
 pub mod phone;
 pub mod qualify;
+pub mod shown;
 pub mod spec;
 pub mod submission;
 pub mod unicode;

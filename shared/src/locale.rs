@@ -88,6 +88,12 @@ impl Locale {
                 "Necesitamos tu consentimiento para enviarte el contenido."
             }
             (Self::En, ConsentRequired) => "We need your consent to send you the content.",
+            (Self::Es, ConsentChanged) => {
+                "El texto de este consentimiento ha cambiado: recarga la página para leerlo de nuevo."
+            }
+            (Self::En, ConsentChanged) => {
+                "The text of this consent has changed: reload the page to read it again."
+            }
             (Self::Es, UnknownField) => "Este campo no forma parte del formulario.",
             (Self::En, UnknownField) => "This field is not part of the form.",
             (Self::Es, WrongType) => "Este valor no tiene el formato esperado.",

@@ -96,6 +96,7 @@ impl Named for FieldErrorCode {
             Self::TooLong => "too_long",
             Self::ControlCharacters => "control_characters",
             Self::ConsentRequired => "consent_required",
+            Self::ConsentChanged => "consent_changed",
             Self::UnknownField => "unknown_field",
             Self::WrongType => "wrong_type",
         }

@@ -32,6 +32,12 @@ pub struct Submission {
     /// Each consent item's checkbox, by consent id.
     #[serde(default, with = "by_id")]
     pub consents: ById<bool>,
+    /// The version of each consent text the visitor was shown, by consent
+    /// id (the public spec's [`Consent::versions`]): the text they agreed
+    /// to, even if the form changed before the edge got the submission.
+    /// Without one, the edge records the form's current text.
+    #[serde(default, with = "by_id", skip_serializing_if = "LiteMap::is_empty")]
+    pub versions: ById<String>,
     /// The language the visitor reads, for the messages they get back.
     #[serde(default)]
     pub locale: Locale,

@@ -352,6 +352,13 @@ impl Found {
         for (i, consent) in spec.consents.iter().enumerate() {
             self.id(&format!("consents[{i}].id"), &consent.id);
             self.text(&format!("consents[{i}].text"), &consent.text, &spec.locales);
+            if consent.versions.is_some() {
+                self.add(
+                    format!("consents[{i}].versions"),
+                    "the edge computes the text's versions; leave them out",
+                    "el edge calcula las versiones del texto; no las escribas",
+                );
+            }
             if spec.field(&consent.id).is_some() {
                 self.add(
                     format!("consents[{i}].id"),

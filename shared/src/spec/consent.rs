@@ -20,6 +20,15 @@ pub struct Consent {
     /// Whether the form cannot be sent without it (content delivery is).
     #[serde(default)]
     pub required: bool,
+    /// The version of the text in each locale, as [`FormSpec::public`]
+    /// writes it for the widget: the widget sends back the one it showed,
+    /// so the ledger records the words the visitor read even when the text
+    /// changed before their submission arrived. Computed, never written in
+    /// a spec (the check refuses it there).
+    ///
+    /// [`FormSpec::public`]: crate::FormSpec::public
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub versions: Option<Text>,
 }
 
 /// The purposes a visitor can consent to.
@@ -59,6 +68,23 @@ impl Consent {
     pub fn version(&self, locale: Locale) -> String {
         text_version(self.text.get(locale))
     }
+
+    /// [`Consent::version`] in every locale.
+    pub fn versions(&self) -> Text {
+        Locale::ALL
+            .iter()
+            .fold(Text::default(), |versions, locale| {
+                versions.with(*locale, self.version(*locale))
+            })
+    }
+
+    /// Whether one of this item's texts has `version`: the visitor who was
+    /// shown that version read this item's words.
+    pub fn had(&self, version: &str) -> bool {
+        Locale::ALL
+            .iter()
+            .any(|locale| self.version(*locale) == version)
+    }
 }
 
 /// The version string of a consent text (see [`Consent::version`]).
@@ -88,10 +114,17 @@ mod tests {
             purpose: Purpose::MarketingEmails,
             text: Text::from([(Locale::Es, es), (Locale::En, "I agree.")]),
             required: false,
+            versions: None,
         };
         let before = consent("Acepto recibir novedades.");
         let after = consent("Acepto recibir novedades. ");
         assert_ne!(before.version(Locale::Es), after.version(Locale::Es));
         assert_eq!(before.version(Locale::En), after.version(Locale::En));
+        assert!(before.had(&before.version(Locale::Es)));
+        assert!(!before.had(&after.version(Locale::Es)));
+        assert_eq!(
+            before.versions().get(Locale::Es),
+            before.version(Locale::Es)
+        );
     }
 }

@@ -191,6 +191,9 @@ impl FormSpec {
     pub fn public(mut self) -> Self {
         self.qualification = RuleSet::default();
         self.retention_days = None;
+        for consent in &mut self.consents {
+            consent.versions = Some(consent.versions());
+        }
         self
     }
 
