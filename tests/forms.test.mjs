@@ -105,6 +105,47 @@ describe("forms", () => {
     assert.equal(consents[0].version, now.consent_versions.content.es);
     demo = now;
   });
+
+  test("a visitor shown a text before it was edited is recorded agreeing to the words they read", async () => {
+    const spec = { ...structuredClone(demo.spec), id: "aviso-q1", revision: 1 };
+    assert.equal((await save("aviso-q1", "Aviso", spec)).status, 201);
+    // The widget's copy, with each text's version: the page stays open...
+    const shown = await (await fetch(`${stack.url}/v1/forms/aviso-q1`)).json();
+    const versionOf = (id) => shown.consents.find((c) => c.id === id).versions.es;
+    const admin = await (await call("GET", `${SITE}/forms/aviso-q1`, { as: viewer })).json();
+    assert.equal(versionOf("newsletter"), admin.consent_versions.newsletter.es, "the version the edge records");
+    assert.notEqual(shown.consents[0].versions.es, shown.consents[0].versions.en);
+    // ...while marketing rewrites the newsletter item into a sales one.
+    const edited = structuredClone(admin.spec);
+    const newsletter = edited.consents.find((c) => c.id === "newsletter");
+    newsletter.text.es = "Quiero que ventas me llame.";
+    newsletter.purpose = "sales_contact";
+    assert.equal((await save("aviso-q1", "Aviso", edited)).status, 200);
+    const now = await (await call("GET", `${SITE}/forms/aviso-q1`, { as: viewer })).json();
+    const ticked = ["content", "newsletter"];
+    const sent = (email, versions) => post(`/v1/forms/aviso-q1/submissions`,
+      submission({ email, first_name: "Eva" }, ticked, "es", versions ? { versions } : {}),
+      { "Content-Type": "application/json", Origin: stack.url });
+    const receipt = async (response) => {
+      assert.equal(response.status, 201, await response.clone().text());
+      const { consents } = await response.json();
+      return Object.fromEntries(consents.map((c) => [c.consent, [c.purpose, c.version]]));
+    };
+
+    const before = await receipt(await sent("eva@aviso.example", { content: versionOf("content"), newsletter: versionOf("newsletter") }));
+    assert.deepEqual(before.newsletter, ["marketing_emails", versionOf("newsletter")], "the text read, with its purpose then");
+    assert.deepEqual(before.content, ["content_delivery", now.consent_versions.content.es]);
+    const current = await receipt(await sent("leo@aviso.example", { newsletter: now.consent_versions.newsletter.es }));
+    assert.deepEqual(current.newsletter, ["sales_contact", now.consent_versions.newsletter.es]);
+    const unsaid = await receipt(await sent("ada@aviso.example"));
+    assert.deepEqual(unsaid.newsletter, ["sales_contact", now.consent_versions.newsletter.es], "no version: the current text");
+
+    // A version this item never had proves nothing: refused on that consent.
+    const made = await sent("sol@aviso.example", { newsletter: versionOf("content") });
+    const problem = await expectProblem(made, 422, "invalid-fields");
+    assert.deepEqual(problem.errors.map((e) => [e.field, e.code]), [["newsletter", "consent_changed"]]);
+    assert.match(problem.errors[0].message, /recarga la página/);
+  });
 });
 
 describe("a preview", () => {
@@ -163,8 +204,11 @@ describe("re-scoring", () => {
     const started = await call("POST", `${SITE}/forms/demo-ebook/rescore`, { as: marketing });
     assert.equal(started.status, 202, await started.clone().text());
     const job = await started.json();
-    const [{ n: scored }] = await stack.d1("SELECT count(*) AS n FROM leads WHERE erased_at IS NULL");
-    assert.equal(job.total, scored - 1, "every lead but the webinar's, whose latest submission is another form's");
+    // The webinar's and the notice's leads sent their latest submission to another form.
+    const [{ n: scored }] = await stack.d1(
+      "SELECT count(*) AS n FROM leads WHERE erased_at IS NULL AND email_key NOT LIKE '%@webinar.example' AND email_key NOT LIKE '%@aviso.example'",
+    );
+    assert.equal(job.total, scored, "every lead whose latest submission is the form's");
     assert.equal(started.headers.get("location"), `${SITE}/rescores/${job.id}`);
 
     let progress = job;

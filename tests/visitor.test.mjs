@@ -258,6 +258,46 @@ test("sent offline, then the page reloaded online: delivered exactly once", asyn
   assert.equal(n, 1, "exactly once");
 });
 
+test("a consent kept offline while its text is edited is recorded with the words the visitor read", async () => {
+  const admin = { Authorization: `Bearer ${stack.token}`, "Content-Type": "application/json" };
+  const formAt = "/v1/sites/acme-growth/forms/aviso";
+  const { spec: demo } = await (await fetch(`${stack.url}/v1/sites/acme-growth/forms/demo-ebook`, { headers: admin })).json();
+  const spec = { ...demo, id: "aviso", revision: 1 };
+  const created = await fetch(`${stack.url}${formAt}`, { method: "PUT", headers: admin, body: JSON.stringify({ name: "Aviso", spec }) });
+  assert.equal(created.status, 201, await created.clone().text());
+  const page = await visitorPage(browser, { locale: "es-ES" });
+  await page.route(`${stack.url}/aviso.html`, (route) =>
+    route.fulfill({
+      contentType: "text/html",
+      body: `<!doctype html><html lang="es"><body><embudo-form form="aviso"></embudo-form><script async src="/embed.js"></script></body></html>`,
+    }),
+  );
+  await page.goto(`${stack.url}/aviso.html`);
+  await fillDemo(page, "aviso@empresa.example", "Aviso");
+  await page.context().setOffline(true);
+  await page.getByRole("button", { name: "Quiero la guía" }).click();
+  await page.getByRole("status").filter({ hasText: "Guardado en este navegador" }).waitFor();
+  const read = JSON.parse((await outboxOf(page))[0].body).versions.content;
+  const served = await (await fetch(`${stack.url}/v1/forms/aviso`)).json();
+  assert.equal(read, served.consents.find((c) => c.id === "content").versions.es, "the version of the Spanish text shown");
+
+  // While the submission waits, marketing rewrites the consent.
+  const edited = structuredClone(spec);
+  edited.consents.find((c) => c.id === "content").text.es += " Y otras cosas.";
+  const saved = await fetch(`${stack.url}${formAt}`, { method: "PUT", headers: admin, body: JSON.stringify({ name: "Aviso", spec: edited }) });
+  assert.equal(saved.status, 200, await saved.clone().text());
+  const { consent_versions: now } = await (await fetch(`${stack.url}${formAt}`, { headers: admin })).json();
+  assert.notEqual(now.content.es, read);
+
+  await page.context().setOffline(false);
+  await page.reload();
+  assert.equal(await countWhen(storedFor("aviso@empresa.example"), 1), 1);
+  const events = await stack.d1(
+    "SELECT e.version FROM consent_events e JOIN leads l ON l.id = e.lead_id WHERE l.email_key = 'aviso@empresa.example'",
+  );
+  assert.deepEqual(events, [{ version: read }], "the text read, not the one the form has now");
+});
+
 /** A submission for `email` as the widget keeps it in its outbox (another tab's, or an earlier page's). */
 function keptLetter(email) {
   const id = crypto.randomUUID();

@@ -87,7 +87,7 @@ async fn accept(
     // Required fields may be left out here: progressive profiling does not
     // ask what the person gave before, which only their lead can tell
     // (checked with it, before the batch).
-    let valid = match submission.validate_knowing(&form.spec, &Tables, &form.required) {
+    let mut valid = match submission.validate_knowing(&form.spec, &Tables, &form.required) {
         Ok(valid) => valid,
         // Stored before and refused now (the form changed since): the
         // visitor still gets the first answer.
@@ -101,6 +101,9 @@ async fn accept(
             return Err(strict.unwrap_or(refused).into());
         }
     };
+    // The consent texts the visitor read, which the form may have changed
+    // since they were shown.
+    forms::texts::as_shown(db, &form.spec.id, &mut valid, &submission.versions).await?;
     let intake = Intake {
         site: &form.site,
         spec: &form.spec,

@@ -1,10 +1,12 @@
 //! The forms a site has published, as D1 keeps them: one checked spec each,
 //! with the origins its site allows. `edit` saves them, `preview` tries a
-//! draft, `rescore` applies changed rules to the leads already taken.
+//! draft, `rescore` applies changed rules to the leads already taken,
+//! `texts` finds the consent texts a form had before.
 
 pub mod edit;
 pub mod preview;
 pub mod rescore;
+pub mod texts;
 
 use std::cell::RefCell;
 use std::collections::HashMap;

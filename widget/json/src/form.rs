@@ -109,6 +109,7 @@ impl Read for Consent {
             purpose: consent.need("purpose")?,
             text: consent.need("text")?,
             required: consent.or_default("required")?,
+            versions: consent.get("versions")?,
         })
     }
 }

@@ -16,6 +16,7 @@ impl Write for Submission {
         Record::new()
             .set("fields", &self.fields)
             .set("consents", &self.consents)
+            .set_some("versions", Some(&self.versions).filter(|v| !v.is_empty()))
             .set("locale", &self.locale)
             .set_some("id", self.id.as_ref())
             .set("context", &self.context)
@@ -56,6 +57,7 @@ impl Read for Submission {
         Ok(Self {
             fields: submission.or_default("fields")?,
             consents: submission.or_default("consents")?,
+            versions: submission.or_default("versions")?,
             locale: submission.or_default("locale")?,
             id: submission.get("id")?,
             context: submission.or_default("context")?,

@@ -54,7 +54,12 @@ fn every_key() -> FormSpec {
             purpose,
             text: Text::from([(Locale::Es, "Acepto."), (Locale::En, "I agree.")]),
             required: purpose == Purpose::SalesContact,
+            versions: None,
         }));
+    // As the edge serves them: with each text's versions.
+    for consent in &mut spec.consents {
+        consent.versions = Some(consent.versions());
+    }
     spec
 }
 
@@ -158,6 +163,7 @@ fn full_submission() -> Submission {
             ),
         ]),
         consents: ById::from_iter([("content".into(), true), ("news".into(), false)]),
+        versions: ById::from_iter([("content".into(), "sha256:00ff".into())]),
         locale: Locale::En,
         id: Some("01JBX6ZK3Y".into()),
         context: Context {

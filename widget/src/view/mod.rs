@@ -209,9 +209,15 @@ impl FormView {
             }
         }
         let mut consents = ById::new();
+        let mut versions = ById::new();
         for item in &self.spec.consents {
             let checked = self.checkbox(&controls::consent_id(&item.id))?.checked();
             consents.insert(item.id.clone(), checked);
+            // The version of the words shown, so the ledger records them
+            // even if the form changes before this submission arrives.
+            if let Some(shown) = item.versions.as_ref().filter(|_| checked) {
+                versions.insert(item.id.clone(), shown.get(self.locale).to_owned());
+            }
         }
         let window = web_sys::window().or_dom("window")?;
         let page = window.location().href().ok();
@@ -222,6 +228,7 @@ impl FormView {
         Ok(Submission {
             fields,
             consents,
+            versions,
             locale: self.locale,
             id: Some(self.attempt.borrow().clone()),
             context: Context {
