@@ -27,7 +27,7 @@ before(async () => {
   await send("iql@acme.example", { email: "iql@acme.example", first_name: "Ignacio", company: "Globex Logística" }, ["content", "newsletter"]);
   await send("lead@acme.example", { email: "lead@acme.example", first_name: "Lucía" }, ["content"]);
   await send("lead2@acme.example", { email: "lead2@acme.example", first_name: "Leo" }, ["content"]);
-  await send("lead3@acme.example", { email: "lead3@acme.example", first_name: "Lola" }, ["content"]);
+  await send("lead3@acme.example", { email: "lead3@acme.example", first_name: "Óscar Núñez" }, ["content"]);
   await stack.d1(`INSERT INTO sites (id, name, allowed_origins) VALUES ('globex', 'Globex', '[]')`);
   await makeAccount(stack, "sales@acme.example", [{ site: "acme-growth", role: "sales" }]);
   await makeAccount(stack, "viewer@acme.example", [{ site: "acme-growth", role: "viewer" }]);
@@ -62,6 +62,11 @@ describe("the leads list", () => {
     assert.deepEqual(await emails("q=GARCÍA"), ["mql@acme.example"], "the name, in any case");
     assert.deepEqual(await emails("q=globex"), ["iql@acme.example"], "the company");
     assert.deepEqual(await emails("q=lead2"), ["lead2@acme.example"], "the e-mail");
+    // Neither case nor accents count, a capital's included.
+    for (const typed of ["Óscar", "óscar", "OSCAR", "nunez", "NÚÑEZ", "o\u0301scar"]) {
+      assert.deepEqual(await emails(`q=${encodeURIComponent(typed)}`), ["lead3@acme.example"], typed);
+    }
+    assert.deepEqual(await emails("q=logistica"), ["iql@acme.example"], "the company, without its accent");
     assert.equal((await emails("form=demo-ebook")).length, 5);
     assert.deepEqual(await emails("form=another-form"), []);
     const today = new Date().toISOString().slice(0, 10);

@@ -112,16 +112,25 @@ function sitesAndForms() {
   return lines.join("\n");
 }
 
+/** Text folded as the edge folds it for search (edge/src/leads/search.rs). */
+const fold = (text) => text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+
+/** What the dashboard's search finds a lead by, as the edge writes it. */
+function searchText(lead) {
+  const named = ["first_name", "last_name", "company"].map((id) => lead.fields[id]).filter((v) => typeof v === "string");
+  return [lead.email, ...named].map(fold).join(" ");
+}
+
 /** The SQL storing `leads` (consecutive ids) the way the edge would have. */
 function leadsSql(leads) {
-  const rows = new Inserts("leads", ["id", "site_id", "email", "email_key", "fields", "score", "stage", "explanation", "created_at", "updated_at"]);
+  const rows = new Inserts("leads", ["id", "site_id", "email", "email_key", "fields", "score", "stage", "explanation", "search", "created_at", "updated_at"]);
   const submissions = new Inserts("submissions", ["id", "lead_id", "form_id", "body_hash", "data", "answer", "created_at"]);
   const events = new Inserts("consent_events", ["site_id", "lead_id", "submission_id", "consent_id", "purpose", "version", "granted", "page", "ip_hash", "at", "detail_hash", "event_hash"]);
   const moves = new Inserts("stage_changes", ["lead_id", "from_stage", "to_stage", "actor", "reason", "created_at"]);
   let counts = { events: 0, moves: 0 };
   for (const lead of leads) {
     rows.add([lead.id, lead.site, lead.email, lead.email.toLowerCase(), JSON.stringify(lead.fields), lead.score, lead.stage,
-      JSON.stringify(lead.explanation), lead.createdAt, lead.updatedAt]);
+      JSON.stringify(lead.explanation), searchText(lead), lead.createdAt, lead.updatedAt]);
     const receipts = [];
     const choices = [];
     for (const event of lead.consents) {

@@ -12,6 +12,7 @@ use worker::{query, D1Database, D1PreparedStatement};
 use crate::error::{Error, Result};
 use crate::faults::Faults;
 use crate::handoff::{self, Mover};
+use crate::leads::search;
 use crate::ledger::{self, Event};
 
 mod history;
@@ -154,6 +155,9 @@ pub(crate) struct Judgement {
     pub(crate) fields: String,
     /// The [`Explanation`], as JSON text.
     pub(crate) explanation: String,
+    /// What the dashboard's search finds the lead by
+    /// ([`crate::leads::search`]).
+    pub(crate) search: String,
 }
 
 /// Qualifies `history` with `rules` for a lead now at `current` (`None`: a
@@ -164,9 +168,12 @@ pub(crate) fn judge(
     current: Option<Stage>,
 ) -> Result<Judgement> {
     let outcome = qualify(rules, history);
+    let profile = Profile::from_history(history);
+    let email = history.submissions.last().map(|s| s.email.as_str());
     Ok(Judgement {
         to: current.unwrap_or(Stage::Lead).advance(outcome.stage),
-        fields: json(&Profile::from_history(history).fields)?,
+        search: search::text_of(email.unwrap_or_default(), &profile.fields),
+        fields: json(&profile.fields)?,
         explanation: json(&Explanation::from(&outcome))?,
         outcome,
     })
@@ -174,8 +181,8 @@ pub(crate) fn judge(
 
 /// Inserts a lead; on its own it fails if the person has one already.
 const INSERT_LEAD: &str =
-    "INSERT INTO leads (site_id, email, email_key, fields, score, stage, explanation)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    "INSERT INTO leads (site_id, email, email_key, fields, score, stage, explanation, search)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
 /// What the batch's error says when the person already has a lead.
 const LEAD_TAKEN: &str = "UNIQUE constraint failed: leads.";
@@ -203,6 +210,7 @@ fn upsert_lead(
         judged.outcome.score.into(),
         judged.to.name().into(),
         judged.explanation.as_str().into(),
+        judged.search.as_str().into(),
     ];
     let sql = match way {
         Way::FirstSight => format!("{INSERT_LEAD} RETURNING id"),
@@ -211,8 +219,8 @@ fn upsert_lead(
             format!(
                 "{INSERT_LEAD} ON CONFLICT (site_id, email_key) DO UPDATE SET
                    email = excluded.email, fields = excluded.fields, score = excluded.score,
-                   stage = CASE WHEN leads.stage IS ?8 THEN excluded.stage ELSE leads.stage END,
-                   explanation = excluded.explanation,
+                   stage = CASE WHEN leads.stage IS ?9 THEN excluded.stage ELSE leads.stage END,
+                   explanation = excluded.explanation, search = excluded.search,
                    updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
                  RETURNING id"
             )

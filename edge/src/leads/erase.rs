@@ -48,7 +48,7 @@ pub fn statements(
             db,
             &format!(
                 "UPDATE leads SET email = 'erased', email_key = 'erased:' || id, fields = '{{}}',
-                        explanation = '{{}}', erased_at = ?2, updated_at = ?2
+                        explanation = '{{}}', search = NULL, erased_at = ?2, updated_at = ?2
                   WHERE id IN ({CHOSEN}) AND erased_at IS NULL RETURNING id"
             ),
             ids,

@@ -68,7 +68,8 @@ pub struct Filter {
     pub max_score: Option<i64>,
     /// Leads whose latest choice for this purpose is a consent.
     pub consent: Option<Purpose>,
-    /// Text in the e-mail, name or company (case-insensitive).
+    /// Text in the e-mail, name or company, folded ([`super::search::fold`]:
+    /// neither case nor accents count).
     pub search: Option<String>,
     /// The order.
     pub sort: Sort,
@@ -187,7 +188,7 @@ impl Filter {
                             ),
                         ));
                     }
-                    filter.search = (!text.is_empty()).then(|| text.to_lowercase());
+                    filter.search = (!text.is_empty()).then(|| super::search::fold(text));
                 }
                 "sort" => {
                     filter.sort = match raw {
@@ -285,7 +286,7 @@ mod tests {
         .expect("reads");
         assert_eq!(filter.stage, Some(Stage::Mql));
         assert_eq!(filter.consent, Some(Purpose::SalesContact));
-        assert_eq!(filter.search.as_deref(), Some("garcía"));
+        assert_eq!(filter.search.as_deref(), Some("garcia"));
         assert_eq!(filter.cursor, Some(Cursor { score: 70, id: 12 }));
         assert_eq!(Cursor { score: 70, id: 12 }.encode(), "70.12");
     }

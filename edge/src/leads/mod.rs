@@ -22,6 +22,7 @@ pub mod funnel;
 pub mod person;
 pub mod query;
 pub mod retention;
+pub mod search;
 pub mod withdraw;
 pub mod work;
 

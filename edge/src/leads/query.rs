@@ -98,12 +98,8 @@ pub fn page(columns: &str, sites: Option<&[String]>, filter: &Filter) -> Page {
         );
     }
     if let Some(search) = &filter.search {
-        conditions.add(
-            "instr(lower(email || ' ' || coalesce(fields ->> 'first_name', '')
-               || ' ' || coalesce(fields ->> 'last_name', '')
-               || ' ' || coalesce(fields ->> 'company', '')), {}) > 0",
-            text(search),
-        );
+        // Both folded by the edge (`search`); an erased lead's is NULL.
+        conditions.add("instr(search, {}) > 0", text(search));
     }
     if let Some(cursor) = filter.cursor {
         match filter.sort {
