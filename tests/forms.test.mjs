@@ -132,9 +132,15 @@ describe("forms", () => {
       return Object.fromEntries(consents.map((c) => [c.consent, [c.purpose, c.version]]));
     };
 
-    const before = await receipt(await sent("eva@aviso.example", { content: versionOf("content"), newsletter: versionOf("newsletter") }));
+    const first = await sent("eva@aviso.example", { content: versionOf("content"), newsletter: versionOf("newsletter") });
+    const { consent_page: evasPage } = await first.clone().json();
+    const before = await receipt(first);
     assert.deepEqual(before.newsletter, ["marketing_emails", versionOf("newsletter")], "the text read, with its purpose then");
     assert.deepEqual(before.content, ["content_delivery", now.consent_versions.content.es]);
+    // Her own consent page shows her the words she agreed to, not today's.
+    const page = await (await fetch(`${stack.url}${evasPage}`)).text();
+    assert.ok(page.includes(shown.consents.find((c) => c.id === "newsletter").text.es), page);
+    assert.ok(!page.includes("Quiero que ventas me llame."), page);
     const current = await receipt(await sent("leo@aviso.example", { newsletter: now.consent_versions.newsletter.es }));
     assert.deepEqual(current.newsletter, ["sales_contact", now.consent_versions.newsletter.es]);
     const unsaid = await receipt(await sent("ada@aviso.example"));
@@ -145,6 +151,22 @@ describe("forms", () => {
     const problem = await expectProblem(made, 422, "invalid-fields");
     assert.deepEqual(problem.errors.map((e) => [e.field, e.code]), [["newsletter", "consent_changed"]]);
     assert.match(problem.errors[0].message, /recarga la página/);
+
+    // Eva agrees to the new text too: one consent id, given for two
+    // purposes. Withdrawing it ends both, each with its own ledger event.
+    await receipt(await sent("eva@aviso.example", { newsletter: now.consent_versions.newsletter.es }));
+    const [{ id: eva }] = await stack.d1("SELECT id FROM leads WHERE email_key = 'eva@aviso.example'");
+    const withdraw = () => call("POST", `/v1/leads/${eva}/consents/withdrawals`, { as: marketing, body: { consent: "newsletter" } });
+    const withdrawn = await withdraw();
+    assert.equal(withdrawn.status, 201, await withdrawn.clone().text());
+    assert.equal((await withdrawn.json()).purpose, "sales_contact", "the receipt of the latest grant");
+    const events = await stack.d1(
+      `SELECT purpose, granted FROM consent_events WHERE lead_id = ${eva} AND consent_id = 'newsletter' ORDER BY id`,
+    );
+    assert.deepEqual(events.map((e) => [e.purpose, e.granted]), [
+      ["marketing_emails", 1], ["sales_contact", 1], ["sales_contact", 0], ["marketing_emails", 0],
+    ]);
+    await expectProblem(await withdraw(), 409, "conflict");
   });
 });
 

@@ -9,8 +9,9 @@
 //! event staff record on the person's behalf (`leads::withdraw`), with the
 //! keyed hash of the address it came from and `visitor` in the audit log.
 
+use embudo_shared::spec::consent::Consent;
 use embudo_shared::spec::consent::Purpose;
-use embudo_shared::{FormSpec, Locale};
+use embudo_shared::Locale;
 use serde::Deserialize;
 use worker::{query, D1Database, Env, Request, Response, Url};
 
@@ -134,12 +135,19 @@ pub async fn show(req: &Request, env: &Env, submission: &str) -> Result<Response
     .all()
     .await?
     .results()?;
-    // The form's current texts, to show the words a consent was given to
-    // when they have not changed since; its purpose otherwise.
-    let spec = forms::load(env, &db, &person.form_id).await.ok();
+    // The form's texts, current and earlier, to show the words a consent
+    // was given to; its purpose when they are another form's.
+    let mut texts = match forms::load(env, &db, &person.form_id).await {
+        Ok(form) => form.spec.consents.clone(),
+        Err(_) => Vec::new(),
+    };
+    let ids: Vec<String> = consents.iter().map(|c| c.consent_id.clone()).collect();
+    if let Ok(earlier) = forms::texts::earlier(&db, &person.form_id, &ids).await {
+        texts.extend(earlier);
+    }
     let shown: Vec<Shown> = consents
         .iter()
-        .map(|latest| Shown::of(latest, spec.as_ref().map(|form| &form.spec), locale))
+        .map(|latest| Shown::of(latest, &texts, locale))
         .collect();
     let withdrawn = routes::query_param(&url, "withdrawn")
         .filter(|id| shown.iter().any(|item| &item.id == id && !item.given));
@@ -238,12 +246,14 @@ struct Shown {
 }
 
 impl Shown {
-    /// The consent's exact words when `spec` still has the text it was
-    /// given to (in whichever language it was read), else its purpose.
-    fn of(latest: &Latest, spec: Option<&FormSpec>, locale: Locale) -> Self {
-        let read = spec
-            .and_then(|spec| spec.consents.iter().find(|c| c.id == latest.consent_id))
-            .and_then(|consent| {
+    /// The consent's exact words when one of the form's `texts` (current or
+    /// earlier) is the one it was given to, in whichever language it was
+    /// read; else its purpose.
+    fn of(latest: &Latest, texts: &[Consent], locale: Locale) -> Self {
+        let read = texts
+            .iter()
+            .filter(|consent| consent.id == latest.consent_id)
+            .find_map(|consent| {
                 let mut locales = std::iter::once(locale).chain(Locale::ALL);
                 locales
                     .find(|read| consent.version(*read) == latest.version)

@@ -102,8 +102,17 @@ async fn accept(
         }
     };
     // The consent texts the visitor read, which the form may have changed
-    // since they were shown.
-    forms::texts::as_shown(db, &form.spec.id, &mut valid, &submission.versions).await?;
+    // since they were shown. A version refused now was accepted when a
+    // stored submission carried it: its retry gets the first answer.
+    match forms::texts::as_shown(db, &form.spec.id, &mut valid, &submission.versions).await {
+        Err(refused @ Error::Invalid { .. }) => {
+            if let Some(first) = answered_before(env, ctx, db, form, &id, &body_hash).await? {
+                return Ok(first);
+            }
+            return Err(refused);
+        }
+        shown => shown?,
+    }
     let intake = Intake {
         site: &form.site,
         spec: &form.spec,

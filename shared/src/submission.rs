@@ -156,9 +156,11 @@ pub enum Value {
 pub struct ConsentChoice {
     /// The consent item's id.
     pub id: String,
-    /// Its purpose.
+    /// Its purpose (the one the item had when its text was this version).
     pub purpose: Purpose,
-    /// The version (hash) of the text shown, in the visitor's locale.
+    /// The version (hash) of the text shown: the current text in the
+    /// visitor's locale, or the one the widget says it showed
+    /// ([`ValidSubmission::as_shown`]).
     pub version: String,
     /// `true` when given; `false` records a withdrawal.
     pub granted: bool,

@@ -149,7 +149,8 @@ struct Saved {
     id: String,
     revision: i64,
     /// The consents whose text changed in some locale: from now on the
-    /// ledger records their new version.
+    /// ledger records their new version, except for visitors shown the old
+    /// text before the save (their widget sends its version back).
     new_consent_versions: Vec<String>,
 }
 

@@ -28,8 +28,9 @@ pub async fn as_shown(
 }
 
 /// Every text the items `ids` of `form` have had, each as the item was
-/// when it had that text.
-async fn earlier(db: &D1Database, form: &str, ids: &[String]) -> Result<Vec<Consent>> {
+/// when it had that text, the latest first: a text kept while the item's
+/// purpose changed is read with the purpose it had last.
+pub async fn earlier(db: &D1Database, form: &str, ids: &[String]) -> Result<Vec<Consent>> {
     #[derive(Deserialize)]
     struct Row {
         consent_id: String,
@@ -40,7 +41,8 @@ async fn earlier(db: &D1Database, form: &str, ids: &[String]) -> Result<Vec<Cons
     let rows: Vec<Row> = query!(
         db,
         "SELECT consent_id, purpose, text FROM consent_texts
-          WHERE form_id = ?1 AND consent_id IN (SELECT value FROM json_each(?2))",
+          WHERE form_id = ?1 AND consent_id IN (SELECT value FROM json_each(?2))
+          ORDER BY id DESC",
         form,
         &ids
     )?

@@ -95,6 +95,9 @@ pub enum Withdrawal {
 /// Appends to `site`'s ledger the withdrawal of `consent` for lead `id`,
 /// the audit entry naming `by` and the deliveries telling sales, in one
 /// batch, if the consent is given now; then queues the deliveries.
+/// One consent id can hold grants for several purposes (a form whose item
+/// changed purpose, two forms sharing an id): each one given now gets its
+/// own withdrawal event, and the receipt answered is the latest grant's.
 /// `faults` may pause it between reading and writing (tests of the race).
 pub async fn record(
     env: &Env,
@@ -105,51 +108,65 @@ pub async fn record(
     by: &Withdrawer<'_>,
     faults: &Faults,
 ) -> Result<Withdrawal> {
-    let latest: Option<Latest> = query!(
+    // The latest event of each purpose the consent id was given for (as
+    // qualification reads them: capture/history.rs), the latest first.
+    let purposes: Vec<Latest> = query!(
         db,
         "SELECT e.id, l.email_key, l.email, e.submission_id, e.purpose, e.version, e.granted
            FROM consent_events e JOIN leads l ON l.id = e.lead_id
-          WHERE e.lead_id = ?1 AND e.consent_id = ?2
-          ORDER BY e.id DESC LIMIT 1",
+          WHERE e.id IN (SELECT max(c.id) FROM consent_events c
+                          WHERE c.lead_id = ?1 AND c.consent_id = ?2 GROUP BY c.purpose)
+          ORDER BY e.id DESC",
         id,
         consent
     )?
-    .first(None)
-    .await?;
-    let latest = match latest {
-        Some(latest) if latest.granted == 1 => latest,
-        Some(_) => return Ok(Withdrawal::AlreadyWithdrawn),
-        None => return Ok(Withdrawal::NeverGiven),
+    .all()
+    .await?
+    .results()?;
+    if purposes.is_empty() {
+        return Ok(Withdrawal::NeverGiven);
+    }
+    let given: Vec<Latest> = purposes.into_iter().filter(|p| p.granted == 1).collect();
+    let Some(latest) = given.first() else {
+        return Ok(Withdrawal::AlreadyWithdrawn);
     };
-    // The withdrawal names the submission whose grant it ends; no page: it
+    let (email_key, email) = (latest.email_key.clone(), latest.email.clone());
+    // Each withdrawal names the submission whose grant it ends; no page: it
     // was not given on a form.
     let at = String::from(worker::js_sys::Date::new_0().to_iso_string());
-    let event = Event {
-        site_id: site.to_owned(),
-        submission_id: latest.submission_id,
-        consent_id: consent.to_owned(),
-        purpose: latest.purpose,
-        version: latest.version,
-        granted: 0,
-        page: None,
-        ip_hash: by.ip_hash.clone(),
-        at: at.clone(),
-    };
-    let (statement, receipts) = ledger::append(db, LEAD_OF, site, &latest.email_key, &[event])?;
+    let events: Vec<Event> = given
+        .iter()
+        .map(|grant| Event {
+            site_id: site.to_owned(),
+            submission_id: grant.submission_id.clone(),
+            consent_id: consent.to_owned(),
+            purpose: grant.purpose.clone(),
+            version: grant.version.clone(),
+            granted: 0,
+            page: None,
+            ip_hash: by.ip_hash.clone(),
+            at: at.clone(),
+        })
+        .collect();
+    let (statement, receipts) = ledger::append(db, LEAD_OF, site, &email_key, &events)?;
     let mut statements: Vec<_> = statement.into_iter().collect();
-    let receipt = receipts.into_iter().next().ok_or_else(|| Error::Storage {
-        reason: "a withdrawal gave no receipt".into(),
-    })?;
+    if receipts.len() != given.len() {
+        return Err(Error::Storage {
+            reason: "a withdrawal gave no receipt".into(),
+        });
+    }
     // Fails the whole batch if a withdrawal sent at the same moment ended
-    // this grant first.
-    statements.push(query!(
-        db,
-        "INSERT INTO ended_grants (grant_id, withdrawal_id, withdrawn_by)
-         VALUES (?1, (SELECT id FROM consent_events WHERE event_hash = ?2), ?3)",
-        latest.id,
-        &receipt.event,
-        by.actor,
-    )?);
+    // one of these grants first.
+    for (grant, receipt) in given.iter().zip(&receipts) {
+        statements.push(query!(
+            db,
+            "INSERT INTO ended_grants (grant_id, withdrawal_id, withdrawn_by)
+             VALUES (?1, (SELECT id FROM consent_events WHERE event_hash = ?2), ?3)",
+            grant.id,
+            &receipt.event,
+            by.actor,
+        )?);
+    }
     statements.push(audit::entry(
         db,
         by.actor,
@@ -159,17 +176,19 @@ pub async fn record(
         Some(consent),
     )?);
     let handoff_at = statements.len();
-    statements.push(handoff::withdrawal(
-        db,
-        &Withdrawn {
-            site,
-            lead: id,
-            email: &latest.email,
-            by: by.actor,
-            receipt: &receipt,
-            at: &at,
-        },
-    )?);
+    for receipt in &receipts {
+        statements.push(handoff::withdrawal(
+            db,
+            &Withdrawn {
+                site,
+                lead: id,
+                email: &email,
+                by: by.actor,
+                receipt,
+                at: &at,
+            },
+        )?);
+    }
     faults.pause().await;
     let results = match db.batch(statements).await {
         Ok(results) => results,
@@ -183,9 +202,15 @@ pub async fn record(
     };
     // Recorded with the withdrawal, so it stands if queueing fails: the
     // every-minute sweep queues what was left unsent.
-    let deliveries = handoff::recorded(results.get(handoff_at))?;
+    let mut deliveries = Vec::new();
+    for at in handoff_at..handoff_at + receipts.len() {
+        deliveries.extend(handoff::recorded(results.get(at))?);
+    }
     if let Err(error) = handoff::enqueue(env, deliveries).await {
         worker::console_error!("withdrawal deliveries not queued: {error}");
     }
-    Ok(Withdrawal::Recorded(receipt))
+    let latest = receipts.into_iter().next().ok_or_else(|| Error::Storage {
+        reason: "a withdrawal gave no receipt".into(),
+    })?;
+    Ok(Withdrawal::Recorded(latest))
 }
