@@ -112,8 +112,12 @@ function sitesAndForms() {
   return lines.join("\n");
 }
 
+/** Letters with no decomposition, as the edge folds them (edge/src/leads/search.rs, PLAIN). */
+const PLAIN = { ł: "l", ø: "o", đ: "d", ı: "i", ß: "ss", æ: "ae", œ: "oe", ς: "σ" };
+
 /** Text folded as the edge folds it for search (edge/src/leads/search.rs). */
-const fold = (text) => text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+const fold = (text) =>
+  [...text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase()].map((c) => PLAIN[c] ?? c).join("");
 
 /** What the dashboard's search finds a lead by, as the edge writes it. */
 function searchText(lead) {

@@ -90,6 +90,9 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         if let Err(error) = ledger::seal_all(&db).await {
             worker::console_error!("sealing the consent ledger failed: {error}");
         }
+        if let Err(error) = leads::search::fill(&db).await {
+            worker::console_error!("giving leads their search text failed: {error}");
+        }
         match handoff::enqueue_stale(&env, &db).await {
             Ok(0) => {}
             Ok(queued) => worker::console_warn!("queued {queued} handoff deliveries left unsent"),
