@@ -164,7 +164,7 @@ describe("forms", () => {
       `SELECT purpose, granted FROM consent_events WHERE lead_id = ${eva} AND consent_id = 'newsletter' ORDER BY id`,
     );
     assert.deepEqual(events.map((e) => [e.purpose, e.granted]), [
-      ["marketing_emails", 1], ["sales_contact", 1], ["sales_contact", 0], ["marketing_emails", 0],
+      ["marketing_emails", 1], ["sales_contact", 1], ["marketing_emails", 0], ["sales_contact", 0],
     ]);
     await expectProblem(await withdraw(), 409, "conflict");
   });

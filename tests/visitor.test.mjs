@@ -157,6 +157,19 @@ async function fillDemo(page, email, name, within = page) {
   await page.waitForTimeout(2_100);
 }
 
+/** A Spanish visitor on a page of the site embedding the form `form`. */
+async function pageOf(form) {
+  const page = await visitorPage(browser, { locale: "es-ES" });
+  await page.route(`${stack.url}/${form}.html`, (route) =>
+    route.fulfill({
+      contentType: "text/html",
+      body: `<!doctype html><html lang="es"><body><embudo-form form="${form}"></embudo-form><script async src="/embed.js"></script></body></html>`,
+    }),
+  );
+  await page.goto(`${stack.url}/${form}.html`);
+  return page;
+}
+
 /** Polls D1 until `sql`'s single count is at least `n`; returns it. */
 async function countWhen(sql, n, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
@@ -265,14 +278,7 @@ test("a consent kept offline while its text is edited is recorded with the words
   const spec = { ...demo, id: "aviso", revision: 1 };
   const created = await fetch(`${stack.url}${formAt}`, { method: "PUT", headers: admin, body: JSON.stringify({ name: "Aviso", spec }) });
   assert.equal(created.status, 201, await created.clone().text());
-  const page = await visitorPage(browser, { locale: "es-ES" });
-  await page.route(`${stack.url}/aviso.html`, (route) =>
-    route.fulfill({
-      contentType: "text/html",
-      body: `<!doctype html><html lang="es"><body><embudo-form form="aviso"></embudo-form><script async src="/embed.js"></script></body></html>`,
-    }),
-  );
-  await page.goto(`${stack.url}/aviso.html`);
+  const page = await pageOf("aviso");
   await fillDemo(page, "aviso@empresa.example", "Aviso");
   await page.context().setOffline(true);
   await page.getByRole("button", { name: "Quiero la guía" }).click();
@@ -537,14 +543,7 @@ test("an offer delivered by redirect opens after the thank-you", async () => {
   webinar.offer = { ...webinar.offer, delivery: { by: "redirect", url: "/offers/guia-inbound.pdf" } };
   const sql = JSON.stringify(webinar).replaceAll("'", "''");
   await stack.d1(`INSERT INTO forms (id, site_id, name, revision, spec) VALUES ('webinar', 'acme-growth', 'Webinar', 1, '${sql}')`);
-  const page = await visitorPage(browser, { locale: "es-ES" });
-  await page.route(`${stack.url}/webinar.html`, (route) =>
-    route.fulfill({
-      contentType: "text/html",
-      body: `<!doctype html><html lang="es"><body><embudo-form form="webinar"></embudo-form><script async src="/embed.js"></script></body></html>`,
-    }),
-  );
-  await page.goto(`${stack.url}/webinar.html`);
+  const page = await pageOf("webinar");
   await fillDemo(page, "webinar@empresa.example", "Web");
   const arrived = page.waitForURL(`${stack.url}/offers/guia-inbound.pdf`);
   await page.getByRole("button", { name: "Quiero la guía" }).click();

@@ -18,34 +18,33 @@ CREATE TABLE consent_texts (
 
 CREATE INDEX consent_texts_by_item ON consent_texts (form_id, consent_id);
 
+-- The consent items of the forms' specs whose text is not recorded yet, or
+-- was last recorded with another purpose (read latest first, a text keeps
+-- the purpose it had last).
+CREATE VIEW unrecorded_consent_texts AS
+SELECT item.*
+  FROM (SELECT f.id AS form_id,
+               json_extract(c.value, '$.id') AS consent_id,
+               json_extract(c.value, '$.purpose') AS purpose,
+               json(json_extract(c.value, '$.text')) AS text
+          FROM forms f, json_each(f.spec, '$.consents') c) item
+ WHERE item.purpose IS NOT (SELECT t.purpose FROM consent_texts t
+                             WHERE t.form_id = item.form_id AND t.consent_id = item.consent_id
+                               AND t.text = item.text
+                             ORDER BY t.id DESC LIMIT 1);
+
 CREATE TRIGGER consent_texts_of_new_forms AFTER INSERT ON forms
 BEGIN
     INSERT INTO consent_texts (form_id, consent_id, purpose, text)
-    SELECT NEW.id, item.id, item.purpose, item.text
-      FROM (SELECT json_extract(c.value, '$.id') AS id,
-                   json_extract(c.value, '$.purpose') AS purpose,
-                   json(json_extract(c.value, '$.text')) AS text
-              FROM json_each(NEW.spec, '$.consents') c) item
-     WHERE NOT EXISTS (SELECT 1 FROM consent_texts t
-                        WHERE t.form_id = NEW.id AND t.consent_id = item.id
-                          AND t.purpose = item.purpose AND t.text = item.text);
+    SELECT form_id, consent_id, purpose, text FROM unrecorded_consent_texts WHERE form_id = NEW.id;
 END;
 
 CREATE TRIGGER consent_texts_of_saved_forms AFTER UPDATE OF spec ON forms
 BEGIN
     INSERT INTO consent_texts (form_id, consent_id, purpose, text)
-    SELECT NEW.id, item.id, item.purpose, item.text
-      FROM (SELECT json_extract(c.value, '$.id') AS id,
-                   json_extract(c.value, '$.purpose') AS purpose,
-                   json(json_extract(c.value, '$.text')) AS text
-              FROM json_each(NEW.spec, '$.consents') c) item
-     WHERE NOT EXISTS (SELECT 1 FROM consent_texts t
-                        WHERE t.form_id = NEW.id AND t.consent_id = item.id
-                          AND t.purpose = item.purpose AND t.text = item.text);
+    SELECT form_id, consent_id, purpose, text FROM unrecorded_consent_texts WHERE form_id = NEW.id;
 END;
 
 -- The texts of the forms as they are now; earlier ones are gone.
 INSERT INTO consent_texts (form_id, consent_id, purpose, text)
-SELECT f.id, json_extract(c.value, '$.id'), json_extract(c.value, '$.purpose'),
-       json(json_extract(c.value, '$.text'))
-  FROM forms f, json_each(f.spec, '$.consents') c;
+SELECT form_id, consent_id, purpose, text FROM unrecorded_consent_texts;

@@ -122,9 +122,16 @@ pub async fn show(req: &Request, env: &Env, submission: &str) -> Result<Response
         Opened::Refused(response) => return Ok(response),
     };
     let locale = person.locale();
+    // Per consent: its latest event, given while the latest event of any
+    // of its purposes is a grant (an item whose purpose changed holds two;
+    // a withdrawal ends them all).
     let consents: Vec<Latest> = query!(
         &db,
-        "SELECT e.consent_id, e.purpose, e.version, e.granted, e.at
+        "SELECT e.consent_id, e.purpose, e.version, e.at,
+                (SELECT max(g.granted) FROM consent_events g
+                  WHERE g.id IN (SELECT max(c.id) FROM consent_events c
+                                  WHERE c.lead_id = ?1 AND c.consent_id = e.consent_id
+                                  GROUP BY c.purpose)) AS granted
            FROM consent_events e
           WHERE e.lead_id = ?1
             AND e.id = (SELECT max(c.id) FROM consent_events c
@@ -142,8 +149,9 @@ pub async fn show(req: &Request, env: &Env, submission: &str) -> Result<Response
         Err(_) => Vec::new(),
     };
     let ids: Vec<String> = consents.iter().map(|c| c.consent_id.clone()).collect();
-    if let Ok(earlier) = forms::texts::earlier(&db, &person.form_id, &ids).await {
-        texts.extend(earlier);
+    match forms::texts::earlier(&db, &person.form_id, &ids).await {
+        Ok(earlier) => texts.extend(earlier),
+        Err(error) => worker::console_error!("consent page: earlier texts not read: {error}"),
     }
     let shown: Vec<Shown> = consents
         .iter()

@@ -109,14 +109,15 @@ pub async fn record(
     faults: &Faults,
 ) -> Result<Withdrawal> {
     // The latest event of each purpose the consent id was given for (as
-    // qualification reads them: capture/history.rs), the latest first.
+    // qualification reads them: capture/history.rs), oldest first, so the
+    // latest grant's withdrawal is the consent's latest event.
     let purposes: Vec<Latest> = query!(
         db,
         "SELECT e.id, l.email_key, l.email, e.submission_id, e.purpose, e.version, e.granted
            FROM consent_events e JOIN leads l ON l.id = e.lead_id
           WHERE e.id IN (SELECT max(c.id) FROM consent_events c
                           WHERE c.lead_id = ?1 AND c.consent_id = ?2 GROUP BY c.purpose)
-          ORDER BY e.id DESC",
+          ORDER BY e.id",
         id,
         consent
     )?
@@ -127,7 +128,7 @@ pub async fn record(
         return Ok(Withdrawal::NeverGiven);
     }
     let given: Vec<Latest> = purposes.into_iter().filter(|p| p.granted == 1).collect();
-    let Some(latest) = given.first() else {
+    let Some(latest) = given.last() else {
         return Ok(Withdrawal::AlreadyWithdrawn);
     };
     let (email_key, email) = (latest.email_key.clone(), latest.email.clone());
@@ -209,7 +210,7 @@ pub async fn record(
     if let Err(error) = handoff::enqueue(env, deliveries).await {
         worker::console_error!("withdrawal deliveries not queued: {error}");
     }
-    let latest = receipts.into_iter().next().ok_or_else(|| Error::Storage {
+    let latest = receipts.into_iter().last().ok_or_else(|| Error::Storage {
         reason: "a withdrawal gave no receipt".into(),
     })?;
     Ok(Withdrawal::Recorded(latest))

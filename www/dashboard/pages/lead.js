@@ -16,13 +16,14 @@ import { deliveryEvent, deliveryStatus } from "./settings/webhooks.js";
 const reread = (session, redraw) => redraw().catch((error) => session.say(error.message));
 
 /**
- * A button per consent the person has given now (its latest event a
- * grant), to record that they withdrew it, after a confirmation naming
- * them: the ledger cannot take it back.
+ * A button per consent the person has given now (the latest event of one
+ * of its purposes a grant: an item whose purpose changed holds two), to
+ * record that they withdrew it, after a confirmation naming them: the
+ * ledger cannot take it back.
  */
 function withdrawals(session, lead, w, redraw) {
-  const latest = new Map(lead.consents.map((c) => [c.consent_id, c]));
-  const given = [...latest.values()].filter((c) => c.granted);
+  const latest = new Map(lead.consents.map((c) => [`${c.consent_id} ${c.purpose}`, c]));
+  const given = [...new Map([...latest.values()].filter((c) => c.granted).map((c) => [c.consent_id, c])).values()];
   const who = personName(lead.fields) || lead.email;
   return given.length === 0 ? null : h("p", { class: "actions" }, given.map((c) =>
     actingButton(`withdraw-${c.consent_id}`, w.withdrawConsent(c.consent_id), async () => {
