@@ -760,4 +760,32 @@ describe("the dashboard", () => {
     await page.getByRole("alert").waitFor();
     await page.context().close();
   });
+
+  // Last: its lead would change the counts the tests above read.
+  test("a lead's history reads in the dashboard's language, the edge's own reasons included", async () => {
+    const send = async (consents, n) => {
+      const response = await fetch(`${stack.url}/v1/forms/demo-ebook/submissions`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Origin: stack.url, "CF-Connecting-IP": `198.51.100.${n}` },
+        body: JSON.stringify({ fields: { email: "ines@acme.example", first_name: "Inés" }, consents, locale: "es", context: { elapsed_ms: 8_000 } }),
+      });
+      assert.equal(response.status, 201, await response.clone().text());
+    };
+    await send({ content: true }, 1);
+    // Consent to the newsletter: the rules move the lead to IQL.
+    await send({ content: true, newsletter: true }, 2);
+    const [{ id: ines }] = await stack.d1("SELECT id FROM leads WHERE email_key = 'ines@acme.example'");
+    const moved = await call("POST", `/v1/leads/${ines}/stage`, { as: stack.token, body: { to: "sql" } });
+    assert.equal(moved.status, 200, await moved.clone().text());
+
+    const page = await signedIn("marketing");
+    await open(page, `#/leads/${ines}`);
+    const history = await page.locator("ol.timeline li").allTextContents();
+    const said = (pattern) => assert.ok(history.some((item) => pattern.test(item)), `${pattern} in:\n${history.join("\n")}`);
+    said(/Lead · lead nuevo · por las reglas$/);
+    said(/Lead → IQL · las reglas lo movieron de Lead a IQL \(puntuación -?\d+\) · por las reglas$/);
+    said(/IQL → SQL · movido a mano · por el operador$/);
+    assert.ok(!/new lead|rules moved|by hand| rule$/.test(history.join("\n")), history.join("\n"));
+    await page.context().close();
+  });
 });

@@ -161,6 +161,16 @@ const WORDS = {
     exportPerson: "Exportar sus datos (JSON)",
     back: "Volver a los leads",
     by: "por",
+    // The edge records its own reasons for a stage change in English
+    // (migration 0009, edge/src/capture, edge/src/leads/work.rs); shown in these words.
+    reasons: {
+      "new lead": "lead nuevo",
+      "moved by hand": "movido a mano",
+      erased: "datos borrados",
+      rules: (from, to, score) => `las reglas lo movieron de ${from} a ${to} (puntuación ${score})`,
+      noStage: "ninguna etapa",
+    },
+    actors: { rule: "las reglas", operator: "el operador" },
     // The form editor.
     newForm: "Nuevo formulario",
     formId: "Identificador del formulario (a-z, 0-9, - y _)",
@@ -381,6 +391,14 @@ const WORDS = {
     exportPerson: "Export their data (JSON)",
     back: "Back to leads",
     by: "by",
+    reasons: {
+      "new lead": "new lead",
+      "moved by hand": "moved by hand",
+      erased: "data erased",
+      rules: (from, to, score) => `the rules moved it from ${from} to ${to} (score ${score})`,
+      noStage: "no stage",
+    },
+    actors: { rule: "the rules", operator: "the operator" },
     // The form editor.
     newForm: "New form",
     formId: "Form id (a-z, 0-9, - and _)",
