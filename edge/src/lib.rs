@@ -69,8 +69,9 @@ fn nosniff(mut response: Response) -> worker::Result<Response> {
 }
 
 /// The cron triggers (`wrangler.toml`): every minute, links the consent
-/// events written since the last run into their sites' chains and queues
-/// handoff deliveries left unsent; once a day
+/// events written since the last run into their sites' chains, queues
+/// handoff deliveries left unsent and gives leads without one their search
+/// text ([`leads::search::fill`]); once a day
 /// ([`leads::retention::PURGE_CRON`]), erases the leads past retention.
 #[event(scheduled)]
 async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
@@ -90,15 +91,16 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         if let Err(error) = ledger::seal_all(&db).await {
             worker::console_error!("sealing the consent ledger failed: {error}");
         }
-        if let Err(error) = leads::search::fill(&db).await {
-            worker::console_error!("giving leads their search text failed: {error}");
-        }
         match handoff::enqueue_stale(&env, &db).await {
             Ok(0) => {}
             Ok(queued) => worker::console_warn!("queued {queued} handoff deliveries left unsent"),
             Err(error) => {
                 worker::console_error!("queueing unsent handoff deliveries failed: {error}")
             }
+        }
+        // Last: it may take a few seconds after a deploy.
+        if let Err(error) = leads::search::fill(&db).await {
+            worker::console_error!("giving leads their search text failed: {error}");
         }
     }
 }

@@ -33,6 +33,8 @@ const PLAIN: [(char, &str); 8] = [
 
 /// `text` as searches compare it: decomposed (NFD), without its combining
 /// marks (accents, the tilde of ñ), in lower case, with [`PLAIN`] letters.
+/// A change here leaves the stored texts folded the old way: ship it with a
+/// migration setting `leads.search` to NULL, and the cron folds them anew.
 pub fn fold(text: &str) -> String {
     let bare: String = text.nfd().filter(|c| !is_combining_mark(*c)).collect();
     let mut folded = String::with_capacity(bare.len());
@@ -57,10 +59,19 @@ pub fn text_of(email: &str, fields: &BTreeMap<String, Value>) -> String {
     text
 }
 
-/// Gives a search text to up to 1,000 leads that have none: those written
-/// before migration 0023, or by a Worker older than it. The every-minute
-/// cron runs it; a text a submission wrote meanwhile stands. Gives how
-/// many leads it wrote.
+/// How many leads [`fill`] reads at a time, how many bytes of search text
+/// it sends D1 in one statement at most (D1 refuses a bound string over
+/// 2 MB; a lead's text is at most a 16 KB submission's), and how long one
+/// run may take.
+const FILL_PAGE: usize = 200;
+const FILL_BYTES: usize = 1_000_000;
+const FILL_BUDGET_MS: f64 = 5_000.0;
+
+/// Gives a search text to leads that have none: those written before
+/// migration 0023, or by a Worker older than it. The every-minute cron runs
+/// it, page after page for up to [`FILL_BUDGET_MS`], so a large site's
+/// older leads are found again within minutes of the deploy. A text a
+/// submission wrote meanwhile stands. Gives how many leads it wrote.
 pub async fn fill(db: &D1Database) -> Result<usize> {
     #[derive(Deserialize)]
     struct Lead {
@@ -73,39 +84,66 @@ pub async fn fill(db: &D1Database) -> Result<usize> {
         id: i64,
         search: String,
     }
-    let leads: Vec<Lead> = query!(
-        db,
-        "SELECT id, email, fields FROM leads
-          WHERE search IS NULL AND erased_at IS NULL LIMIT 1000"
-    )
-    .all()
-    .await?
-    .results()?;
-    let searched: Vec<Searched> = leads
-        .iter()
-        .map(|lead| {
-            // Fields that do not read leave the e-mail to find it by.
-            let fields = serde_json::from_str(&lead.fields).unwrap_or_default();
-            Searched {
-                id: lead.id,
-                search: text_of(&lead.email, &fields),
+    let started = worker::js_sys::Date::now();
+    let mut written = 0;
+    loop {
+        let leads: Vec<Lead> = query!(
+            db,
+            &format!(
+                "SELECT id, email, fields FROM leads
+                  WHERE search IS NULL AND erased_at IS NULL LIMIT {FILL_PAGE}"
+            )
+        )
+        .all()
+        .await?
+        .results()?;
+        let mut searched = Vec::new();
+        let mut bytes = 0;
+        for lead in &leads {
+            let search = text_of(&lead.email, &named(&lead.fields));
+            bytes += search.len();
+            if bytes > FILL_BYTES && !searched.is_empty() {
+                break;
             }
-        })
-        .collect();
-    if searched.is_empty() {
-        return Ok(0);
+            searched.push(Searched {
+                id: lead.id,
+                search,
+            });
+        }
+        if searched.is_empty() {
+            break;
+        }
+        let searched_json = crate::capture::json(&searched)?;
+        let result = query!(
+            db,
+            "UPDATE leads SET search = s.value ->> 'search'
+               FROM json_each(?1) s
+              WHERE leads.id = s.value ->> 'id' AND leads.search IS NULL
+                AND leads.erased_at IS NULL",
+            &searched_json
+        )?
+        .run()
+        .await?;
+        written += result.meta()?.and_then(|meta| meta.changes).unwrap_or(0);
+        let done = leads.len() < FILL_PAGE;
+        if done || worker::js_sys::Date::now() - started > FILL_BUDGET_MS {
+            break;
+        }
     }
-    let searched_json = crate::capture::json(&searched)?;
-    query!(
-        db,
-        "UPDATE leads SET search = s.value ->> 'search'
-           FROM json_each(?1) s
-          WHERE leads.id = s.value ->> 'id' AND leads.search IS NULL AND leads.erased_at IS NULL",
-        &searched_json
-    )?
-    .run()
-    .await?;
-    Ok(searched.len())
+    Ok(written)
+}
+
+/// The text fields of a lead's stored fields; none when they do not read
+/// (the e-mail is still there to find it by).
+fn named(fields: &str) -> BTreeMap<String, Value> {
+    let read: BTreeMap<String, serde_json::Value> =
+        serde_json::from_str(fields).unwrap_or_default();
+    read.into_iter()
+        .filter_map(|(id, value)| match value {
+            serde_json::Value::String(text) => Some((id, Value::Text(text))),
+            _ => None,
+        })
+        .collect()
 }
 
 #[cfg(test)]
