@@ -122,20 +122,19 @@ pub async fn show(req: &Request, env: &Env, submission: &str) -> Result<Response
         Opened::Refused(response) => return Ok(response),
     };
     let locale = person.locale();
-    // Per consent: its latest event, given while the latest event of any
-    // of its purposes is a grant (an item whose purpose changed holds two;
-    // a withdrawal ends them all).
+    // Per consent, one event of the latest of each of its purposes (an item
+    // whose purpose changed holds two; a withdrawal ends them all): the
+    // latest grant while one is given, else the latest withdrawal.
     let consents: Vec<Latest> = query!(
         &db,
-        "SELECT e.consent_id, e.purpose, e.version, e.at,
-                (SELECT max(g.granted) FROM consent_events g
-                  WHERE g.id IN (SELECT max(c.id) FROM consent_events c
-                                  WHERE c.lead_id = ?1 AND c.consent_id = e.consent_id
-                                  GROUP BY c.purpose)) AS granted
+        "SELECT e.consent_id, e.purpose, e.version, e.granted, e.at
            FROM consent_events e
           WHERE e.lead_id = ?1
-            AND e.id = (SELECT max(c.id) FROM consent_events c
-                         WHERE c.lead_id = ?1 AND c.consent_id = e.consent_id)
+            AND e.id = (SELECT l.id FROM consent_events l
+                         WHERE l.id IN (SELECT max(c.id) FROM consent_events c
+                                         WHERE c.lead_id = ?1 AND c.consent_id = e.consent_id
+                                         GROUP BY c.purpose)
+                         ORDER BY l.granted DESC, l.id DESC LIMIT 1)
           ORDER BY e.id",
         person.lead_id
     )?

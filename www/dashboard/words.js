@@ -164,8 +164,8 @@ const WORDS = {
     // The edge records its own reasons for a stage change in English
     // (migration 0009, edge/src/capture, edge/src/leads/work.rs); shown in these words.
     reasons: {
-      "new lead": "lead nuevo",
-      "moved by hand": "movido a mano",
+      newLead: "lead nuevo",
+      byHand: "movido a mano",
       erased: "datos borrados",
       rules: (from, to, score) => `las reglas lo movieron de ${from} a ${to} (puntuación ${score})`,
       noStage: "ninguna etapa",
@@ -392,8 +392,8 @@ const WORDS = {
     back: "Back to leads",
     by: "by",
     reasons: {
-      "new lead": "new lead",
-      "moved by hand": "moved by hand",
+      newLead: "new lead",
+      byHand: "moved by hand",
       erased: "data erased",
       rules: (from, to, score) => `the rules moved it from ${from} to ${to} (score ${score})`,
       noStage: "no stage",

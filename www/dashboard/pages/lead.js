@@ -58,14 +58,22 @@ function explanation(lead, w) {
 /** The reason the rules write (edge/src/capture/mod.rs, `record_move`). */
 const RULES_MOVED = /^rules moved the lead from (.+) to (\S+) \(score (-?\d+)\)$/;
 
-/** A stage change's reason in the page's language: the edge's own reasons are in English; a person's are theirs. */
-function reasonOf(reason, w) {
-  const moved = RULES_MOVED.exec(reason);
-  if (moved) {
-    const [, from, to, score] = moved;
-    return w.reasons.rules(w.stages[from] ?? w.reasons.noStage, w.stages[to] ?? to, score);
+/**
+ * A stage change's reason in the page's language: the edge writes its own
+ * in English (the rules', and the default of a move or an erasure by a
+ * person); a reason a person wrote stays as written.
+ */
+function reasonOf(change, w) {
+  const { reason, actor } = change;
+  if (actor === "rule") {
+    const moved = RULES_MOVED.exec(reason);
+    if (moved) {
+      const [, from, to, score] = moved;
+      return w.reasons.rules(w.stages[from] ?? w.reasons.noStage, w.stages[to] ?? to, score);
+    }
+    return reason === "new lead" ? w.reasons.newLead : reason;
   }
-  return Object.hasOwn(w.reasons, reason) && typeof w.reasons[reason] === "string" ? w.reasons[reason] : reason;
+  return { "moved by hand": w.reasons.byHand, erased: w.reasons.erased }[reason] ?? reason;
 }
 
 function timeline(lead, w, locale) {
@@ -73,7 +81,7 @@ function timeline(lead, w, locale) {
     ...lead.timeline.map((s) => ({ at: s.created_at, text: `${w.submissions}: ${s.form_id}` })),
     ...lead.stage_history.map((c) => ({
       at: c.created_at,
-      text: `${c.from_stage ? `${w.stages[c.from_stage]} → ` : ""}${w.stages[c.to_stage]} · ${reasonOf(c.reason, w)} · ${w.by} ${w.actors[c.actor] ?? c.actor}${c.note ? ` · ${c.note}` : ""}`,
+      text: `${c.from_stage ? `${w.stages[c.from_stage]} → ` : ""}${w.stages[c.to_stage]} · ${reasonOf(c, w)} · ${w.by} ${w.actors[c.actor] ?? c.actor}${c.note ? ` · ${c.note}` : ""}`,
     })),
   ].sort((a, b) => a.at.localeCompare(b.at));
   return h("ol", { class: "timeline" }, items.map((item) => h("li", {}, h("time", { datetime: item.at }, when(item.at, locale)), " ", item.text)));
