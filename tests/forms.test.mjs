@@ -167,6 +167,19 @@ describe("forms", () => {
       ["marketing_emails", 1], ["sales_contact", 1], ["marketing_emails", 0], ["sales_contact", 0],
     ]);
     await expectProblem(await withdraw(), 409, "conflict");
+
+    // She gives today's text again: one purpose withdrawn, the other given.
+    // Her page shows the consent as given, in the words of that grant, and
+    // lets her withdraw it; the withdrawal ends only what is given.
+    await receipt(await sent("eva@aviso.example", { newsletter: now.consent_versions.newsletter.es }));
+    const mixed = await (await fetch(`${stack.url}${evasPage}`)).text();
+    const item = mixed.slice(mixed.indexOf("Quiero que ventas me llame."));
+    assert.match(item, /^[^<]*<\/p><p>Dado el \d{4}-\d\d-\d\d<\/p><form [^>]*><input type="hidden" name="consent" value="newsletter">/, mixed);
+    assert.equal((await withdraw()).status, 201);
+    const ended = await stack.d1(
+      `SELECT purpose, granted FROM consent_events WHERE lead_id = ${eva} AND consent_id = 'newsletter' ORDER BY id`,
+    );
+    assert.deepEqual(ended.slice(4).map((e) => [e.purpose, e.granted]), [["sales_contact", 1], ["sales_contact", 0]]);
   });
 });
 

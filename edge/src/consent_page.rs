@@ -18,7 +18,7 @@ use worker::{query, D1Database, Env, Request, Response, Url};
 use crate::error::{Error, Result};
 use crate::faults::Faults;
 use crate::leads::withdraw::{self, Withdrawal, Withdrawer};
-use crate::{body, forms, ledger, page, routes, token, DB_BINDING};
+use crate::{body, capture, forms, ledger, page, routes, token, DB_BINDING};
 
 /// The Worker secret that signs consent page links.
 pub const KEY_SECRET: &str = "CONSENT_LINK_KEY";
@@ -125,17 +125,17 @@ pub async fn show(req: &Request, env: &Env, submission: &str) -> Result<Response
     // Per consent, one event of the latest of each of its purposes (an item
     // whose purpose changed holds two; a withdrawal ends them all): the
     // latest grant while one is given, else the latest withdrawal.
+    let latest = capture::latest_events_sql("?1", Some("e.consent_id"));
     let consents: Vec<Latest> = query!(
         &db,
-        "SELECT e.consent_id, e.purpose, e.version, e.granted, e.at
-           FROM consent_events e
-          WHERE e.lead_id = ?1
-            AND e.id = (SELECT l.id FROM consent_events l
-                         WHERE l.id IN (SELECT max(c.id) FROM consent_events c
-                                         WHERE c.lead_id = ?1 AND c.consent_id = e.consent_id
-                                         GROUP BY c.purpose)
-                         ORDER BY l.granted DESC, l.id DESC LIMIT 1)
-          ORDER BY e.id",
+        &format!(
+            "SELECT e.consent_id, e.purpose, e.version, e.granted, e.at
+               FROM consent_events e
+              WHERE e.lead_id = ?1
+                AND e.id = (SELECT l.id FROM consent_events l WHERE l.id IN ({latest})
+                             ORDER BY l.granted DESC, l.id DESC LIMIT 1)
+              ORDER BY e.id"
+        ),
         person.lead_id
     )?
     .all()

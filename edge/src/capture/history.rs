@@ -9,18 +9,32 @@ use embudo_shared::ValidSubmission;
 
 use crate::error::{Error, Result};
 
+/// A SQL query for the ids of lead `lead`'s latest consent event per
+/// consent id and purpose, only for consent id `consent` when one is named
+/// (each a column or placeholder). An item's latest event says whether it
+/// is given now; the rules, a withdrawal and the person's consent page all
+/// read a consent's state from here, so they cannot disagree. An id two
+/// forms use for two purposes (or an item whose purpose changed) is two
+/// items.
+pub(crate) fn latest_events_sql(lead: &str, consent: Option<&str>) -> String {
+    let one = consent.map_or(String::new(), |consent| {
+        format!(" AND consent_id = {consent}")
+    });
+    format!(
+        "SELECT max(id) FROM consent_events WHERE lead_id = {lead}{one} GROUP BY consent_id, purpose"
+    )
+}
+
 /// A SQL expression for the purposes the lead `lead` (a column or
 /// placeholder) holds no consent for any more, as a JSON array: every
 /// consent item of that purpose it ever gave has a withdrawal as its latest
-/// event (as `leads::withdraw` reads a grant; an id two forms use for two
-/// purposes is two items).
+/// event ([`latest_events_sql`]).
 pub(crate) fn withdrawn_sql(lead: &str) -> String {
+    let latest = latest_events_sql(lead, None);
     format!(
         "(SELECT json_group_array(purpose) FROM (
-            SELECT purpose, max(granted) AS held FROM (
-                SELECT purpose, granted, max(id) FROM consent_events
-                 WHERE lead_id = {lead} GROUP BY consent_id, purpose)
-             GROUP BY purpose)
+            SELECT purpose, max(granted) AS held FROM consent_events
+             WHERE id IN ({latest}) GROUP BY purpose)
           WHERE held = 0)"
     )
 }

@@ -18,7 +18,7 @@ use crate::ledger::{self, Event};
 mod history;
 mod read;
 
-pub(crate) use history::{read as read_history, withdrawn_sql};
+pub(crate) use history::{latest_events_sql, read as read_history, withdrawn_sql};
 use read::{lead_written, person, tally};
 pub use read::{seen, Answer, Post, Seen};
 

@@ -12,7 +12,7 @@ use worker::{query, D1Database, Env, Request, Response};
 
 use super::detail::{lead_id, visible};
 use crate::access::{self, Need};
-use crate::capture::LEAD_OF;
+use crate::capture::{latest_events_sql, LEAD_OF};
 use crate::error::{Error, Result};
 use crate::faults::Faults;
 use crate::handoff::{self, Withdrawn};
@@ -108,16 +108,17 @@ pub async fn record(
     by: &Withdrawer<'_>,
     faults: &Faults,
 ) -> Result<Withdrawal> {
-    // The latest event of each purpose the consent id was given for (as
-    // qualification reads them: capture/history.rs), oldest first, so the
-    // latest grant's withdrawal is the consent's latest event.
+    // The latest event of each purpose the consent id was given for, oldest
+    // first, so the latest grant's withdrawal is the consent's latest event.
+    let latest = latest_events_sql("?1", Some("?2"));
     let purposes: Vec<Latest> = query!(
         db,
-        "SELECT e.id, l.email_key, l.email, e.submission_id, e.purpose, e.version, e.granted
-           FROM consent_events e JOIN leads l ON l.id = e.lead_id
-          WHERE e.id IN (SELECT max(c.id) FROM consent_events c
-                          WHERE c.lead_id = ?1 AND c.consent_id = ?2 GROUP BY c.purpose)
-          ORDER BY e.id",
+        &format!(
+            "SELECT e.id, l.email_key, l.email, e.submission_id, e.purpose, e.version, e.granted
+               FROM consent_events e JOIN leads l ON l.id = e.lead_id
+              WHERE e.id IN ({latest})
+              ORDER BY e.id"
+        ),
         id,
         consent
     )?
