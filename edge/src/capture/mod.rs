@@ -1,9 +1,11 @@
 //! The write side of a submission: qualifying the person's lead with its
 //! whole history (read first, in `read`) and storing everything in one D1 batch.
 
+use std::collections::BTreeMap;
+
 use embudo_shared::qualify::{Fired, GroupTotal, Profile, RuleSet};
 use embudo_shared::{
-    qualify, FieldError, FieldErrorCode, FormSpec, History, Outcome, Stage, ValidSubmission,
+    qualify, FieldError, FieldErrorCode, FormSpec, History, Outcome, Stage, ValidSubmission, Value,
 };
 use serde::{Deserialize, Serialize};
 use worker::wasm_bindgen::JsValue;
@@ -153,11 +155,10 @@ pub(crate) struct Judgement {
     pub(crate) to: Stage,
     /// The lead's latest fields, as JSON text.
     pub(crate) fields: String,
+    /// The same fields, for the search text written with them.
+    pub(crate) latest: BTreeMap<String, Value>,
     /// The [`Explanation`], as JSON text.
     pub(crate) explanation: String,
-    /// What the dashboard's search finds the lead by
-    /// ([`crate::leads::search`]).
-    pub(crate) search: String,
 }
 
 /// Qualifies `history` with `rules` for a lead now at `current` (`None`: a
@@ -169,11 +170,10 @@ pub(crate) fn judge(
 ) -> Result<Judgement> {
     let outcome = qualify(rules, history);
     let profile = Profile::from_history(history);
-    let email = history.submissions.last().map(|s| s.email.as_str());
     Ok(Judgement {
         to: current.unwrap_or(Stage::Lead).advance(outcome.stage),
-        search: search::text_of(email.unwrap_or_default(), &profile.fields),
         fields: json(&profile.fields)?,
+        latest: profile.fields,
         explanation: json(&Explanation::from(&outcome))?,
         outcome,
     })
@@ -188,7 +188,8 @@ const INSERT_LEAD: &str =
 const LEAD_TAKEN: &str = "UNIQUE constraint failed: leads.";
 
 /// The lead's row written from a judgement: inserted, or (`Way::ReadFirst`)
-/// updated in place when the person has one; it returns the lead's id.
+/// updated in place when the person has one, with the text the dashboard's
+/// search finds it by ([`search`]); it returns the lead's id.
 /// Read first, the lead's stage is `read` (`None`: no lead then), and the
 /// update moves it only if it is still there: a person's move, a re-score's
 /// or another post's made since stands, and the caller qualifies again
@@ -210,7 +211,7 @@ fn upsert_lead(
         judged.outcome.score.into(),
         judged.to.name().into(),
         judged.explanation.as_str().into(),
-        judged.search.as_str().into(),
+        search::text_of(email, &judged.latest).into(),
     ];
     let sql = match way {
         Way::FirstSight => format!("{INSERT_LEAD} RETURNING id"),
