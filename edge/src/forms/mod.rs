@@ -8,7 +8,7 @@ pub mod preview;
 pub mod rescore;
 pub mod texts;
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -33,6 +33,25 @@ pub struct Form {
     pub settings: Settings,
     /// The ids of its required fields besides the e-mail.
     pub required: Vec<String>,
+    /// What `GET /v1/forms/{form}` answers, made the first time it is asked
+    /// for: the public spec's JSON and its ETag (hashing every consent
+    /// text and the body is then done once per cached form, not per load).
+    published: OnceCell<(String, String)>,
+}
+
+impl Form {
+    /// The public spec as JSON, and its ETag.
+    fn published(&self) -> Result<&(String, String)> {
+        if let Some(published) = self.published.get() {
+            return Ok(published);
+        }
+        let body =
+            serde_json::to_string(&self.spec.clone().public()).map_err(|error| Error::Storage {
+                reason: error.to_string(),
+            })?;
+        let etag = etag(&body);
+        Ok(self.published.get_or_init(|| (body, etag)))
+    }
 }
 
 /// How long an isolate keeps a form it loaded, unless the variable
@@ -123,6 +142,7 @@ pub async fn read(db: &D1Database, form: &str) -> Result<Form> {
         origins: serde_json::from_str(&row.allowed_origins)
             .map_err(|e| unreadable("site's origins", e))?,
         settings: Settings::read(&row.settings),
+        published: OnceCell::new(),
     })
 }
 
@@ -131,11 +151,8 @@ pub async fn read(db: &D1Database, form: &str) -> Result<Form> {
 /// costs a 304.
 pub async fn public(req: &Request, env: &Env, form: &str) -> Result<Response> {
     let db = env.d1(DB_BINDING)?;
-    let spec = load(env, &db, form).await?.spec.clone().public();
-    let body = serde_json::to_string(&spec).map_err(|error| Error::Storage {
-        reason: error.to_string(),
-    })?;
-    let etag = etag(&body);
+    let form = load(env, &db, form).await?;
+    let (body, etag) = form.published()?;
     let fresh = req
         .headers()
         .get("If-None-Match")?
@@ -143,14 +160,14 @@ pub async fn public(req: &Request, env: &Env, form: &str) -> Result<Response> {
     let mut response = if fresh {
         Response::empty()?.with_status(304)
     } else {
-        let mut response = Response::ok(body)?;
+        let mut response = Response::ok(body.as_str())?;
         response
             .headers_mut()
             .set("Content-Type", "application/json")?;
         response
     };
     let headers = response.headers_mut();
-    headers.set("ETag", &etag)?;
+    headers.set("ETag", etag)?;
     headers.set(
         "Cache-Control",
         "public, max-age=60, stale-while-revalidate=600",
