@@ -23,13 +23,13 @@ const reread = (session, redraw) => redraw().catch((error) => session.say(error.
  */
 function withdrawals(session, lead, w, redraw) {
   const latest = new Map(lead.consents.map((c) => [`${c.consent_id} ${c.purpose}`, c]));
-  const given = [...new Map([...latest.values()].filter((c) => c.granted).map((c) => [c.consent_id, c])).values()];
+  const given = new Set([...latest.values()].filter((c) => c.granted).map((c) => c.consent_id));
   const who = personName(lead.fields) || lead.email;
-  return given.length === 0 ? null : h("p", { class: "actions" }, given.map((c) =>
-    actingButton(`withdraw-${c.consent_id}`, w.withdrawConsent(c.consent_id), async () => {
-      if (!window.confirm(w.withdrawConfirm(c.consent_id, who))) return;
-      await api("POST", `/v1/leads/${lead.id}/consents/withdrawals`, { consent: c.consent_id });
-      session.say(w.consentWithdrawn(c.consent_id));
+  return given.size === 0 ? null : h("p", { class: "actions" }, [...given].map((consent) =>
+    actingButton(`withdraw-${consent}`, w.withdrawConsent(consent), async () => {
+      if (!window.confirm(w.withdrawConfirm(consent, who))) return;
+      await api("POST", `/v1/leads/${lead.id}/consents/withdrawals`, { consent });
+      session.say(w.consentWithdrawn(consent));
       await reread(session, redraw);
     })));
 }
