@@ -158,7 +158,7 @@ describe("the dashboard", () => {
     await signed.context().close();
   });
 
-  test("an expired session sends the person to sign in, told why; signing out says so too", async () => {
+  test("an expired session sends the person to sign in, told why, and back to their page; signing out says so too", async () => {
     await makeAccount(stack, "caduca@acme.example", [{ site: "acme-growth", role: "viewer" }]);
     const page = await signedIn("caduca", "en-GB");
     await stack.d1("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z' WHERE account_id = (SELECT id FROM accounts WHERE email = 'caduca@acme.example')");
@@ -168,12 +168,32 @@ describe("the dashboard", () => {
     await page.getByLabel("E-mail").fill("caduca@acme.example");
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
-    await page.locator("svg.funnel").waitFor();
+    await page.getByRole("heading", { level: 1, name: "Leads" }).waitFor();
+    assert.match(page.url(), /#\/leads$/);
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByRole("status").filter({ hasText: "You have signed out" }).waitFor();
     const session = await page.evaluate(() => fetch("/v1/session").then((answer) => answer.status));
     assert.equal(session, 401, "the session is over at the edge too");
     await page.context().close();
+  });
+
+  test("a link to a lead, opened signed out, shows that lead once the person signs in", async () => {
+    const context = await browser.newContext({ locale: "es-ES" });
+    const page = await context.newPage();
+    await page.goto(`${stack.url}/dashboard/#/leads/${ids.marta}`);
+    await page.getByLabel("Correo electrónico").fill("sales@acme.example");
+    await page.getByLabel("Contraseña").fill(PASSWORD);
+    await page.getByRole("button", { name: "Iniciar sesión" }).click();
+    await page.getByRole("heading", { level: 1, name: /Marta Ruiz/ }).waitFor();
+    assert.match(page.url(), new RegExp(`#/leads/${ids.marta}$`));
+    // A sign-in page reached by hand, or sent on to itself, leads to the overview.
+    await page.getByRole("button", { name: "Cerrar sesión" }).click();
+    await page.goto(`${stack.url}/dashboard/#/sign-in?next=${encodeURIComponent("#/sign-in")}`);
+    await page.getByLabel("Correo electrónico").fill("sales@acme.example");
+    await page.getByLabel("Contraseña").fill(PASSWORD);
+    await page.getByRole("button", { name: "Iniciar sesión" }).click();
+    await page.locator("svg.funnel").waitFor();
+    await context.close();
   });
 
   test("the overview counts each form's new leads and MQLs in the period chosen", async () => {

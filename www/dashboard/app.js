@@ -4,7 +4,7 @@
 import { api, ApiError } from "./api.js";
 import { announce, h, replace } from "./element.js";
 import { choose, language, words } from "./words.js";
-import { signInPage } from "./pages/sign-in.js";
+import { signInFor, signInPage } from "./pages/sign-in.js";
 import { overviewPage } from "./pages/overview.js";
 import { leadsPage } from "./pages/leads.js";
 import { leadPage } from "./pages/lead.js";
@@ -136,7 +136,7 @@ async function route() {
     try {
       await session.signedIn(await api("GET", "/v1/session"));
     } catch {
-      session.go(`#/sign-in`);
+      session.go(signInFor(location.hash));
       return;
     }
   }
@@ -148,7 +148,7 @@ async function route() {
   const view = h("div", { class: "view" });
   main.replaceChildren(view);
   try {
-    if (page === "sign-in") await signInPage(view, session);
+    if (page === "sign-in") await signInPage(view, session, params);
     else if (page === "leads" && id) await leadPage(view, session, id);
     else if (page === "leads") await leadsPage(view, session, params);
     else if (page === "forms" && id) await formPage(view, session, decodeURIComponent(id));
@@ -160,7 +160,7 @@ async function route() {
     if (error instanceof ApiError && error.status === 401) {
       session.person = null;
       drawBar();
-      session.go("#/sign-in", words().expired);
+      session.go(signInFor(location.hash), words().expired);
       return;
     }
     replace(view, h("p", { class: "problem", role: "alert" }, error.message || words().failed));

@@ -1,9 +1,24 @@
 // Signing in with e-mail and password; the API sets the session cookie.
+// The person then goes on to the page they were sent here from (`next`,
+// a dashboard page only), else to the overview.
 import { api, ApiError } from "../api.js";
 import { h, replace } from "../element.js";
 import { words } from "../words.js";
 
-export async function signInPage(main, session) {
+/** Whether `hash` names a dashboard page a person can be sent on to. */
+const onwardPage = (hash) => /^#\/(?!sign-in)./.test(hash);
+
+/**
+ * The sign-in page, remembering the page the person was on or had a link
+ * to (`hash`), so signing in takes them there rather than to the overview.
+ */
+export function signInFor(hash) {
+  return onwardPage(hash) ? `#/sign-in?next=${encodeURIComponent(hash)}` : "#/sign-in";
+}
+
+export async function signInPage(main, session, params) {
+  const next = params.get("next") ?? "";
+  const onward = onwardPage(next) ? next : "#/overview";
   const w = words();
   const problem = h("p", { class: "problem", id: "sign-in-problem", role: "alert" });
   const email = h("input", { id: "email", name: "email", type: "email", autocomplete: "username", required: true });
@@ -19,7 +34,7 @@ export async function signInPage(main, session) {
         try {
           const person = await api("POST", "/v1/session", { email: email.value, password: password.value });
           await session.signedIn(person);
-          session.go("#/overview");
+          session.go(onward);
         } catch (error) {
           problem.textContent =
             error instanceof ApiError && error.status === 429 ? w.tooMany
