@@ -240,10 +240,12 @@ describe("the dashboard", () => {
     await page.locator('th[aria-sort="ascending"]', { hasText: "Created" }).waitFor();
     assert.match(await page.locator("table.leads tbody tr").first().textContent(), /marta@acme\.example/, "the first lead captured comes first");
     await page.getByLabel("Stage").selectOption("mql");
+    // Purposes are offered in the page's words.
+    await page.getByLabel("Consent").selectOption({ label: "Sales contact" });
     // Up to today, today included.
     await page.getByLabel("To").fill(new Date().toISOString().slice(0, 10));
     await page.getByRole("button", { name: "Apply" }).click();
-    await page.waitForURL(/stage=mql/);
+    await page.waitForURL(/(?=.*stage=mql)(?=.*consent=sales_contact)/);
     // The URL changes before the page redraws: the unfiltered table may
     // still be there, or none while the list loads. Only the MQL stays.
     const onlyTheMql = () => page.waitForFunction(() => document.querySelectorAll("table.leads tbody tr").length === 1);
@@ -325,7 +327,7 @@ describe("the dashboard", () => {
     await withdraw("sales").click();
     await page.getByRole("status").filter({ hasText: "Withdrawal of consent sales recorded." }).waitFor();
     assert.match(asked, /^Record that Marta Ruiz withdrew consent sales\?/);
-    const recorded = page.locator(".consents li").filter({ hasText: "sales (sales_contact): withdrawn" });
+    const recorded = page.locator(".consents li").filter({ hasText: "sales (Sales contact): withdrawn" });
     await recorded.waitFor();
     const [account] = await stack.d1("SELECT actor FROM audit_log WHERE action = 'consent-withdrawn' ORDER BY id DESC LIMIT 1");
     assert.match(account.actor, /^account:\d+$/);

@@ -148,7 +148,7 @@ export async function leadPage(main, session, id) {
     session.may("work", lead.site_id) ? section(w.moveStage, stageForm(session, lead, w, redraw)) : null,
     section(w.history, timeline(lead, w, locale)),
     section(w.consents, h("ul", { class: "consents" }, lead.consents.map((c) =>
-      h("li", {}, `${c.consent_id} (${c.purpose}): ${c.granted ? w.granted : w.withdrawn} · ${when(c.at, locale)} · `,
+      h("li", {}, `${c.consent_id} (${w.purposes[c.purpose] ?? c.purpose}): ${c.granted ? w.granted : w.withdrawn} · ${when(c.at, locale)} · `,
         c.withdrawn_by ? `${w.by} ${c.withdrawn_by} · ` : null,
         h("span", { class: "receipt", title: w.receipt }, `${w.receipt} ${c.event_hash.slice(0, 16)}…`)))),
       session.may("work", lead.site_id) ? withdrawals(session, lead, w, redraw) : null),

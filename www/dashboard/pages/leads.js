@@ -37,7 +37,7 @@ function filterForm(session, asked, forms, w) {
     field("q", w.search, input("q", "search")),
     field("stage", w.stage, select("stage", [["", w.anyStage], ...STAGES.map((s) => [s, w.stages[s]])])),
     field("form", w.form, select("form", [["", w.allForms], ...forms.map((f) => [f.id, f.name])])),
-    field("consent", w.consent, select("consent", [["", w.anyConsent], ...PURPOSES.map((p) => [p, p])])),
+    field("consent", w.consent, select("consent", [["", w.anyConsent], ...PURPOSES.map((p) => [p, w.purposes[p] ?? p])])),
     field("from", w.from, input("from", "date")),
     field("to", w.to, input("to", "date")),
     field("min_score", w.minScore, input("min_score", "number", { inputmode: "numeric" })),
