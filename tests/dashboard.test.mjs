@@ -444,8 +444,13 @@ describe("the dashboard", () => {
     await added.getByRole("button", { name: "Remove Field 10 (field_10)" }).click();
     await page.locator("#draft-status").filter({ hasText: "No mistakes" }).waitFor();
 
-    await page.getByRole("button", { name: "Save" }).click();
+    // A double click saves once: a second save of the same revision would
+    // be refused as stale and told as a mistake.
+    const puts = [];
+    page.on("request", (request) => request.method() === "PUT" && puts.push(request.url()));
+    await page.getByRole("button", { name: "Save" }).dblclick();
     await page.getByRole("status").filter({ hasText: `Saved as revision ${before + 1}` }).waitFor();
+    assert.equal(puts.length, 1, puts.join("\n"));
     const [{ spec }] = await stack.d1("SELECT spec FROM forms WHERE id = 'demo-ebook'");
     const saved = JSON.parse(spec);
     assert.equal(saved.heading.en, "Get the guide");

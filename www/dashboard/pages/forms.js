@@ -3,7 +3,7 @@
 // input; the real widget showing the draft as visitors will see it; the
 // embed snippet to copy; re-scoring the leads with a progress bar.
 import { api, ApiError } from "../api.js";
-import { actingButton, h, replace, sendingForm, when } from "../element.js";
+import { actingButton, h, replace, sendingForm, submitting, when } from "../element.js";
 import { language, said, words } from "../words.js";
 import { formEditor } from "./form-editor.js";
 
@@ -180,8 +180,9 @@ export async function formPage(main, session, id) {
       pending = setTimeout(check, 300);
     },
   });
-  const save = async (event) => {
-    event.preventDefault();
+  // One save at a time (element.js): a double click would send the same
+  // revision twice, and the second would be refused as stale.
+  const save = submitting(async () => {
     clearTimeout(pending);
     if (!editor.readable()) {
       editor.show([]);
@@ -196,7 +197,7 @@ export async function formPage(main, session, id) {
       editor.show(listed ?? [{ path: "", message: error.message }]);
       editor.focusFirstProblem();
     }
-  };
+  });
   const snippet = `<script async src="${location.origin}/embed.js" data-form="${id}"></script>`;
   const bar = h("progress", { id: "rescore-progress", max: 1, value: 0, "aria-label": w.rescore });
   const line = h("p", { id: "rescore-status", role: "status" });
