@@ -186,13 +186,19 @@ describe("the dashboard", () => {
     await page.getByRole("button", { name: "Iniciar sesión" }).click();
     await page.getByRole("heading", { level: 1, name: /Marta Ruiz/ }).waitFor();
     assert.match(page.url(), new RegExp(`#/leads/${ids.marta}$`));
-    // A sign-in page reached by hand, or sent on to itself, leads to the overview.
+    // A sign-in page sent on to a sign-in page leads to the overview.
     await page.getByRole("button", { name: "Cerrar sesión" }).click();
-    await page.goto(`${stack.url}/dashboard/#/sign-in?next=${encodeURIComponent("#/sign-in")}`);
-    await page.getByLabel("Correo electrónico").fill("sales@acme.example");
-    await page.getByLabel("Contraseña").fill(PASSWORD);
-    await page.getByRole("button", { name: "Iniciar sesión" }).click();
-    await page.locator("svg.funnel").waitFor();
+    await page.getByRole("status").filter({ hasText: "Has cerrado la sesión" }).waitFor();
+    for (const next of ["#/sign-in", "#//sign-in?next=%23%2Fleads"]) {
+      const again = await context.newPage();
+      await again.goto(`${stack.url}/dashboard/#/sign-in?next=${encodeURIComponent(next)}`);
+      await again.getByLabel("Correo electrónico").fill("sales@acme.example");
+      await again.getByLabel("Contraseña").fill(PASSWORD);
+      await again.getByRole("button", { name: "Iniciar sesión" }).click();
+      await again.locator("svg.funnel").waitFor();
+      await again.getByRole("button", { name: "Cerrar sesión" }).click();
+      await again.getByRole("status").filter({ hasText: "Has cerrado la sesión" }).waitFor();
+    }
     await context.close();
   });
 

@@ -60,7 +60,7 @@ const session = {
 
 /** The current route: the page and its parameters. */
 function where() {
-  const [path, search = ""] = location.hash.replace(/^#/, "").split("?");
+  const [path, search = ""] = location.hash.replace(/^#/, "").split(/\?(.*)/s);
   return { parts: path.split("/").filter(Boolean), params: new URLSearchParams(search) };
 }
 

@@ -5,8 +5,12 @@ import { api, ApiError } from "../api.js";
 import { h, replace } from "../element.js";
 import { words } from "../words.js";
 
-/** Whether `hash` names a dashboard page a person can be sent on to. */
-const onwardPage = (hash) => /^#\/(?!sign-in)./.test(hash);
+/**
+ * Whether `hash` names a dashboard page a person can be sent on to: any
+ * but the sign-in page, read as the router reads it (empty parts dropped).
+ */
+const onwardPage = (hash) =>
+  hash.startsWith("#/") && hash.slice(2).split("?")[0].split("/").find(Boolean) !== "sign-in";
 
 /**
  * The sign-in page, remembering the page the person was on or had a link
