@@ -313,6 +313,21 @@ describe("the dashboard", () => {
     assert.equal(await page.locator("#note-problem").textContent(), "");
     assert.equal(await page.getByLabel("Note", { exact: true }).inputValue(), "", "nothing left to send twice");
     await page.unroute(`**/v1/leads/${ids.marta}`, rereading);
+    // A note whose answer never comes: after 30 seconds the person is told
+    // it may or may not be saved, the note is kept and the button works again.
+    await page.reload();
+    await page.locator("#total-score").waitFor();
+    await page.clock.install();
+    const swallowed = () => {};
+    await page.route("**/v1/leads/*/notes", swallowed);
+    await page.getByLabel("Note", { exact: true }).fill("Lost on the way");
+    await page.getByRole("button", { name: "Add note" }).click();
+    await page.clock.runFor(31_000);
+    await page.locator("#note-problem").filter({ hasText: "may or may not have been saved" }).waitFor();
+    assert.equal(await page.getByLabel("Note", { exact: true }).inputValue(), "Lost on the way");
+    await page.unroute("**/v1/leads/*/notes", swallowed);
+    await page.getByRole("button", { name: "Add note" }).click();
+    await page.locator(".notes li").filter({ hasText: "Lost on the way" }).waitFor();
     await page.getByRole("link", { name: "Overview" }).click();
     await page.locator("svg.funnel").waitFor();
     assert.match(await page.locator("svg.funnel desc").textContent(), /SQL: 1/);

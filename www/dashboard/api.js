@@ -2,7 +2,8 @@
 // by the browser, JSON in and out. A problem answer becomes an `ApiError`
 // carrying its status and problem document, and saying it in the
 // dashboard's language; 401 means the session is over. A read the edge
-// answers 503 is asked again after its Retry-After.
+// answers 503 is asked again after its Retry-After; an answer that does
+// not come is told after 30 seconds.
 
 import { language, words } from "./words.js";
 
@@ -25,14 +26,33 @@ const READ_TRIES = 3;
 const MOST_WAIT_MS = 5_000;
 
 /**
- * `fetch`, failing in the dashboard's language when the edge cannot be
- * reached at all (offline, say) rather than with the browser's own words.
+ * How long an answer may take before the person is told: without a limit,
+ * a request the network swallowed leaves its button busy for good.
  */
-async function reach(path, init) {
+const ANSWER_WAIT_MS = 30_000;
+
+/**
+ * One request and its answer read whole, failing in the dashboard's
+ * language when the edge cannot be reached (offline, say) or does not
+ * answer in time, rather than with the browser's own words. A write that
+ * got no answer may have been done: the person is told to check first.
+ */
+async function exchange(path, init) {
+  const giveUp = new AbortController();
+  const timer = setTimeout(() => giveUp.abort(), ANSWER_WAIT_MS);
   try {
-    return await fetch(path, init);
-  } catch {
-    throw new Error(words().unreachable);
+    const response = await fetch(path, { ...init, signal: giveUp.signal });
+    const type = response.headers.get("content-type") || "";
+    const answer = response.status === 204 ? null : type.includes("json") ? await response.json() : await response.text();
+    return { response, answer };
+  } catch (error) {
+    const w = words();
+    if (giveUp.signal.aborted) throw new Error(init.method === "GET" ? w.unanswered : w.unansweredWrite);
+    // fetch's own failure (no network, a connection cut mid-answer).
+    if (error instanceof TypeError) throw new Error(w.unreachable);
+    throw error;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -43,15 +63,12 @@ export async function api(method, path, body, headers = {}) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
-  let response = await reach(path, init);
+  let { response, answer } = await exchange(path, init);
   for (let tries = 1; response.status === 503 && method === "GET" && tries < READ_TRIES; tries++) {
     const seconds = Number(response.headers.get("retry-after")) || 1;
     await new Promise((later) => setTimeout(later, Math.min(seconds * 1000, MOST_WAIT_MS)));
-    response = await reach(path, init);
+    ({ response, answer } = await exchange(path, init));
   }
-  if (response.status === 204) return null;
-  const type = response.headers.get("content-type") || "";
-  const answer = type.includes("json") ? await response.json() : await response.text();
   if (!response.ok) throw new ApiError(response.status, typeof answer === "object" ? answer : null);
   return answer;
 }
