@@ -147,6 +147,29 @@ test("on a hostile page with a strict CSP the form works in English, and leaves 
   assert.equal(locale, "en");
 });
 
+test("a page in a language the form lacks gets the visitor's browser language, not the default", async () => {
+  const page = await visitorPage(browser, { locale: "en-GB" });
+  await page.route(`${stack.url}/francais.html`, (route) =>
+    route.fulfill({
+      contentType: "text/html",
+      body: `<!doctype html><html lang="fr"><body><p>Une page en français.</p>
+             <script async src="/embed.js" data-form="demo-ebook"></script></body></html>`,
+    }),
+  );
+  await page.goto(`${stack.url}/francais.html`);
+  await page.getByRole("button", { name: "Send me the guide" }).waitFor();
+  assert.equal(await page.locator("embudo-form").getAttribute("locale"), "en-GB");
+  // The page's own language, when the form has it, still comes first.
+  await page.route(`${stack.url}/espanol.html`, (route) =>
+    route.fulfill({
+      contentType: "text/html",
+      body: `<!doctype html><html lang="es-MX"><body><script async src="/embed.js" data-form="demo-ebook"></script></body></html>`,
+    }),
+  );
+  await page.goto(`${stack.url}/espanol.html`);
+  await page.getByRole("button", { name: "Quiero la guía" }).waitFor();
+});
+
 test("a form that asks for Turnstile loads it only then, and sends its token for the edge to verify", async () => {
   const page = await visitorPage(browser, { locale: "en-GB" });
   const loads = [];

@@ -15,12 +15,13 @@
 (() => {
   const script = document.currentScript;
   const ns = (window.embudo ??= {});
-  const locale = (element) =>
-    element?.getAttribute("locale") ||
-    element?.dataset?.locale ||
-    document.documentElement.lang ||
-    navigator.language ||
-    "es";
+  // The first language forms are written in, from `asked` (an element's
+  // own say), the page's, then the browser's preferences; else Spanish.
+  const language = (...asked) =>
+    [...asked, document.documentElement.lang, ...(navigator.languages ?? [navigator.language])].find((tag) =>
+      /^(es|en)(?:[-_]|$)/i.test(tag ?? ""),
+    ) ?? "es";
+  const locale = (element) => language(element?.getAttribute("locale"), element?.dataset?.locale);
 
   if (!ns.base) {
     ns.base = new URL(".", script?.src ?? location.href);
@@ -88,7 +89,8 @@
       .close:focus-visible { outline: 3px solid #2563eb; border-radius: 6px; }`);
     // A popup: a modal dialog in its own shadow root, closed by its button,
     // Escape or a click on the backdrop, and removed when closed.
-    ns.open = (form, lang, label = form) => {
+    ns.open = (form, asked, label = form) => {
+      const lang = language(asked);
       const shell = document.createElement("div");
       const root = shell.attachShadow({ mode: "open" });
       root.adoptedStyleSheets = [sheet];
@@ -98,7 +100,7 @@
       close.className = "close";
       close.type = "button";
       close.textContent = "×";
-      close.setAttribute("aria-label", /^en\b/i.test(lang) ? "Close" : "Cerrar");
+      close.setAttribute("aria-label", /^en/i.test(lang) ? "Close" : "Cerrar");
       close.addEventListener("click", () => dialog.close());
       const host = document.createElement("embudo-form");
       host.setAttribute("form", form);
