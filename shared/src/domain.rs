@@ -16,16 +16,22 @@ pub fn ascii_domain(domain: &str, unicode: &dyn Unicode) -> Option<String> {
 }
 
 /// Whether `domain` (ASCII) is at least two labels of letters, digits and
-/// inner hyphens, each at most 63 long: a name mail and browsers can reach.
+/// inner hyphens, each at most 63 long, the last starting with a letter: a
+/// name mail and browsers can reach. No top-level domain starts with a
+/// digit; a name ending in a number is an IP address, or is read as one by
+/// the browser's URL parser, which the widget checks international names
+/// with, so the widget and the edge would disagree on it.
 pub fn is_dotted_domain(domain: &str) -> bool {
     let mut labels = 0;
+    let mut last = "";
     for label in domain.split('.') {
         if !is_label(label) {
             return false;
         }
         labels += 1;
+        last = label;
     }
-    labels >= 2
+    labels >= 2 && last.starts_with(|c: char| c.is_ascii_alphabetic())
 }
 
 fn is_label(label: &str) -> bool {

@@ -69,6 +69,8 @@ mod tests {
             "empresa .com",
             "https://empresa.com:port",
             "data:text/html,<b>",
+            "http://192.168.1.1",
+            "empresa.123",
         ] {
             assert_eq!(web(bad), None, "{bad}");
         }

@@ -36,10 +36,11 @@ proptest! {
     #[test]
     fn the_normal_form_is_a_fixed_point(
         local in "[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]{1,20}",
-        labels in proptest::collection::vec("[a-zA-Z0-9]([a-zA-Z0-9-]{0,8}[a-zA-Z0-9])?", 2..4),
+        labels in proptest::collection::vec("[a-zA-Z0-9]([a-zA-Z0-9-]{0,8}[a-zA-Z0-9])?", 1..3),
+        top in "[a-zA-Z][a-zA-Z0-9]{1,9}",
         padding in "[ \t\n]{0,3}",
     ) {
-        let raw = format!("{padding}{local}@{}{padding}", labels.join("."));
+        let raw = format!("{padding}{local}@{}.{top}{padding}", labels.join("."));
         let once = EmailAddress::parse(&raw, &Tables).expect("generated addresses are valid");
         let twice = EmailAddress::parse(once.as_str(), &Tables).expect("the normal form stays valid");
         prop_assert_eq!(&once, &twice);
