@@ -138,4 +138,29 @@ describe("one-time sign-in tokens", () => {
     const audit = await stack.d1("SELECT detail FROM audit_log WHERE action = 'sign-in' AND actor = 'account:" + id + "'");
     assert.deepEqual(audit, [{ detail: '{"by":"one-time token"}' }]);
   });
+
+  test("stop working when their person joins a site or gets a role the admin who made them may not hand out", async () => {
+    const { id } = await makeAccount(stack, "llave@acme.example", [{ site: "acme-growth", role: "viewer" }]);
+    await stack.d1(`INSERT INTO sites (id, name, allowed_origins) VALUES ('initech', 'Initech', '[]')`);
+    const tokenFor = async () => {
+      const made = await call("POST", `/v1/accounts/${id}/sign-in-tokens`, { as: admin });
+      assert.equal(made.status, 201, await made.clone().text());
+      return (await made.json()).token;
+    };
+    const signsIn = async (token) => (await call("POST", "/v1/session", { body: { token } })).status;
+
+    // Made while they work on acme-growth only; then the operator gives
+    // them Initech too.
+    const joined = await tokenFor();
+    const added = await call("PUT", `/v1/sites/initech/members/${id}`, { as: stack.token, body: { role: "viewer" } });
+    assert.equal(added.status, 200, await added.clone().text());
+    assert.equal(await signsIn(joined), 401, "it would have let acme-growth's admin into Initech");
+    assert.equal((await call("DELETE", `/v1/sites/initech/members/${id}`, { as: stack.token })).status, 204);
+
+    // A new role on a site ends the tokens made before it; one made after works.
+    const before = await tokenFor();
+    assert.equal((await call("PUT", `${SITE}/members/${id}`, { as: admin, body: { role: "marketing" } })).status, 200);
+    assert.equal(await signsIn(before), 401);
+    assert.equal(await signsIn(await tokenFor()), 200);
+  });
 });

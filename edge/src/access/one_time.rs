@@ -2,7 +2,9 @@
 //! sign-in, a forgotten password) and hands it over; it signs them in once,
 //! within [`LIFETIME_SECONDS`]. Only its SHA-256 is stored. Since it gives
 //! the person's whole access, only someone who administers every site the
-//! person works on (or the operator) may make one.
+//! person works on (or the operator) may make one; any change to the
+//! person's memberships ends their unused tokens (migration 0024), so one
+//! never reaches a site or role its maker could not hand out.
 
 use embudo_shared::Text;
 use serde::Serialize;
