@@ -25,13 +25,26 @@ async function send(form, body) {
   return response.json();
 }
 
+/** A re-scoring job once it is no longer running (done, checked). */
+async function finished(job) {
+  let progress = job;
+  const deadline = Date.now() + 60_000;
+  while (progress.status === "running" && Date.now() < deadline) {
+    await new Promise((later) => setTimeout(later, 200));
+    progress = await (await call("GET", `${SITE}/rescores/${job.id}`, { as: viewer })).json();
+  }
+  assert.equal(progress.status, "done", JSON.stringify(progress));
+  return progress;
+}
+
 async function save(form, name, spec, as = marketing) {
   return call("PUT", `${SITE}/forms/${form}`, { as, body: { name, spec } });
 }
 
 before(async () => {
-  // Two leads a page, so a re-scoring job takes several.
-  stack = await startStack({ RESCORE_PAGE: "2" });
+  // Two leads a page, so a re-scoring job takes several; the test build,
+  // so a job can be paused between reading and writing.
+  stack = await startStack({ RESCORE_PAGE: "2" }, { faults: true });
   call = caller(stack);
   post = poster(stack);
   await makeAccount(stack, "mkt@acme.example", [{ site: "acme-growth", role: "marketing" }]);
@@ -246,13 +259,7 @@ describe("re-scoring", () => {
     assert.equal(job.total, scored, "every lead whose latest submission is the form's");
     assert.equal(started.headers.get("location"), `${SITE}/rescores/${job.id}`);
 
-    let progress = job;
-    const deadline = Date.now() + 60_000;
-    while (progress.status === "running" && Date.now() < deadline) {
-      await new Promise((later) => setTimeout(later, 200));
-      progress = await (await call("GET", `${SITE}/rescores/${job.id}`, { as: viewer })).json();
-    }
-    assert.equal(progress.status, "done", JSON.stringify(progress));
+    const progress = await finished(job);
     assert.equal(progress.done, job.total);
     assert.ok(progress.changed >= 4, JSON.stringify(progress));
     assert.equal(progress.revision, 3);
@@ -272,5 +279,38 @@ describe("re-scoring", () => {
     assert.equal(handed[0].n, 3, "each new MQL is handed to sales");
     const after = await stack.d1("SELECT count(*) AS n FROM leads WHERE stage = 'mql'");
     assert.ok(after[0].n > before[0].n);
+  });
+
+  test("never overwrites a lead's score with one from before a submission that arrived meanwhile", async () => {
+    const spec = { ...structuredClone(demo.spec), id: "carrera", revision: 1 };
+    spec.qualification = { ...spec.qualification, rules: [
+      { id: "read", when: { if: "consent", purpose: "content_delivery" }, points: 10 },
+      { id: "call", when: { if: "consent", purpose: "sales_contact" }, points: 5 },
+    ] };
+    assert.equal((await save("carrera", "Carrera", spec)).status, 201);
+    const email = "rapida@carrera.example";
+    // The newsletter makes her an IQL; nothing here moves her on from it,
+    // so only the score tells which history was scored.
+    await send("carrera", submission({ email, first_name: "Rápida" }, ["content", "newsletter"]));
+    const lead = async () => (await stack.d1(`SELECT score, stage FROM leads WHERE email_key = '${email}'`))[0];
+    const scoreNow = async () => (await lead()).score;
+    assert.deepEqual(await lead(), { score: 10, stage: "iql" });
+
+    // Reading the guide is worth more now; the job re-scores the lead and,
+    // between reading it and writing, she comes back and asks for a call.
+    const edited = (await (await call("GET", `${SITE}/forms/carrera`, { as: viewer })).json()).spec;
+    edited.qualification.rules[0].points = 20;
+    assert.equal((await save("carrera", "Carrera", edited)).status, 200);
+    const mark = stack.mark();
+    const started = await call("POST", `${SITE}/forms/carrera/rescore`, {
+      as: marketing,
+      headers: { "Embudo-Fault": "pause-before-write=4000" },
+    });
+    assert.equal(started.status, 202, await started.clone().text());
+    await stack.said(/fault: pausing 4000 ms before a write/, mark);
+    await send("carrera", submission({ email }, ["content", "sales"]));
+    assert.deepEqual(await lead(), { score: 25, stage: "iql" }, "her submission scored her whole history with today's rules");
+    await finished(await started.json());
+    assert.equal(await scoreNow(), 25, "the job's score, from before she came back, is not written over it");
   });
 });

@@ -10,9 +10,11 @@
 //! `pause-before-write=MS` holds a consent withdrawal that long between
 //! reading the consent and writing its withdrawal, a submission between
 //! reading the person's lead and writing its batch, and a person's stage
-//! move or note between reading the lead and writing, so a test can have
-//! another change land between a read and the write that relies on it. Without the
-//! feature the header is ignored and this is a no-op the compiler removes.
+//! move or note between reading the lead and writing, and the first page of
+//! a re-scoring job started with it between reading its leads and writing
+//! their scores, so a test can have another change land between a read and
+//! the write that relies on it. Without the feature the header is ignored
+//! and this is a no-op the compiler removes.
 
 use std::cell::Cell;
 
@@ -45,15 +47,29 @@ pub struct Faults {
 impl Faults {
     /// Reads the request's plan; always empty without the `faults` feature.
     pub fn of(req: &Request) -> Self {
+        Self::from_plan(&Self::plan(req).unwrap_or_default())
+    }
+
+    /// The request's plan as written, to carry it to work done later (a
+    /// re-scoring page on the queue); `None` without the `faults` feature.
+    pub fn plan(req: &Request) -> Option<String> {
+        if !cfg!(feature = "faults") {
+            return None;
+        }
+        req.headers().get(HEADER).ok().flatten()
+    }
+
+    /// The faults a plan written as the header's value asks for; none
+    /// without the `faults` feature.
+    pub fn from_plan(plan: &str) -> Self {
         if !cfg!(feature = "faults") {
             return Self::default();
         }
-        let plan = req.headers().get(HEADER).ok().flatten().unwrap_or_default();
         Self {
-            failing_writes: Cell::new(planned(&plan, "d1-write=")),
-            lost_answers: Cell::new(planned(&plan, "d1-lost-answer=")),
-            failing_share: failing_share(&plan),
-            pause_ms: planned(&plan, "pause-before-write="),
+            failing_writes: Cell::new(planned(plan, "d1-write=")),
+            lost_answers: Cell::new(planned(plan, "d1-lost-answer=")),
+            failing_share: failing_share(plan),
+            pause_ms: planned(plan, "pause-before-write="),
             injected: Cell::new(0),
         }
     }
@@ -90,6 +106,8 @@ impl Faults {
     /// what was read.
     pub async fn pause(&self) {
         if self.pause_ms > 0 {
+            // Said, so a test can make its change land inside the pause.
+            worker::console_warn!("fault: pausing {} ms before a write", self.pause_ms);
             let wait = std::time::Duration::from_millis(u64::from(self.pause_ms));
             worker::Delay::from(wait).await;
         }

@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 use worker::{event, Context, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder};
 
+use crate::faults::Faults;
 use crate::forms::rescore;
 use crate::handoff::{self, deliver::Attempt};
 use crate::DB_BINDING;
@@ -38,9 +39,12 @@ async fn consume(batch: MessageBatch<Job>, env: Env, _ctx: Context) -> worker::R
             (Job::Deliver(job), true) => handoff::deliver::give_up(&db, &job.delivery)
                 .await
                 .map(|()| Attempt::Settled),
-            (Job::Rescore(job), false) => rescore::work(&env, &db, &job.rescore)
-                .await
-                .map(|()| Attempt::Settled),
+            (Job::Rescore(job), false) => {
+                let faults = Faults::from_plan(job.faults.as_deref().unwrap_or_default());
+                rescore::work(&env, &db, &job.rescore, &faults)
+                    .await
+                    .map(|()| Attempt::Settled)
+            }
             (Job::Rescore(job), true) => rescore::give_up(&db, &job.rescore)
                 .await
                 .map(|()| Attempt::Settled),

@@ -8,11 +8,11 @@ export const PASSWORD = "a long enough passphrase";
 /**
  * Requests against `stack` as `as` (a bearer token, or a cookie
  * `embudo_session=…`), from the Worker's own origin unless `origin` says
- * otherwise (`null`: no Origin at all).
+ * otherwise (`null`: no Origin at all), with any other `headers` given.
  */
 export function caller(stack) {
-  return (method, path, { as, body, origin = "same", ip } = {}) => {
-    const headers = {};
+  return (method, path, { as, body, origin = "same", ip, headers: more = {} } = {}) => {
+    const headers = { ...more };
     if (as?.startsWith("embudo_session=")) headers.Cookie = as;
     else if (as) headers.Authorization = `Bearer ${as}`;
     if (origin === "same") headers.Origin = stack.url;

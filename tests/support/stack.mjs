@@ -39,9 +39,16 @@ export async function freePort() {
  */
 class Timeline {
   entries = [];
+  /** How many entries were ever added (the oldest are dropped). */
+  total = 0;
   add(text) {
     this.entries.push(`${new Date().toISOString()} ${text.trimEnd()}`);
+    this.total += 1;
     if (this.entries.length > 200) this.entries.shift();
+  }
+  /** The entries added after the first `count` ever added. */
+  since(count) {
+    return this.entries.slice(Math.max(0, this.entries.length - (this.total - count)));
   }
   toString() {
     return this.entries.join("\n");
@@ -162,6 +169,22 @@ export async function startStack(vars = {}, { faults = false, prepare } = {}) {
   return {
     url,
     token,
+    /** A mark in wrangler dev's output, for `said` to look only after. */
+    mark() {
+      return output.total;
+    },
+    /**
+     * Waits until wrangler dev's output (the Worker's warnings and errors)
+     * after `mark` has a line matching `pattern`: how a test knows an
+     * injected pause has begun.
+     */
+    async said(pattern, mark, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!output.since(mark).some((line) => pattern.test(line))) {
+        if (Date.now() > deadline) throw new Error(`wrangler dev never said ${pattern}:\n${output}`);
+        await new Promise((later) => setTimeout(later, 50));
+      }
+    },
     /** The key signing offer links, to forge or expire them in tests. */
     offerKey,
     /** Every secret and variable the Worker was started with. */

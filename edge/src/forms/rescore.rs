@@ -15,6 +15,7 @@ use worker::{query, D1Database, D1PreparedStatement, Env, Request, Response};
 use crate::access::{self, secret, Need};
 use crate::capture::{self, judge, record_move};
 use crate::error::{Error, Result};
+use crate::faults::Faults;
 use crate::handoff::{self, Mover};
 use crate::{audit, batch, DB_BINDING};
 
@@ -116,7 +117,7 @@ pub async fn start(req: &Request, env: &Env, site: &str, form: &str) -> Result<R
         reason: "the re-scoring job just written is gone".into(),
     })?;
     if job.status == "running" {
-        enqueue(env, &job.id).await?;
+        enqueue(env, &job.id, Faults::plan(req)).await?;
     }
     let mut response = Response::from_json(&job)?.with_status(202);
     response
@@ -150,15 +151,20 @@ pub async fn progress(req: &Request, env: &Env, site: &str, id: &str) -> Result<
 pub struct Job {
     /// The job's id.
     pub rescore: String,
+    /// The test faults planned for its first page ([`Faults::plan`]; never
+    /// in a deployed build).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub faults: Option<String>,
 }
 
-async fn enqueue(env: &Env, id: &str) -> Result<()> {
+async fn enqueue(env: &Env, id: &str, faults: Option<String>) -> Result<()> {
     let queue = env.queue(QUEUE_BINDING).map_err(|_| Error::NotConfigured {
         what: QUEUE_BINDING,
     })?;
     queue
         .send(Job {
             rescore: id.to_owned(),
+            faults,
         })
         .await?;
     Ok(())
@@ -193,11 +199,17 @@ struct Scored {
     /// How many stage changes it has had (a re-score's handoff tells its
     /// move from earlier ones by it).
     changes: i64,
+    /// When its row was last written: a re-score writes only if nothing
+    /// else has since (a submission, a withdrawal, a person's move), as
+    /// its score would come from a history older than the lead's.
+    updated_at: String,
 }
 
 /// Re-scores the next page of job `id`, records the progress in the same
 /// batch, and queues the page after it; a job no longer running is left.
-pub async fn work(env: &Env, db: &D1Database, id: &str) -> Result<()> {
+/// `faults` may pause it between reading the leads and writing (tests of
+/// the race with a submission).
+pub async fn work(env: &Env, db: &D1Database, id: &str, faults: &Faults) -> Result<()> {
     let job: Option<Rescore> = query!(db, "SELECT * FROM rescores WHERE id = ?1", id)?
         .first(None)
         .await?;
@@ -214,7 +226,7 @@ pub async fn work(env: &Env, db: &D1Database, id: &str) -> Result<()> {
     let leads: Vec<Scored> = query!(
         db,
         &format!(
-            "SELECT l.id, l.email, l.email_key, l.stage, l.score, l.explanation,
+            "SELECT l.id, l.email, l.email_key, l.stage, l.score, l.explanation, l.updated_at,
                     (SELECT s.id FROM submissions s WHERE s.lead_id = l.id
                       ORDER BY s.created_at DESC, s.rowid DESC LIMIT 1) AS latest,
                     (SELECT count(*) FROM stage_changes c WHERE c.lead_id = l.id) AS changes
@@ -230,6 +242,7 @@ pub async fn work(env: &Env, db: &D1Database, id: &str) -> Result<()> {
     .results()?;
     let ids: Vec<i64> = leads.iter().map(|lead| lead.id).collect();
     let histories = histories(db, &ids).await?;
+    faults.pause().await;
     let at = String::from(worker::js_sys::Date::new_0().to_iso_string());
     let mut statements = Vec::new();
     let mut handoffs = Vec::new();
@@ -271,7 +284,7 @@ pub async fn work(env: &Env, db: &D1Database, id: &str) -> Result<()> {
     }
     handoff::enqueue(env, deliveries).await?;
     if !finished {
-        enqueue(env, id).await?;
+        enqueue(env, id, None).await?;
     }
     Ok(())
 }
@@ -300,12 +313,13 @@ fn rescore(
         db,
         "UPDATE leads SET score = ?2, stage = ?3, explanation = ?4,
                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-          WHERE id = ?1 AND stage = ?5 AND erased_at IS NULL",
+          WHERE id = ?1 AND stage = ?5 AND updated_at = ?6 AND erased_at IS NULL",
         lead.id,
         judged.outcome.score,
         judged.to.name(),
         &judged.explanation,
-        lead.stage.name()
+        lead.stage.name(),
+        &lead.updated_at
     )?);
     let moved = record_move(
         db,
