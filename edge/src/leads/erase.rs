@@ -135,15 +135,13 @@ struct Erased {
 /// site; recorded in the audit log by lead, never by e-mail.
 pub async fn person(mut req: Request, env: &Env, site: &str) -> Result<Response> {
     let Asked {
-        db,
-        caller,
-        address,
+        db, caller, key, ..
     } = asked(&mut req, env, site).await?;
     let found: Vec<batch::Id<i64>> = query!(
         &db,
         "SELECT id FROM leads WHERE site_id = ?1 AND email_key = ?2 AND erased_at IS NULL",
         site,
-        address.dedupe_key()
+        &key
     )?
     .all()
     .await?
