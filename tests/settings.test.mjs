@@ -15,8 +15,9 @@ let admin;
 const ids = {};
 
 before(async () => {
-  // Forms (with their site's origins) are read afresh on every request.
-  stack = await startStack({ FORM_CACHE_SECONDS: "0" });
+  // Forms (with their site's origins) are read afresh on every request;
+  // the test build, so a token's making can be paused.
+  stack = await startStack({ FORM_CACHE_SECONDS: "0" }, { faults: true });
   call = caller(stack);
   ids.admin = (await makeAccount(stack, "admin@acme.example", [{ site: "acme-growth", role: "admin" }])).id;
   ids.viewer = (await makeAccount(stack, "vera@acme.example", [{ site: "acme-growth", role: "viewer" }])).id;
@@ -155,6 +156,14 @@ describe("one-time sign-in tokens", () => {
     const added = await call("PUT", `/v1/sites/initech/members/${id}`, { as: stack.token, body: { role: "viewer" } });
     assert.equal(added.status, 200, await added.clone().text());
     assert.equal(await signsIn(joined), 401, "it would have let acme-growth's admin into Initech");
+    assert.equal((await call("DELETE", `/v1/sites/initech/members/${id}`, { as: stack.token })).status, 204);
+
+    // Joined while a token is being made: it is not made.
+    const mark = stack.mark();
+    const making = call("POST", `/v1/accounts/${id}/sign-in-tokens`, { as: admin, headers: { "Embudo-Fault": "pause-before-write=3000" } });
+    await stack.said(/fault: pausing 3000 ms before a write/, mark);
+    assert.equal((await call("PUT", `/v1/sites/initech/members/${id}`, { as: stack.token, body: { role: "viewer" } })).status, 200);
+    await expectProblem(await making, 409, "conflict");
     assert.equal((await call("DELETE", `/v1/sites/initech/members/${id}`, { as: stack.token })).status, 204);
 
     // A new role on a site ends the tokens made before it; one made after works.

@@ -10,11 +10,12 @@
 //! `pause-before-write=MS` holds a consent withdrawal that long between
 //! reading the consent and writing its withdrawal, a submission between
 //! reading the person's lead and writing its batch, and a person's stage
-//! move or note between reading the lead and writing, and the first page of
-//! a re-scoring job started with it between reading its leads and writing
-//! their scores, so a test can have another change land between a read and
-//! the write that relies on it. Without the feature the header is ignored
-//! and this is a no-op the compiler removes.
+//! move or note between reading the lead and writing, a one-time sign-in
+//! token between reading its person's sites and writing it, and the first
+//! page of a re-scoring job started with it between reading its leads and
+//! writing their scores, so a test can have another change land between a
+//! read and the write that relies on it. Without the feature the header is
+//! ignored and this is a no-op the compiler removes.
 
 use std::cell::Cell;
 

@@ -12,8 +12,10 @@ use worker::{query, D1Database, Env, Request, Response};
 
 use super::session::{from_now, Account};
 use super::{secret, Caller, Need};
+use crate::capture::json;
 use crate::error::{Error, Result};
-use crate::{audit, DB_BINDING};
+use crate::faults::Faults;
+use crate::{audit, batch, DB_BINDING};
 
 /// How long a one-time token works.
 pub const LIFETIME_SECONDS: u32 = 30 * 60;
@@ -35,6 +37,7 @@ pub async fn create(req: &Request, env: &Env, raw: &str) -> Result<Response> {
     };
     let account = crate::routes::row_id(raw).ok_or_else(not_found)?;
     let sites = super::memberships(&db, account).await?;
+    Faults::of(req).pause().await;
     for membership in &sites {
         caller.require(&membership.site, Need::Administer)?;
     }
@@ -53,26 +56,42 @@ pub async fn create(req: &Request, env: &Env, raw: &str) -> Result<Response> {
     }
     let token = secret::token("eso_")?;
     let expires_at = from_now(i64::from(LIFETIME_SECONDS));
-    db.batch(vec![
-        query!(
-            &db,
-            "INSERT INTO sign_in_tokens (token_hash, account_id, created_by, expires_at)
-             VALUES (?1, ?2, ?3, ?4)",
-            secret::stored(&token),
-            account,
-            caller.actor(),
-            &expires_at
-        )?,
-        audit::entry(
-            &db,
-            &caller.actor(),
-            "sign-in-token-made",
-            None,
-            Some(&format!("account:{account}")),
-            None,
-        )?,
-    ])
-    .await?;
+    // Made only if the person still works on no site but the caller's (the
+    // check above, repeated as the token is written): a site they joined
+    // meanwhile would otherwise be in its reach (`null`: the operator).
+    let theirs = json(&caller.sites(Need::Administer))?;
+    let results = db
+        .batch(vec![
+            query!(
+                &db,
+                "INSERT INTO sign_in_tokens (token_hash, account_id, created_by, expires_at)
+                 SELECT ?1, ?2, ?3, ?4
+                  WHERE ?5 = 'null' OR NOT EXISTS (
+                        SELECT 1 FROM memberships WHERE account_id = ?2
+                           AND site_id NOT IN (SELECT value FROM json_each(?5)))
+                 RETURNING account_id AS id",
+                secret::stored(&token),
+                account,
+                caller.actor(),
+                &expires_at,
+                &theirs
+            )?,
+            audit::entry_if_changed(
+                &db,
+                &caller.actor(),
+                "sign-in-token-made",
+                None,
+                Some(&format!("account:{account}")),
+                None,
+            )?,
+        ])
+        .await?;
+    if batch::ids::<i64>(results.first())?.is_empty() {
+        return Err(Error::conflict(
+            "the person's sites changed while the token was being made; make it again",
+            "los sitios de esta persona cambiaron mientras se creaba el token; créalo de nuevo",
+        ));
+    }
     Ok(Response::from_json(&Made {
         account,
         token,
