@@ -18,7 +18,7 @@
   // The first language forms are written in, from `asked` (an element's
   // own say), the page's, then the browser's preferences; else Spanish.
   const language = (...asked) =>
-    [...asked, document.documentElement.lang, ...(navigator.languages ?? [navigator.language])].find((tag) =>
+    [...asked, document.documentElement.lang, ...(navigator.languages?.length ? navigator.languages : [navigator.language])].find((tag) =>
       /^(es|en)(?:[-_]|$)/i.test(tag ?? ""),
     ) ?? "es";
   const locale = (element) => language(element?.getAttribute("locale"), element?.dataset?.locale);

@@ -21,7 +21,8 @@ export function signInFor(hash) {
 }
 
 export async function signInPage(main, session, params) {
-  const next = params.get("next") ?? "";
+  // As location.hash will take it: tabs and line breaks are dropped.
+  const next = (params.get("next") ?? "").replace(/[\t\n\r]/g, "");
   const onward = onwardPage(next) ? next : "#/overview";
   const w = words();
   const problem = h("p", { class: "problem", id: "sign-in-problem", role: "alert" });
