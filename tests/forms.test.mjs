@@ -312,5 +312,22 @@ describe("re-scoring", () => {
     assert.deepEqual(await lead(), { score: 25, stage: "iql" }, "her submission scored her whole history with today's rules");
     await finished(await started.json());
     assert.equal(await scoreNow(), 25, "the job's score, from before she came back, is not written over it");
+
+    // The same with a withdrawal: a job that read her sales consent as
+    // given writes nothing once she has withdrawn it.
+    edited.qualification.rules[0].points = 30;
+    edited.revision = 2;
+    assert.equal((await save("carrera", "Carrera", edited)).status, 200);
+    const [{ id }] = await stack.d1(`SELECT id FROM leads WHERE email_key = '${email}'`);
+    const again = stack.mark();
+    const rescoring = await call("POST", `${SITE}/forms/carrera/rescore`, {
+      as: marketing,
+      headers: { "Embudo-Fault": "pause-before-write=4000" },
+    });
+    await stack.said(/fault: pausing 4000 ms before a write/, again);
+    const withdrawn = await call("POST", `/v1/leads/${id}/consents/withdrawals`, { as: marketing, body: { consent: "sales" } });
+    assert.equal(withdrawn.status, 201, await withdrawn.clone().text());
+    await finished(await rescoring.json());
+    assert.notEqual(await scoreNow(), 35, "no score counting the consent she withdrew");
   });
 });

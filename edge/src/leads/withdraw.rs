@@ -169,6 +169,13 @@ pub async fn record(
             by.actor,
         )?);
     }
+    // What the rules read of the lead changed: a re-score that read it
+    // before must not write over it (forms/rescore.rs).
+    statements.push(query!(
+        db,
+        "UPDATE leads SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",
+        id
+    )?);
     statements.push(audit::entry(
         db,
         by.actor,
