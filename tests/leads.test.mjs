@@ -276,12 +276,16 @@ describe("a person's data", () => {
   test("a lead kept from before the e-mail check refused its address can still be exported and erased", async () => {
     // An IP address for a domain passed until 2026-12; the lead is still someone's.
     await stack.d1(`INSERT INTO leads (site_id, email, email_key, fields, score, stage, explanation)
-      VALUES ('globex', 'viejo@10.0.0.1', 'viejo@10.0.0.1', '{}', 0, 'lead', '{"fired":[],"groups":[]}')`);
+      VALUES ('globex', 'viejo@10.0.0.1', 'viejo@10.0.0.1', '{}', 0, 'lead', '{"fired":[],"groups":[]}'),
+             ('globex', 'vieja@xn--and-6ma2c.123', 'vieja@xn--and-6ma2c.123', '{}', 0, 'lead', '{"fired":[],"groups":[]}')`);
     const person = (what, email) => call("POST", `/v1/sites/globex/people/${what}`, { as: stack.token, body: { email } });
     const exported = await (await person("export", "Viejo@10.0.0.1")).json();
     assert.deepEqual(exported.leads.map((lead) => lead.email), ["viejo@10.0.0.1"]);
     assert.equal((await person("erase", "viejo@10.0.0.1")).status, 200);
     assert.deepEqual((await (await person("export", "viejo@10.0.0.1")).json()).leads, []);
+    // Asked as people write it: the domain in Unicode, as it was stored in punycode.
+    const hers = await (await person("export", "Vieja@Ñandú.123")).json();
+    assert.deepEqual(hers.leads.map((lead) => lead.email), ["vieja@xn--and-6ma2c.123"]);
     await expectProblem(await person("export", "no address"), 400, "bad-body");
   });
 });

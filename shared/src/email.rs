@@ -40,8 +40,7 @@ impl EmailAddress {
         if text.is_empty() {
             return Err(EmailProblem::Empty);
         }
-        let (local, domain) = text.rsplit_once('@').ok_or(EmailProblem::Malformed)?;
-        let domain = ascii_domain(domain, unicode).ok_or(EmailProblem::Malformed)?;
+        let (local, domain) = normal_parts(text, unicode).ok_or(EmailProblem::Malformed)?;
         if !is_local_part(local) || !is_dotted_domain(&domain) {
             return Err(EmailProblem::Malformed);
         }
@@ -50,6 +49,15 @@ impl EmailAddress {
             return Err(EmailProblem::Malformed);
         }
         Ok(Self(address))
+    }
+
+    /// `raw` in the normal form [`parse`](Self::parse) gives, without its
+    /// checks: how a lead stored under an address that a later, stricter
+    /// check refuses (an IP address for a domain) is still found, so its
+    /// person can get or erase their data. `None` without an `@`.
+    pub fn as_stored(raw: &str, unicode: &dyn Unicode) -> Option<Self> {
+        let (local, domain) = normal_parts(raw.trim(), unicode)?;
+        Some(Self(format!("{local}@{domain}")))
     }
 
     /// The address in normal form, for sending mail.
@@ -73,6 +81,12 @@ impl fmt::Display for EmailAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// The local part and the domain in lower-case ASCII, of a trimmed text.
+fn normal_parts<'a>(text: &'a str, unicode: &dyn Unicode) -> Option<(&'a str, String)> {
+    let (local, domain) = text.rsplit_once('@')?;
+    Some((local, ascii_domain(domain, unicode)?))
 }
 
 fn is_local_part(local: &str) -> bool {

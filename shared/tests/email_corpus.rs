@@ -46,3 +46,17 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn an_address_refused_now_is_still_found_as_stored() {
+    assert!(EmailAddress::parse("Ana@Ñandú.123", &Tables).is_err());
+    let stored = EmailAddress::as_stored(" Ana@Ñandú.123 ", &Tables).expect("it has an @");
+    assert_eq!(stored.as_str(), "Ana@xn--and-6ma2c.123");
+    assert_eq!(stored.dedupe_key(), "ana@xn--and-6ma2c.123");
+    let valid = EmailAddress::parse("Ana@Ñandú.es", &Tables).expect("valid");
+    assert_eq!(
+        EmailAddress::as_stored("Ana@Ñandú.es", &Tables),
+        Some(valid)
+    );
+    assert_eq!(EmailAddress::as_stored("no address", &Tables), None);
+}

@@ -135,13 +135,15 @@ struct Erased {
 /// site; recorded in the audit log by lead, never by e-mail.
 pub async fn person(mut req: Request, env: &Env, site: &str) -> Result<Response> {
     let Asked {
-        db, caller, key, ..
+        db,
+        caller,
+        address,
     } = asked(&mut req, env, site).await?;
     let found: Vec<batch::Id<i64>> = query!(
         &db,
         "SELECT id FROM leads WHERE site_id = ?1 AND email_key = ?2 AND erased_at IS NULL",
         site,
-        &key
+        address.dedupe_key()
     )?
     .all()
     .await?

@@ -23,10 +23,8 @@ pub(super) struct Asked {
     pub(super) db: D1Database,
     /// Who asks.
     pub(super) caller: Caller,
-    /// The person's address, in its normal form.
-    pub(super) email: String,
-    /// The key their lead is stored under.
-    pub(super) key: String,
+    /// The person's address.
+    pub(super) address: EmailAddress,
 }
 
 /// Reads and checks a request about one person of `site`.
@@ -40,28 +38,22 @@ pub(super) async fn asked(req: &mut Request, env: &Env, site: &str) -> Result<As
     let caller = access::caller(req, env, &db).await?;
     caller.require(site, Need::Manage)?;
     let Asking { email } = body::read(req).await?;
-    let (email, key) = match EmailAddress::parse(email.trim(), &Tables) {
-        Ok(address) => (address.as_str().to_owned(), address.dedupe_key()),
-        // An address stored before a stricter check (an IP address for a
-        // domain, since 2026-12) is still someone's: asked as the dashboard
-        // shows it (its normal form), it finds their lead, so they can get
-        // or erase their data.
-        Err(_) if email.contains('@') => {
-            let email = email.trim();
-            (email.to_owned(), email.to_ascii_lowercase())
-        }
-        Err(_) => {
-            return Err(Error::bad_body(
+    // An address stored before a stricter check (an IP address for a
+    // domain, since 2026-12) is still someone's: found as stored, so they
+    // can get or erase their data.
+    let address = EmailAddress::parse(&email, &Tables)
+        .ok()
+        .or_else(|| EmailAddress::as_stored(&email, &Tables))
+        .ok_or_else(|| {
+            Error::bad_body(
                 "email: not an e-mail address",
                 "email: no es una dirección de correo",
-            ))
-        }
-    };
+            )
+        })?;
     Ok(Asked {
         db,
         caller,
-        email,
-        key,
+        address,
     })
 }
 
@@ -80,8 +72,7 @@ pub async fn export(mut req: Request, env: &Env, site: &str) -> Result<Response>
     let Asked {
         db,
         caller,
-        email,
-        key,
+        address,
     } = asked(&mut req, env, site).await?;
     let row: Option<Row> = query!(
         &db,
@@ -90,7 +81,7 @@ pub async fn export(mut req: Request, env: &Env, site: &str) -> Result<Response>
                   WHERE site_id = ?1 AND email_key = ?2 AND erased_at IS NULL"
         ),
         site,
-        &key
+        address.dedupe_key()
     )?
     .first(None)
     .await?;
@@ -112,7 +103,7 @@ pub async fn export(mut req: Request, env: &Env, site: &str) -> Result<Response>
     }
     Ok(Response::from_json(&Export {
         site: site.to_owned(),
-        email,
+        email: address.as_str().to_owned(),
         exported_at: String::from(worker::js_sys::Date::new_0().to_iso_string()),
         leads,
     })?)
